@@ -1,0 +1,5 @@
+import sys
+
+from etown.cli import main
+
+sys.exit(main())

@@ -1,0 +1,52 @@
+"""The site's map: which pages exist, in which languages, and where each is written.
+
+Every internal link is made by ``relative_url``, so the site works from a domain root, under any
+sub-path, and straight from the file system.
+"""
+
+import posixpath
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    """The folder and the key of translated fields: ``zh`` or ``en``."""
+    html_lang: str
+    name: str
+    """The language's name in itself, for the switcher."""
+
+
+LANGUAGES = (
+    Language("zh", "zh-Hans", "简体中文"),
+    Language("en", "en", "English"),
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    """Names the template (``KEY.html``), the output file and the title string."""
+
+    def path(self, language: Language) -> str:
+        return f"{language.code}/{self.key}.html"
+
+
+PAGES = (
+    Page("index"),
+    Page("history"),
+    Page("government"),
+    Page("economy"),
+    Page("society"),
+    Page("vision"),
+    Page("factsheet"),
+)
+
+ROOT_PAGE = "index.html"
+NOT_FOUND_PAGE = "404.html"
+
+
+def relative_url(from_path: str, to_path: str) -> str:
+    """The link from one output file to another, both given relative to the site root."""
+    start = posixpath.dirname(from_path) or "."
+    return posixpath.relpath(to_path, start)

@@ -1,0 +1,48 @@
+"""Problems are values: every stage returns them, and only the CLI decides how to show them."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        field = f" {self.field}:" if self.field else ""
+        label = " warning:" if self.severity == "warning" else ""
+        return f"{where}:{label}{field} {self.message}"
+
+
+class EtownError(Exception):
+    """A failure etown explains in plain words (never a traceback)."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = sorted(problems or [])
+
+
+class DataError(EtownError):
+    """The data in ``data/`` is wrong: exit code 1."""
+
+
+class UsageError(EtownError):
+    """The command line or the project layout is wrong: exit code 2."""
+
+
+def errors_only(problems: list[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity == "error"]
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

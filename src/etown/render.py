@@ -1,0 +1,182 @@
+"""Stage 3: checked data + templates → the bytes of every output file (nothing is written here)."""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markdown
+import nh3
+from markupsafe import Markup
+
+from etown import charts
+from etown.format import format_date, format_number, format_percent, format_quantity
+from etown.pages import LANGUAGES, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Language, Page, relative_url
+from etown.load import load_file
+from etown.problems import DataError, UsageError
+from etown.schema import Note, PartialDate, Text
+from etown.validate import SiteData
+
+STYLESHEET_SOURCE = "assets/style.css"
+STRINGS_FILE = "strings.yaml"
+
+_ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str
+    """Relative to the site root, with forward slashes."""
+    content: bytes
+
+
+@dataclass
+class Footnotes:
+    """The notes of one page, numbered in the order the page mentions them."""
+
+    notes: list[Note] = field(default_factory=list)
+
+    def add(self, note: Note) -> int:
+        self.notes.append(note)
+        return len(self.notes)
+
+
+class MarkdownRenderer:
+    """Markdown → sanitised HTML; raw HTML in the data can never reach the page."""
+
+    def __init__(self) -> None:
+        self._markdown = markdown.Markdown(output_format="html")
+        self._cache: dict[str, Markup] = {}
+
+    def block(self, text: str) -> Markup:
+        if text not in self._cache:
+            html = self._markdown.reset().convert(text)
+            clean = nh3.clean(
+                html,
+                tags=_ALLOWED_TAGS,
+                attributes={"a": {"href", "title"}},
+                url_schemes={"http", "https", "mailto"},
+                link_rel="noopener noreferrer",
+            )
+            self._cache[text] = Markup(clean)
+        return self._cache[text]
+
+    def inline(self, text: str) -> Markup:
+        html = str(self.block(text))
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return Markup(html)
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_site(data: SiteData, templates_dir: Path) -> list[OutputFile]:
+    environment = make_environment(templates_dir)
+    stylesheet = _stylesheet(templates_dir)
+    strings = _strings(templates_dir)
+    renderer = MarkdownRenderer()
+    outputs = [stylesheet]
+    for language in LANGUAGES:
+        helpers = _language_helpers(language, strings, renderer)
+        for page in PAGES:
+            path = page.path(language)
+            html = _render_page(environment, page, path, language, data, helpers, stylesheet.path)
+            outputs.append(OutputFile(path, html.encode("utf-8")))
+    for special, template_name in ((ROOT_PAGE, "root.html"), (NOT_FOUND_PAGE, "404.html")):
+        template = environment.get_template(template_name)
+        html = template.render(
+            data=data, strings=strings, languages=LANGUAGES, pages=PAGES,
+            url=_url_maker(special), stylesheet=relative_url(special, stylesheet.path),
+        )  # fmt: skip
+        outputs.append(OutputFile(special, html.encode("utf-8")))
+    return outputs
+
+
+def _render_page(
+    environment: jinja2.Environment,
+    page: Page,
+    path: str,
+    language: Language,
+    data: SiteData,
+    helpers: dict[str, Any],
+    stylesheet_path: str,
+) -> str:
+    template = environment.get_template(f"{page.key}.html")
+    url = _url_maker(path)
+    return template.render(
+        data=data,
+        page=page,
+        language=language,
+        languages=LANGUAGES,
+        pages=PAGES,
+        url=url,
+        counterpart=lambda other: url(page.path(other)),
+        stylesheet=url(stylesheet_path),
+        footnotes=Footnotes(),
+        **helpers,
+    )
+
+
+def _url_maker(from_path: str) -> Callable[[str], str]:
+    return lambda to_path: relative_url(from_path, to_path)
+
+
+def _language_helpers(
+    language: Language, strings: dict[str, dict[str, str]], renderer: MarkdownRenderer
+) -> dict[str, Any]:
+    code = language.code
+
+    def tr(text: Text | Note) -> str:
+        return str(getattr(text, code))
+
+    return {
+        "t": {key: values[code] for key, values in strings.items()},
+        "tr": tr,
+        "md": lambda text: renderer.block(tr(text)),
+        "md_inline": lambda text: renderer.inline(tr(text)),
+        "quantity": lambda value: format_quantity(value, code),
+        "number": lambda value: format_number(value, code),
+        "percent": lambda value: format_percent(value, code),
+        "date": lambda value: format_date(value, code),
+        "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
+        "bar_chart": lambda **kwargs: charts.bar_chart(language=code, **kwargs),
+        "industry_bars": lambda industries, attribute: [
+            (tr(item.name), getattr(item, attribute).value, format_quantity(getattr(item, attribute), code))
+            for item in industries
+        ],
+    }
+
+
+def _stylesheet(templates_dir: Path) -> OutputFile:
+    css = (templates_dir / STYLESHEET_SOURCE).read_bytes()
+    digest = hashlib.sha256(css).hexdigest()[:10]
+    return OutputFile(f"assets/style.{digest}.css", css)
+
+
+def _strings(templates_dir: Path) -> dict[str, dict[str, str]]:
+    """The interface's own words (navigation, headings, captions) in every language."""
+    path = templates_dir / STRINGS_FILE
+    loaded, problems = load_file(path, f"templates/{STRINGS_FILE}", "strings", templates_dir)
+    if loaded is None or problems:
+        raise DataError(f"templates/{STRINGS_FILE} cannot be read", problems)
+    strings = loaded.data
+    missing = [
+        f"{key}.{language.code}"
+        for key, values in strings.items()
+        for language in LANGUAGES
+        if not values.get(language.code)
+    ]
+    if missing:
+        raise UsageError(f"templates/{STRINGS_FILE}: missing translations: {', '.join(missing)}")
+    return dict(strings)

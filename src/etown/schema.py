@@ -1,0 +1,294 @@
+"""What a data file may contain: one pydantic model per file in ``data/``.
+
+Every fact is bilingual (``zh`` and ``en``) and carries ``source``, a verbatim quote from the seed
+that supports it. Quantities keep the seed's number and unit; dates keep the seed's precision.
+"""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+
+from etown.units import Qualifier, UnitName
+
+# --- scalar types ----------------------------------------------------------------------------
+
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Quote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2)]
+"""A verbatim passage of the seed (compared with all whitespace removed)."""
+
+Precision = Literal["year", "month", "day"]
+_DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to the year, the month or the day, as the seed gives it."""
+
+    year: int
+    month: int = 0
+    day: int = 0
+
+    @property
+    def precision(self) -> Precision:
+        if self.day:
+            return "day"
+        return "month" if self.month else "year"
+
+    def __str__(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+
+def parse_partial_date(raw: object) -> PartialDate:
+    """Read ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and refuse dates that do not exist."""
+    if isinstance(raw, PartialDate):
+        return raw
+    text = str(raw).strip()
+    match = _DATE_PATTERN.match(text)
+    if not match:
+        raise ValueError("a date is written YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(group) if group else 0 for group in match.groups())
+    if match.group(2) and not 1 <= month <= 12:
+        raise ValueError(f"there is no month {month}")
+    if match.group(3):
+        import calendar
+
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            raise ValueError(f"{text} is not a real date")
+    return PartialDate(year, month, day)
+
+
+DateField = Annotated[
+    PartialDate,
+    BeforeValidator(parse_partial_date),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": _DATE_PATTERN.pattern}),
+]
+
+InstitutionNumber = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+
+
+# --- building blocks -------------------------------------------------------------------------
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Model):
+    """Plain text in both languages."""
+
+    zh: NonEmptyText
+    en: NonEmptyText
+
+
+class Prose(Text):
+    """Text in both languages that may use Markdown (sanitised when rendered)."""
+
+
+class Note(Model):
+    """A discrepancy the seed itself contains, kept as written and footnoted on the page."""
+
+    zh: NonEmptyText
+    en: NonEmptyText
+    source: Quote | None = None
+    """The other passage of the seed that disagrees, when there is one."""
+
+
+class Quantity(Model):
+    value: Decimal
+    unit: UnitName
+    qualifier: Qualifier | None = None
+
+
+class Sourced(Model):
+    source: Quote
+    notes: list[Note] = Field(default_factory=list)
+
+
+class Passage(Sourced):
+    """A paragraph of the seed, told in both languages."""
+
+    id: Slug
+    text: Prose
+
+
+class Fact(Sourced):
+    """One labelled figure or statement."""
+
+    id: Slug
+    label: Text
+    value: Quantity | None = None
+    text: Prose | None = None
+    as_of: DateField | None = None
+    growth: Quantity | None = None
+    """Year-on-year growth, as a percentage."""
+    growth_comparable: Quantity | None = None
+    """Growth on a comparable basis (同口径), where the seed gives it."""
+    part_of: Slug | None = None
+    """The id of the fact (in the same file) this one is a part of."""
+
+    @model_validator(mode="after")
+    def _says_something(self) -> "Fact":
+        if self.value is None and self.text is None:
+            raise ValueError("a fact needs a value, a text, or both")
+        return self
+
+
+class Topic(Sourced):
+    """A headed part of a section (the seed's 【…】 headings)."""
+
+    id: Slug
+    title: Text
+    passages: list[Passage] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+
+
+# --- one model per data file -----------------------------------------------------------------
+
+InfoboxKey = Literal[
+    "chinese_name", "foreign_name", "administrative_type", "seat", "postal_code", "location",
+    "dialect", "area", "alias", "country_region", "area_code", "attractions", "climate", "honours",
+]  # fmt: skip
+
+
+class InfoboxRow(Sourced):
+    key: InfoboxKey
+    label: Text
+    value: Text
+    quantity: Quantity | None = None
+
+
+class OverviewFile(Model):
+    name: Text
+    short_name: Text
+    infobox: list[InfoboxRow]
+    introduction: list[Passage]
+    area_history: list[Fact]
+    distances: list[Fact]
+
+
+class HistoryEvent(Sourced):
+    id: Slug
+    date: DateField
+    text: Prose
+
+
+class HistoryFile(Model):
+    events: list[HistoryEvent]
+
+
+class NamedItem(Sourced):
+    id: Slug
+    name: Text
+
+
+class DivisionsFile(Model):
+    passages: list[Passage]
+    components: list[NamedItem]
+    areas: list[Fact]
+
+
+class FactsFile(Model):
+    """A short section: a few paragraphs and the figures in them."""
+
+    passages: list[Passage] = Field(default_factory=list)
+    facts: list[Fact]
+
+
+class Person(Model):
+    id: Slug
+    name: Text
+    """Chinese name and its pinyin, surname first (孔磊 → Kong Lei)."""
+
+
+class Membership(Sourced):
+    person: Slug
+    position: Text
+
+
+class Body(Sourced):
+    id: Slug
+    name: Text
+    members: list[Membership]
+
+
+class LeadershipFile(Model):
+    people: list[Person]
+    bodies: list[Body]
+
+
+class Institution(Sourced):
+    number: InstitutionNumber
+    name: Text
+
+
+class InstitutionGroup(Sourced):
+    id: Slug
+    name: Text
+    institutions: list[Institution]
+
+
+class InstitutionsFile(Model):
+    groups: list[InstitutionGroup]
+
+
+class Industry(Sourced):
+    id: Slug
+    name: Text
+    output: Quantity
+    share_of_beijing: Quantity
+    as_of: DateField
+    text: Prose
+
+
+class EconomyFile(Model):
+    passages: list[Passage]
+    facts: list[Fact]
+    indicators: list[Fact]
+    industries: list[Industry]
+    topics: list[Topic]
+
+
+class SocietyFile(Model):
+    topics: list[Topic]
+
+
+class VisionFile(Model):
+    passages: list[Passage]
+
+
+DATA_FILES: dict[str, type[Model]] = {
+    "overview": OverviewFile,
+    "history": HistoryFile,
+    "divisions": DivisionsFile,
+    "ecology": FactsFile,
+    "population": FactsFile,
+    "leadership": LeadershipFile,
+    "institutions": InstitutionsFile,
+    "economy": EconomyFile,
+    "society": SocietyFile,
+    "vision": VisionFile,
+}
+"""Every file ``data/NAME.yaml`` the site is built from, and the model it must match."""
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    return DATA_FILES[name].model_json_schema()
