@@ -1,6 +1,7 @@
 """Stage 3: checked data + templates → the bytes of every output file (nothing is written here)."""
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,18 @@ class Footnotes:
     def add(self, note: Note) -> int:
         self.notes.append(note)
         return len(self.notes)
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]*")
+_HTML_TAG = re.compile(r"(<[^>]*>)")
+
+
+def mark_chinese(html: str) -> Markup:
+    """Wrap runs of Chinese in an English page in lang="zh-Hans", so screen readers switch voice."""
+    pieces = _HTML_TAG.split(html)
+    for index in range(0, len(pieces), 2):  # even pieces are text, odd ones are tags
+        pieces[index] = _CJK_RUN.sub(lambda run: f'<span lang="zh-Hans">{run.group(0)}</span>', pieces[index])
+    return Markup("".join(pieces))
 
 
 class MarkdownRenderer:
@@ -137,14 +150,22 @@ def _language_helpers(
 ) -> dict[str, Any]:
     code = language.code
 
-    def tr(text: Text | Note) -> str:
+    def plain(text: Text | Note) -> str:
         return str(getattr(text, code))
+
+    def tr(text: Text | Note) -> Markup:
+        escaped = Markup.escape(plain(text))
+        return mark_chinese(escaped) if code == "en" else escaped
+
+    def md(text: Text, *, inline: bool = False) -> Markup:
+        html = renderer.inline(plain(text)) if inline else renderer.block(plain(text))
+        return mark_chinese(html) if code == "en" else html
 
     return {
         "t": {key: values[code] for key, values in strings.items()},
         "tr": tr,
-        "md": lambda text: renderer.block(tr(text)),
-        "md_inline": lambda text: renderer.inline(tr(text)),
+        "md": md,
+        "md_inline": lambda text: md(text, inline=True),
         "quantity": lambda value: format_quantity(value, code),
         "number": lambda value: format_number(value, code),
         "percent": lambda value: format_percent(value, code),
@@ -152,7 +173,7 @@ def _language_helpers(
         "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
         "bar_chart": lambda **kwargs: charts.bar_chart(language=code, **kwargs),
         "industry_bars": lambda industries, attribute: [
-            (tr(item.name), getattr(item, attribute).value, format_quantity(getattr(item, attribute), code))
+            (plain(item.name), getattr(item, attribute).value, format_quantity(getattr(item, attribute), code))
             for item in industries
         ],
     }
