@@ -45,8 +45,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/build)"
     )
+    build.add_argument(
+        "--base-url", default=None, metavar="URL",
+        help="where the site is published, e.g. https://example.org/etown/ (default: etown.toml)",
+    )  # fmt: skip
     check = commands.add_parser("check", help="check the data only; exit 1 if it has problems")
     add_common(check)
+    schema = commands.add_parser(
+        "schema", help="write a JSON Schema per data file into data/schema/ (for editors)"
+    )
+    add_common(schema)
     serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
     add_common(serve)
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
@@ -62,9 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = _project_root(arguments.root)
         if arguments.command == "check":
             return _check(root, strict=arguments.strict)
+        if arguments.command == "schema":
+            return _schema(root)
         out_dir = arguments.out if arguments.out is not None else root / "build"
         if arguments.command == "build":
-            return _build(root, out_dir, strict=arguments.strict)
+            return _build(root, out_dir, strict=arguments.strict, base_url=arguments.base_url)
         return _serve(root, out_dir, arguments.port)
     except DataError as error:
         _print_problems(error.problems)
@@ -104,15 +114,26 @@ def _check(root: Path, *, strict: bool) -> int:
     return EXIT_OK
 
 
-def _build(root: Path, out_dir: Path, *, strict: bool) -> int:
+def _build(root: Path, out_dir: Path, *, strict: bool, base_url: str | None) -> int:
     from etown.build import build
 
-    report = build(root, out_dir, strict=strict)
+    report = build(root, out_dir, strict=strict, base_url=base_url)
     _print_problems(report.warnings)
     print(
         f"etown: built {report.pages} pages in {report.languages} languages "
         f"({report.files} files) in {report.seconds:.2f} s → {_shown(report.out_dir)}"
     )
+    return EXIT_OK
+
+
+def _schema(root: Path) -> int:
+    from etown.schema import DATA_FILES, SCHEMA_FOLDER, json_schema_text
+
+    folder = root / SCHEMA_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in DATA_FILES:
+        (folder / f"{name}.schema.json").write_text(json_schema_text(name), encoding="utf-8")
+    print(f"etown: wrote {len(DATA_FILES)} JSON Schemas to {_shown(folder)}")
     return EXIT_OK
 
 

@@ -13,15 +13,20 @@ import nh3
 from markupsafe import Markup
 
 from etown import charts
+from etown.config import SiteConfig
 from etown.format import format_date, format_number, format_percent, format_quantity
 from etown.pages import LANGUAGES, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Language, Page, relative_url
 from etown.load import load_file
 from etown.problems import DataError, UsageError
+from etown.opendata import FOLDER as OPEN_DATA_FOLDER
+from etown.opendata import open_data_files
 from etown.schema import Note, PartialDate, Text
+from etown.sitemap import alternates, json_ld, robots_txt, sitemap_xml
 from etown.validate import SiteData
 
 STYLESHEET_SOURCE = "assets/style.css"
 STRINGS_FILE = "strings.yaml"
+OG_LOCALES = {"zh": "zh_CN", "en": "en_GB"}
 
 _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
 
@@ -94,25 +99,48 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
-def render_site(data: SiteData, templates_dir: Path) -> list[OutputFile]:
+def render_site(
+    data: SiteData, templates_dir: Path, config: SiteConfig, seed_path: str
+) -> list[OutputFile]:
     environment = make_environment(templates_dir)
     stylesheet = _stylesheet(templates_dir)
-    strings = _strings(templates_dir)
+    strings = _strings(templates_dir, config)
     renderer = MarkdownRenderer()
     outputs = [stylesheet]
     for language in LANGUAGES:
         helpers = _language_helpers(language, strings, renderer)
         for page in PAGES:
             path = page.path(language)
-            html = _render_page(environment, page, path, language, data, helpers, stylesheet.path)
+            html = _render_page(environment, page, path, language, data, helpers, stylesheet.path, config)
             outputs.append(OutputFile(path, html.encode("utf-8")))
-    for special, template_name in ((ROOT_PAGE, "root.html"), (NOT_FOUND_PAGE, "404.html")):
-        template = environment.get_template(template_name)
-        html = template.render(
-            data=data, strings=strings, languages=LANGUAGES, pages=PAGES,
-            url=_url_maker(special), stylesheet=relative_url(special, stylesheet.path),
+    outputs += _special_pages(environment, data, strings, stylesheet.path, config)
+    outputs.append(OutputFile("sitemap.xml", sitemap_xml(config).encode("utf-8")))
+    outputs.append(OutputFile("robots.txt", robots_txt(config).encode("utf-8")))
+    outputs += [
+        OutputFile(path, text.encode("utf-8")) for path, text in open_data_files(data, seed_path).items()
+    ]
+    return outputs
+
+
+def _special_pages(
+    environment: jinja2.Environment,
+    data: SiteData,
+    strings: dict[str, dict[str, str]],
+    stylesheet_path: str,
+    config: SiteConfig,
+) -> list[OutputFile]:
+    """The language chooser and the 404 page. The 404 page is served at any depth, so its
+    links are absolute (from the base URL) rather than relative."""
+    outputs = []
+    for path, template_name, url in (
+        (ROOT_PAGE, "root.html", _url_maker(ROOT_PAGE)),
+        (NOT_FOUND_PAGE, "404.html", config.absolute_path),
+    ):
+        html = environment.get_template(template_name).render(
+            data=data, strings=strings, languages=LANGUAGES, pages=PAGES, url=url,
+            stylesheet=url(stylesheet_path), canonical=config.absolute(path),
         )  # fmt: skip
-        outputs.append(OutputFile(special, html.encode("utf-8")))
+        outputs.append(OutputFile(path, html.encode("utf-8")))
     return outputs
 
 
@@ -124,9 +152,11 @@ def _render_page(
     data: SiteData,
     helpers: dict[str, Any],
     stylesheet_path: str,
+    config: SiteConfig,
 ) -> str:
     template = environment.get_template(f"{page.key}.html")
     url = _url_maker(path)
+    canonical = config.absolute(path)
     return template.render(
         data=data,
         page=page,
@@ -137,6 +167,12 @@ def _render_page(
         counterpart=lambda other: url(page.path(other)),
         stylesheet=url(stylesheet_path),
         footnotes=Footnotes(),
+        canonical=canonical,
+        alternates=alternates(page, config),
+        json_ld=json_ld(data, language, canonical, config.absolute(PAGES[0].path(language))),
+        og_locale=OG_LOCALES[language.code],
+        og_alternate_locales=[OG_LOCALES[other.code] for other in LANGUAGES if other != language],
+        open_data=url(f"{OPEN_DATA_FOLDER}/datapackage.json"),
         **helpers,
     )
 
@@ -185,7 +221,7 @@ def _stylesheet(templates_dir: Path) -> OutputFile:
     return OutputFile(f"assets/style.{digest}.css", css)
 
 
-def _strings(templates_dir: Path) -> dict[str, dict[str, str]]:
+def _strings(templates_dir: Path, config: SiteConfig) -> dict[str, dict[str, str]]:
     """The interface's own words (navigation, headings, captions) in every language."""
     path = templates_dir / STRINGS_FILE
     loaded, problems = load_file(path, f"templates/{STRINGS_FILE}", "strings", templates_dir)
@@ -200,4 +236,4 @@ def _strings(templates_dir: Path) -> dict[str, dict[str, str]]:
     ]
     if missing:
         raise UsageError(f"templates/{STRINGS_FILE}: missing translations: {', '.join(missing)}")
-    return dict(strings)
+    return {**strings, "site_name": dict(config.titles)}

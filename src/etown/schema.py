@@ -227,6 +227,8 @@ class Membership(Sourced):
 class Body(Sourced):
     id: Slug
     name: Text
+    organization: Text | None = None
+    """The body itself, as the seed's position titles name it (经开区管委会)."""
     members: list[Membership]
 
 
@@ -290,5 +292,19 @@ DATA_FILES: dict[str, type[Model]] = {
 """Every file ``data/NAME.yaml`` the site is built from, and the model it must match."""
 
 
+SCHEMA_FOLDER = "data/schema"
+"""Where ``etown schema`` writes one JSON Schema per data file, for editors to validate against
+(each data file starts with ``# yaml-language-server: $schema=schema/NAME.schema.json``)."""
+
+
 def json_schema(name: str) -> dict[str, Any]:
-    return DATA_FILES[name].model_json_schema()
+    schema = DATA_FILES[name].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"etown data/{name}.yaml"
+    return schema
+
+
+def json_schema_text(name: str) -> str:
+    import json
+
+    return json.dumps(json_schema(name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
