@@ -59,6 +59,7 @@ def make_parser() -> argparse.ArgumentParser:
     add_common(serve)
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     serve.add_argument("--out", type=Path, default=None, metavar="DIR", help=argparse.SUPPRESS)
+    serve.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
     return parser
 
 
@@ -75,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         out_dir = arguments.out if arguments.out is not None else root / "build"
         if arguments.command == "build":
             return _build(root, out_dir, strict=arguments.strict, base_url=arguments.base_url)
-        return _serve(root, out_dir, arguments.port)
+        return _serve(root, out_dir, arguments.port, arguments.base_url)
     except DataError as error:
         _print_problems(error.problems)
         print(f"etown: {error}", file=sys.stderr)
@@ -137,10 +138,10 @@ def _schema(root: Path) -> int:
     return EXIT_OK
 
 
-def _serve(root: Path, out_dir: Path, port: int) -> int:
+def _serve(root: Path, out_dir: Path, port: int, base_url: str | None) -> int:
     from etown.serve import serve
 
-    return serve(root, out_dir, port)
+    return serve(root, out_dir, port, base_url or f"http://127.0.0.1:{port}/")
 
 
 def _shown(path: Path) -> str:

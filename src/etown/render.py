@@ -2,7 +2,7 @@
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -99,82 +99,86 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     )
 
 
+class SiteRenderer:
+    """What stays the same from one render to the next: compiled templates, the interface's words,
+    the stylesheet and rendered Markdown. ``etown serve`` keeps one alive between edits."""
+
+    def __init__(self, templates_dir: Path, config: SiteConfig, seed_path: str) -> None:
+        self.environment = make_environment(templates_dir)
+        self.config = config
+        self.seed_path = seed_path
+        self.stylesheet = _stylesheet(templates_dir)
+        self.strings = _strings(templates_dir, config)
+        markdown_renderer = MarkdownRenderer()
+        self.helpers = {
+            language.code: _language_helpers(language, self.strings, markdown_renderer)
+            for language in LANGUAGES
+        }
+
+    def render(self, data: SiteData, page_keys: Collection[str] | None = None) -> list[OutputFile]:
+        """Every output file; or, given ``page_keys``, only those pages (in every language) and
+        the open data, which is what a data edit can change."""
+        outputs = [
+            OutputFile(page.path(language), self._page(page, language, data).encode("utf-8"))
+            for language in LANGUAGES
+            for page in PAGES
+            if page_keys is None or page.key in page_keys
+        ]
+        if page_keys is None:
+            outputs.append(self.stylesheet)
+            outputs += self._special_pages(data)
+            outputs.append(OutputFile("sitemap.xml", sitemap_xml(self.config).encode("utf-8")))
+            outputs.append(OutputFile("robots.txt", robots_txt(self.config).encode("utf-8")))
+        outputs += [
+            OutputFile(path, text.encode("utf-8"))
+            for path, text in open_data_files(data, self.seed_path).items()
+        ]
+        return outputs
+
+    def _page(self, page: Page, language: Language, data: SiteData) -> str:
+        path = page.path(language)
+        url = _url_maker(path)
+        canonical = self.config.absolute(path)
+        home = self.config.absolute(PAGES[0].path(language))
+        return self.environment.get_template(f"{page.key}.html").render(
+            data=data,
+            page=page,
+            language=language,
+            languages=LANGUAGES,
+            pages=PAGES,
+            url=url,
+            counterpart=lambda other: url(page.path(other)),
+            stylesheet=url(self.stylesheet.path),
+            footnotes=Footnotes(),
+            canonical=canonical,
+            alternates=alternates(page, self.config),
+            json_ld=json_ld(data, language, canonical, home),
+            og_locale=OG_LOCALES[language.code],
+            og_alternate_locales=[OG_LOCALES[other.code] for other in LANGUAGES if other != language],
+            open_data=url(f"{OPEN_DATA_FOLDER}/datapackage.json"),
+            **self.helpers[language.code],
+        )
+
+    def _special_pages(self, data: SiteData) -> list[OutputFile]:
+        """The language chooser and the 404 page. The 404 page is served at any depth, so its
+        links start from the base URL's path rather than being relative."""
+        outputs = []
+        for path, template_name, url in (
+            (ROOT_PAGE, "root.html", _url_maker(ROOT_PAGE)),
+            (NOT_FOUND_PAGE, "404.html", self.config.absolute_path),
+        ):
+            html = self.environment.get_template(template_name).render(
+                data=data, strings=self.strings, languages=LANGUAGES, pages=PAGES, url=url,
+                stylesheet=url(self.stylesheet.path), canonical=self.config.absolute(path),
+            )  # fmt: skip
+            outputs.append(OutputFile(path, html.encode("utf-8")))
+        return outputs
+
+
 def render_site(
     data: SiteData, templates_dir: Path, config: SiteConfig, seed_path: str
 ) -> list[OutputFile]:
-    environment = make_environment(templates_dir)
-    stylesheet = _stylesheet(templates_dir)
-    strings = _strings(templates_dir, config)
-    renderer = MarkdownRenderer()
-    outputs = [stylesheet]
-    for language in LANGUAGES:
-        helpers = _language_helpers(language, strings, renderer)
-        for page in PAGES:
-            path = page.path(language)
-            html = _render_page(environment, page, path, language, data, helpers, stylesheet.path, config)
-            outputs.append(OutputFile(path, html.encode("utf-8")))
-    outputs += _special_pages(environment, data, strings, stylesheet.path, config)
-    outputs.append(OutputFile("sitemap.xml", sitemap_xml(config).encode("utf-8")))
-    outputs.append(OutputFile("robots.txt", robots_txt(config).encode("utf-8")))
-    outputs += [
-        OutputFile(path, text.encode("utf-8")) for path, text in open_data_files(data, seed_path).items()
-    ]
-    return outputs
-
-
-def _special_pages(
-    environment: jinja2.Environment,
-    data: SiteData,
-    strings: dict[str, dict[str, str]],
-    stylesheet_path: str,
-    config: SiteConfig,
-) -> list[OutputFile]:
-    """The language chooser and the 404 page. The 404 page is served at any depth, so its
-    links are absolute (from the base URL) rather than relative."""
-    outputs = []
-    for path, template_name, url in (
-        (ROOT_PAGE, "root.html", _url_maker(ROOT_PAGE)),
-        (NOT_FOUND_PAGE, "404.html", config.absolute_path),
-    ):
-        html = environment.get_template(template_name).render(
-            data=data, strings=strings, languages=LANGUAGES, pages=PAGES, url=url,
-            stylesheet=url(stylesheet_path), canonical=config.absolute(path),
-        )  # fmt: skip
-        outputs.append(OutputFile(path, html.encode("utf-8")))
-    return outputs
-
-
-def _render_page(
-    environment: jinja2.Environment,
-    page: Page,
-    path: str,
-    language: Language,
-    data: SiteData,
-    helpers: dict[str, Any],
-    stylesheet_path: str,
-    config: SiteConfig,
-) -> str:
-    template = environment.get_template(f"{page.key}.html")
-    url = _url_maker(path)
-    canonical = config.absolute(path)
-    return template.render(
-        data=data,
-        page=page,
-        language=language,
-        languages=LANGUAGES,
-        pages=PAGES,
-        url=url,
-        counterpart=lambda other: url(page.path(other)),
-        stylesheet=url(stylesheet_path),
-        footnotes=Footnotes(),
-        canonical=canonical,
-        alternates=alternates(page, config),
-        json_ld=json_ld(data, language, canonical, config.absolute(PAGES[0].path(language))),
-        og_locale=OG_LOCALES[language.code],
-        og_alternate_locales=[OG_LOCALES[other.code] for other in LANGUAGES if other != language],
-        open_data=url(f"{OPEN_DATA_FOLDER}/datapackage.json"),
-        **helpers,
-    )
+    return SiteRenderer(templates_dir, config, seed_path).render(data)
 
 
 def _url_maker(from_path: str) -> Callable[[str], str]:

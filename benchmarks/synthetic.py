@@ -1,0 +1,92 @@
+"""Synthetic projects: the real data multiplied, every copy still a valid etown project.
+
+Every list of records at the top of a data file (history events, institution groups, people and
+leadership bodies, facts, topics …) is repeated FACTOR times. Copy ``n`` of a record gets ``-xn``
+after its ids and after the ids it points to (``part_of``, ``person``), so every copy is unique
+and its references resolve to the same copy; the copies of one event follow it, so the history
+stays in chronological order; a group keeps its own institutions, so they stay numbered 01, 02 …
+(the schema allows two digits); quotes stay as they are, because they must stand in the seed.
+The prose of each copy gets its copy number, so that Markdown has new text to convert.
+"""
+
+import copy
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONFIG_FILE = "etown.toml"
+REFERENCE_KEYS = {"id", "part_of", "person"}
+PROSE_KEY = "text"
+
+
+class _TextLoader(yaml.CSafeLoader):
+    """Every scalar as the text it was written as (010 stays 010), as etown reads it."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012
+
+
+def read_yaml(path: Path) -> Any:
+    with path.open("rb") as stream:
+        return yaml.load(stream, Loader=_TextLoader)
+
+
+def dump_yaml(data: Any) -> str:
+    return yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=10**6)
+
+
+def count_records(node: Any) -> int:
+    """Records are the mappings that carry a ``source`` quote."""
+    if isinstance(node, dict):
+        return ("source" in node) + sum(count_records(value) for value in node.values())
+    if isinstance(node, list):
+        return sum(count_records(item) for item in node)
+    return 0
+
+
+def multiplied(data: dict[str, Any], factor: int) -> dict[str, Any]:
+    return {
+        key: [numbered_copy(item, n) for item in value for n in range(factor)]
+        if _is_record_list(value) else value
+        for key, value in data.items()
+    }  # fmt: skip
+
+
+def _is_record_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def numbered_copy(record: Any, n: int) -> Any:
+    if n == 0:
+        return record
+    return _renumber(copy.deepcopy(record), n)
+
+
+def _renumber(node: Any, n: int) -> Any:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in REFERENCE_KEYS and isinstance(value, str):
+                node[key] = f"{value}-x{n}"
+            elif key == PROSE_KEY and isinstance(value, dict):
+                node[key] = {language: f"{text} ({n})" for language, text in value.items()}
+            else:
+                _renumber(value, n)
+    elif isinstance(node, list):
+        for item in node:
+            _renumber(item, n)
+    return node
+
+
+def make_project(source: Path, target: Path, factor: int) -> int:
+    """Write a project with every data file multiplied into ``target``; return its record count."""
+    for folder in ("seeds", "templates", "data"):
+        shutil.copytree(source / folder, target / folder)
+    if (source / CONFIG_FILE).is_file():
+        shutil.copy2(source / CONFIG_FILE, target / CONFIG_FILE)
+    records = 0
+    for path in sorted((target / "data").glob("*.yaml")):
+        data = multiplied(read_yaml(path), factor)
+        records += count_records(data)
+        path.write_text(dump_yaml(data), encoding="utf-8")
+    return records
