@@ -1,8 +1,10 @@
 """Stage 3: checked data + templates → the bytes of every output file (nothing is written here)."""
 
+import contextlib
 import hashlib
 import re
-from collections.abc import Callable, Collection
+import traceback
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from etown.config import SiteConfig
 from etown.format import format_date, format_number, format_percent, format_quantity
 from etown.pages import LANGUAGES, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Language, Page, relative_url
 from etown.load import load_file
-from etown.problems import DataError, UsageError
+from etown.problems import DataError, Problem, UsageError
 from etown.opendata import FOLDER as OPEN_DATA_FOLDER
 from etown.opendata import open_data_files
 from etown.schema import Note, PartialDate, Text
@@ -178,7 +180,43 @@ class SiteRenderer:
 def render_site(
     data: SiteData, templates_dir: Path, config: SiteConfig, seed_path: str
 ) -> list[OutputFile]:
-    return SiteRenderer(templates_dir, config, seed_path).render(data)
+    with template_errors_as_problems(templates_dir):
+        return SiteRenderer(templates_dir, config, seed_path).render(data)
+
+
+@contextlib.contextmanager
+def template_errors_as_problems(templates_dir: Path) -> Iterator[None]:
+    """A mistake in a template is reported like a data mistake: file, line, plain words."""
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as error:
+        where = _template_name(error.filename or error.name, templates_dir)
+        problem = Problem(where, error.lineno, 1, "", f"template syntax: {error.message}")
+        raise DataError("a template is broken; nothing was written", [problem]) from error
+    except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as error:
+        where, line = _template_frame(error, templates_dir)
+        problem = Problem(where, line, 1, "", f"template error: {error}")
+        raise DataError("a template failed to render; nothing was written", [problem]) from error
+
+
+def _template_name(filename: str | None, templates_dir: Path) -> str:
+    if not filename:
+        return "templates/?"
+    path = Path(filename)
+    try:
+        return f"templates/{path.resolve().relative_to(templates_dir.resolve()).as_posix()}"
+    except ValueError:
+        return f"templates/{path.name}"
+
+
+def _template_frame(error: BaseException, templates_dir: Path) -> tuple[str, int]:
+    """The innermost template line in the traceback (Jinja maps frames back to templates)."""
+    found = ("templates/?", 1)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        filename = frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".svg")):
+            found = (_template_name(filename, templates_dir), line)
+    return found
 
 
 def _url_maker(from_path: str) -> Callable[[str], str]:
@@ -212,9 +250,9 @@ def _language_helpers(
         "date": lambda value: format_date(value, code),
         "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
         "bar_chart": lambda **kwargs: charts.bar_chart(language=code, **kwargs),
+        "column": lambda quantities: charts.column(quantities, code),
         "industry_bars": lambda industries, attribute: [
-            (plain(item.name), getattr(item, attribute).value, format_quantity(getattr(item, attribute), code))
-            for item in industries
+            (plain(item.name), getattr(item, attribute)) for item in industries
         ],
     }
 

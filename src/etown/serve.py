@@ -17,7 +17,7 @@ from etown.config import CONFIG_FILE, SiteConfig, read_config
 from etown.load import LoadedFile, load_data, load_file
 from etown.problems import EtownError, Problem, errors_only
 from etown.provenance import Seed, read_seed
-from etown.render import OutputFile, SiteRenderer
+from etown.render import OutputFile, SiteRenderer, template_errors_as_problems
 from etown.schema import DATA_FILES
 from etown.validate import SiteData, validate
 from etown.write import write_site
@@ -127,14 +127,19 @@ class LiveSite:
         problems = sorted(load_problems + result.problems)
         if result.data is None or errors_only(problems):
             return self._fail(problems or [Problem("", 0, 0, "", "the data is incomplete")])
-        if self._renderer is None:
-            self._renderer = SiteRenderer(self.root / "templates", self._config, self._seed.display_path)
-            page_keys = None
-        outputs = self._renderer.render(result.data, page_keys)
-        if page_keys is None:
-            write_site(outputs, self.out_dir)
-        else:
-            write_changed_files(outputs, self.out_dir)
+        try:
+            with template_errors_as_problems(self.root / "templates"):
+                if self._renderer is None:
+                    templates = self.root / "templates"
+                    self._renderer = SiteRenderer(templates, self._config, self._seed.display_path)
+                    page_keys = None
+                outputs = self._renderer.render(result.data, page_keys)
+            if page_keys is None:
+                write_site(outputs, self.out_dir)
+            else:
+                write_changed_files(outputs, self.out_dir)
+        except EtownError as error:
+            return self._fail(error.problems or [Problem("", 0, 0, "", str(error))])
         self.problems = []
         self.version += 1
         return True

@@ -1,0 +1,36 @@
+"""Shared fixtures: a throw-away copy of the project, and one build of the real site."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from etown.build import BuildReport, build
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("seeds", "data", "templates", "etown.toml")
+
+
+def copy_project(target: Path) -> Path:
+    """seeds/, data/, templates/ and the config, copied so a test may break them freely."""
+    target.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            shutil.copy2(source, target / part)
+    return target
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per test session (base URL https://example.org/etown/)."""
+    out = tmp_path_factory.mktemp("site") / "build"
+    report: BuildReport = build(REPO, out, base_url="https://example.org/etown/")
+    return report.out_dir

