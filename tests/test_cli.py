@@ -73,7 +73,9 @@ def test_python_dash_m_etown_works(project: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_a_broken_template_is_reported_with_its_line(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_template_is_reported_with_its_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     vision = project / "templates" / "vision.html"
     lines = vision.read_text(encoding="utf-8").splitlines()
     lines.insert(2, "{% if %}")

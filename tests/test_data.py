@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 from conftest import REPO
-
 from etown.build import check
 from etown.provenance import read_seed
 from etown.schema import DATA_FILES

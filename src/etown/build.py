@@ -40,9 +40,7 @@ def check(root: Path) -> CheckReport:
     return CheckReport(validated.data, sorted(loaded.problems + validated.problems), seed.display_path)
 
 
-def build(
-    root: Path, out_dir: Path, *, strict: bool = False, base_url: str | None = None
-) -> BuildReport:
+def build(root: Path, out_dir: Path, *, strict: bool = False, base_url: str | None = None) -> BuildReport:
     started = time.perf_counter()
     config = read_config(root, base_url)
     report = check(root)

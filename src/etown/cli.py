@@ -36,9 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
             "--root", type=Path, default=Path("."), metavar="DIR",
             help="the project folder holding seeds/, data/ and templates/ (default: .)",
         )  # fmt: skip
-        command.add_argument(
-            "--strict", action="store_true", help="treat warnings as errors"
-        )
+        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     build = commands.add_parser("build", help="check the data and write the site")
     add_common(build)

@@ -41,13 +41,17 @@ def _text_columns(prefix: str, what: str) -> tuple[Column, ...]:
     )
 
 
-SOURCE_COLUMN = Column("source", "string", "The verbatim passage of the source document that supports the row")
+SOURCE_COLUMN = Column(
+    "source", "string", "The verbatim passage of the source document that supports the row"
+)
 
 
 def history_table(data: SiteData) -> Table:
     columns = (
         Column("id", "string", "Identifier of the event"),
-        Column("date", "string", "ISO 8601 date, to the precision the source gives (YYYY, YYYY-MM or YYYY-MM-DD)"),
+        Column(
+            "date", "string", "ISO 8601 date, to the precision the source gives (YYYY, YYYY-MM or YYYY-MM-DD)"
+        ),
         Column("precision", "string", "year, month or day"),
         *_text_columns("text", "What happened"),
         SOURCE_COLUMN,
@@ -107,7 +111,9 @@ def figures_table(data: SiteData) -> Table:
         *_text_columns("label", "What the figure measures"),
         Column("value", "number", "The number as the source writes it"),
         Column("unit", "string", "The source's unit (亿元 = 100 million yuan, 万 = 10,000 …)"),
-        Column("value_in_base_unit", "number", "The value in yuan, people, km² … (value × the unit's multiplier)"),
+        Column(
+            "value_in_base_unit", "number", "The value in yuan, people, km² … (value × the unit's multiplier)"
+        ),
         Column("qualifier", "string", "about, over, plus (余/多), nearly, above (以上), or empty"),
         Column("as_of", "string", "The date the figure refers to, where the source gives one"),
         Column("growth_percent", "number", "Year-on-year growth in %, where given"),

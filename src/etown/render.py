@@ -17,11 +17,11 @@ from markupsafe import Markup
 from etown import charts
 from etown.config import SiteConfig
 from etown.format import format_date, format_number, format_percent, format_quantity
-from etown.pages import LANGUAGES, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Language, Page, relative_url
 from etown.load import load_file
-from etown.problems import DataError, Problem, UsageError
 from etown.opendata import FOLDER as OPEN_DATA_FOLDER
 from etown.opendata import open_data_files
+from etown.pages import LANGUAGES, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Language, Page, relative_url
+from etown.problems import DataError, Problem, UsageError
 from etown.schema import Note, PartialDate, Text
 from etown.sitemap import alternates, json_ld, robots_txt, sitemap_xml
 from etown.validate import SiteData
@@ -51,7 +51,9 @@ class Footnotes:
         return len(self.notes)
 
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]*")
+_CJK_RUN = re.compile(
+    r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]*"
+)
 _HTML_TAG = re.compile(r"(<[^>]*>)")
 
 
@@ -177,9 +179,7 @@ class SiteRenderer:
         return outputs
 
 
-def render_site(
-    data: SiteData, templates_dir: Path, config: SiteConfig, seed_path: str
-) -> list[OutputFile]:
+def render_site(data: SiteData, templates_dir: Path, config: SiteConfig, seed_path: str) -> list[OutputFile]:
     with template_errors_as_problems(templates_dir):
         return SiteRenderer(templates_dir, config, seed_path).render(data)
 

@@ -19,7 +19,7 @@ from etown.problems import EtownError, Problem, errors_only
 from etown.provenance import Seed, read_seed
 from etown.render import OutputFile, SiteRenderer, template_errors_as_problems
 from etown.schema import DATA_FILES
-from etown.validate import SiteData, validate
+from etown.validate import validate
 from etown.write import write_site
 
 PAGES_USING: dict[str, set[str]] = {
@@ -38,7 +38,8 @@ PAGES_USING: dict[str, set[str]] = {
 
 STATUS_PATH = "/__etown/status"
 RELOAD_SCRIPT_PATH = "/__etown/reload.js"
-RELOAD_SCRIPT = """(function () {
+RELOAD_SCRIPT = (
+    """(function () {
   var version = null;
   function show(problems) {
     var box = document.getElementById("etown-problems");
@@ -52,10 +53,11 @@ RELOAD_SCRIPT = """(function () {
         "white-space:pre-wrap;font:14px/1.4 monospace";
       document.body.appendChild(box);
     }
-    box.textContent = "etown: the data has problems; showing the last good build\\n\\n" + problems.join("\\n");
+    box.textContent = "etown: the data has problems; showing the last good build\\n\\n" +
+      problems.join("\\n");
   }
   function poll() {
-    fetch("%s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+    fetch("STATUS_PATH", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
       if (version !== null && s.version !== version) { location.reload(); return; }
       version = s.version;
       show(s.problems);
@@ -63,7 +65,8 @@ RELOAD_SCRIPT = """(function () {
   }
   poll();
 })();
-""" % STATUS_PATH
+""".replace("STATUS_PATH", STATUS_PATH)
+)
 
 
 @dataclass
@@ -101,7 +104,9 @@ class LiveSite:
         """Rebuild after an edit: only the data files that changed, only the pages they feed."""
         names = {path.stem for path in changed if path.parent.resolve() == (self.root / "data").resolve()}
         names &= set(DATA_FILES)
-        others = [path for path in changed if path.suffix in {".yaml", ".yml"} and path.stem not in DATA_FILES]
+        others = [
+            path for path in changed if path.suffix in {".yaml", ".yml"} and path.stem not in DATA_FILES
+        ]
         if not names or others or self._renderer is None or self._seed is None:
             return self.build_all()
         with self._lock:
@@ -197,7 +202,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass  # keep the terminal for build messages
 
 

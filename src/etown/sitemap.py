@@ -30,7 +30,7 @@ def sitemap_xml(config: SiteConfig) -> str:
             lines.append("  <url>")
             lines.append(f"    <loc>{config.absolute(page.path(language))}</loc>")
             lines.extend(
-                f"    <xhtml:link rel=\"alternate\" hreflang={quoteattr(lang)} href={quoteattr(url)}/>"
+                f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(url)}/>'
                 for lang, url in links
             )
             lines.append("  </url>")
@@ -58,8 +58,9 @@ def json_ld(data: SiteData, language: Language, page_url: str, home_url: str) ->
             "@type": "AdministrativeArea",
             "@id": place_id,
             "name": getattr(data.overview.name, code),
-            "alternateName": sorted({data.overview.short_name.zh, data.overview.short_name.en,
-                                      rows["foreign_name"].value.en}),
+            "alternateName": sorted(
+                {data.overview.short_name.zh, data.overview.short_name.en, rows["foreign_name"].value.en}
+            ),
             "description": getattr(data.overview.introduction[0].text, code),
             "address": address,
             "url": page_url,
