@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 import yaml
+
 from browser_support import SITE_PAGES, browser  # noqa: F401
 from conftest import copy_project
-
 from etown.build import build
 
 PAYLOADS = [
