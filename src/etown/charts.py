@@ -1,15 +1,100 @@
-"""Bar charts drawn as inline SVG at build time: no script, no image requests, themeable by CSS."""
+"""Figures shown to the reader: bar charts drawn as inline SVG, and columns of figures in one unit.
 
+Both are made at build time: no script, no image requests, colours from the stylesheet. A chart
+and the table beside it write their numbers the same way, with the unit said once in the title or
+the column header rather than in every cell.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-WIDTH = 400
-LABEL_HEIGHT = 18
-BAR_HEIGHT = 16
-ROW_GAP = 12
-VALUE_ROOM = 120
-"""Space kept right of the longest bar for its value label."""
+from etown.format import format_number, format_quantity
+from etown.schema import Quantity
+from etown.units import UNITS
+
+_SCALE_WORDS = ((Decimal(1_000_000_000), "billion"), (Decimal(1_000_000), "million"))
+
+# How a hedged number reads once its unit has moved to the header (format.py words whole quantities).
+_QUALIFIED = {
+    "zh": {"about": "约{}", "over": "超过{}", "plus": "{}余", "nearly": "近{}", "above": "{}以上"},
+    "en": {
+        "about": "about {}",
+        "over": "more than {}",
+        "plus": "more than {}",
+        "nearly": "nearly {}",
+        "above": "over {}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """Figures that share one unit: the unit is written once (``unit``), the cells are bare numbers."""
+
+    unit: str
+    language: str
+    divisor: Decimal = Decimal(1)
+    """English cells count in billions or millions when the header says so."""
+
+    def number(self, quantity: Quantity) -> Decimal:
+        if self.language == "zh":
+            return quantity.value
+        return quantity.value * UNITS[quantity.unit].scale / self.divisor
+
+    def cell(self, quantity: Quantity) -> str:
+        written = format_number(self.number(quantity), self.language)
+        if quantity.qualifier:
+            return _QUALIFIED[self.language][quantity.qualifier].format(written)
+        return written
+
+
+def column(quantities: Sequence[Quantity | None], language: str) -> Column | None:
+    """The unit a column of figures shares, or None when a cell is empty or units differ."""
+    if not quantities or any(quantity is None for quantity in quantities):
+        return None
+    present = [quantity for quantity in quantities if quantity is not None]
+    units = {quantity.unit for quantity in present}
+    if len(units) != 1:
+        return None
+    unit = units.pop()
+    return _zh_column(unit, present) if language == "zh" else _en_column(unit, present)
+
+
+def _zh_column(unit: str, quantities: list[Quantity]) -> Column | None:
+    # 3万余人次: 余 sits inside such a unit, so the unit cannot leave the cell
+    if unit[0] in "万亿" and len(unit) > 1 and any(q.qualifier == "plus" for q in quantities):
+        return None
+    return Column(unit, "zh")
+
+
+def _en_column(unit_name: str, quantities: list[Quantity]) -> Column | None:
+    unit = UNITS[unit_name]
+    if not unit.en and not unit.money:
+        return None  # a classifier (家, 个 …): the row's label already names what is counted
+    divisor, word = Decimal(1), ""
+    if unit.money or unit.scale > 1:
+        smallest = min(quantity.value * unit.scale for quantity in quantities)
+        divisor, word = next(
+            ((size, name) for size, name in _SCALE_WORDS if smallest >= size), (Decimal(1), "")
+        )
+    label = " ".join(part for part in ("RMB" if unit.money else "", word, unit.en) if part)
+    return Column(label, "en", divisor)
+
+
+# --- bar charts ------------------------------------------------------------------------------
+
+WIDTH = 320
+"""Narrow on purpose: on a 320 px phone the text is drawn at about its CSS size."""
+LINE = 16
+BAR_HEIGHT = 14
+ROW_GAP = 14
+VALUE_ROOM = 52
+"""Space kept right of the longest bar for its number."""
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def bar_chart(
@@ -18,33 +103,81 @@ def bar_chart(
     chart_id: str,
     title: str,
     description: str,
-    bars: list[tuple[str, Decimal, str]],
-    scale_max: Decimal | None = None,
+    bars: Sequence[tuple[str, Quantity]],
+    scale_max: Decimal | int | None = None,
 ) -> Markup:
-    """One horizontal bar per (label, value, value as written); the longest bar is ``scale_max``."""
-    del language  # labels arrive already translated; kept for a uniform helper signature
-    top = max((value for _, value, _ in bars), default=Decimal(1))
-    full = scale_max if scale_max is not None else top
-    row = LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP
-    height = row * len(bars)
+    """A figure with one horizontal bar per (label, quantity); the full width is ``scale_max``.
+
+    The title is shown above the chart and, with the description, names the SVG for assistive
+    technology; the unit, shared by all bars, is added to the title.
+    """
+    shared = column([quantity for _, quantity in bars], language)
+    if shared is not None and shared.unit:
+        title += f" ({shared.unit})" if language == "en" else f"({shared.unit})"
+    numbers = [shared.number(q) if shared else q.value for _, q in bars]
+    written = [shared.cell(q) if shared else format_quantity(q, language) for _, q in bars]
+    full = Decimal(scale_max) if scale_max is not None else max(numbers, default=Decimal(1))
+    rows, height = _layout([label for label, _ in bars])
     parts = [
+        f'<figure><figcaption id="{chart_id}-caption">{escape(title)}</figcaption>',
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
         f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    usable = WIDTH - VALUE_ROOM
-    for index, (label, value, written) in enumerate(bars):
-        y = index * row
-        length = max(1.0, float(value / full) * usable) if full else 1.0
-        parts.append(f'<text class="chart-label" x="0" y="{y + 13}">{escape(label)}</text>')
-        parts.append(
-            f'<rect class="chart-bar" x="0" y="{y + LABEL_HEIGHT}" '
-            f'width="{length:.1f}" height="{BAR_HEIGHT}"/>'
-        )
-        parts.append(
-            f'<text class="chart-value" x="{length + 6:.1f}" y="{y + LABEL_HEIGHT + 12}">'
-            f"{escape(written)}</text>"
-        )
-    parts.append("</svg>")
+    for (lines, top), number, text in zip(rows, numbers, written, strict=True):
+        parts.append(_bar(lines, top, _length(number, full), text, track=scale_max is not None))
+    parts.append("</svg></figure>")
     return Markup("".join(parts))
+
+
+def _layout(labels: Sequence[str]) -> tuple[list[tuple[list[str], int]], int]:
+    """Each bar's label lines and the y where its row starts; and the chart's height."""
+    rows, top = [], 0
+    for label in labels:
+        lines = _wrap(label)
+        rows.append((lines, top))
+        top += LINE * len(lines) + BAR_HEIGHT + ROW_GAP
+    return rows, top - ROW_GAP + 2
+
+
+def _length(number: Decimal, full: Decimal) -> float:
+    usable = WIDTH - VALUE_ROOM
+    return max(1.0, float(number / full) * usable) if full else 1.0
+
+
+def _bar(lines: list[str], top: int, length: float, written: str, *, track: bool) -> str:
+    text = "".join(
+        f'<tspan x="0" dy="{LINE if index else 0}">{escape(line)}</tspan>' for index, line in enumerate(lines)
+    )
+    bar_top = top + LINE * len(lines)
+    usable = WIDTH - VALUE_ROOM
+    background = (
+        f'<rect class="chart-track" x="0" y="{bar_top}" width="{usable}" height="{BAR_HEIGHT}"/>'
+        if track
+        else ""
+    )
+    return (
+        f'<text class="chart-label" x="0" y="{top + 12}">{text}</text>{background}'
+        f'<rect class="chart-bar" x="0" y="{bar_top}" width="{length:.1f}" height="{BAR_HEIGHT}"/>'
+        f'<text class="chart-value" x="{length + 4:.1f}" y="{bar_top + 11}">{escape(written)}</text>'
+    )
+
+
+def _wrap(label: str, limit: float = WIDTH) -> list[str]:
+    """Break a label into lines no wider than ``limit`` px at 13 px type (SVG text never wraps)."""
+    words = label.split(" ") if " " in label else list(label)
+    joiner = " " if " " in label else ""
+    lines: list[str] = []
+    for word in words:
+        candidate = f"{lines[-1]}{joiner}{word}" if lines else word
+        if lines and _width(candidate) <= limit:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def _width(text: str) -> float:
+    """A generous estimate of the drawn width: CJK glyphs are square, Latin ones about 0.6 em."""
+    return sum(13.0 if _CJK.match(char) else 7.6 for char in text)

@@ -1,0 +1,156 @@
+"""The reader-facing gates, in Debian's Chromium: WCAG A/AA by axe-core in light and dark, valid
+HTML by the Nu HTML Checker, no sideways scrolling at 320 px, visible keyboard focus, a clean
+print layout; and screenshots of every page in test-artifacts/screenshots/ for a person to look at.
+
+The checks that need no browser (links, the language switcher, table markup, the weight budget)
+are in test_pages_html.py.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from browser_support import (
+    REPO,
+    SCREENSHOTS,
+    SITE_PAGES,
+    open_tab,
+    run_axe,
+    run_vnu,
+    show,
+)
+from browser_support import browser as chromium  # noqa: F401 (the fixture "browser")
+from browser_support import site_url as served_site  # noqa: F401 (the fixture "site_url")
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+
+@pytest.fixture(scope="session")
+def light_tab(browser: "Browser") -> Iterator["Page"]:
+    tab = open_tab(browser, "desktop")
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture(scope="session")
+def dark_tab(browser: "Browser") -> Iterator["Page"]:
+    tab = open_tab(browser, "desktop", color_scheme="dark")
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture(scope="session")
+def narrow_tab(browser: "Browser") -> Iterator["Page"]:
+    tab = open_tab(browser, "narrowest")
+    yield tab
+    tab.context.close()
+
+
+@pytest.fixture(scope="session")
+def mobile_tab(browser: "Browser") -> Iterator["Page"]:
+    tab = open_tab(browser, "mobile")
+    yield tab
+    tab.context.close()
+
+
+def _describe(violations: list[dict[str, object]]) -> str:
+    return "\n".join(f"  {v['rule']}: {v['help']} at {v['where']}" for v in violations)
+
+
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_axe_finds_no_wcag_violations_in_light_mode(site_url: str, light_tab: "Page", page: str) -> None:
+    show(light_tab, site_url, page)
+    violations = run_axe(light_tab)
+    assert violations == [], f"{page}:\n{_describe(violations)}"
+
+
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_axe_finds_no_wcag_violations_in_dark_mode(site_url: str, dark_tab: "Page", page: str) -> None:
+    show(dark_tab, site_url, page)
+    assert dark_tab.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    violations = run_axe(dark_tab)
+    assert violations == [], f"{page} (dark):\n{_describe(violations)}"
+
+
+def test_nu_html_checker_finds_no_errors(built_site: Path) -> None:
+    files = [built_site / page for page in SITE_PAGES]
+    errors = run_vnu(files)
+    listed = "\n".join(
+        f"  {Path(e.get('url', '')).name}:{e.get('lastLine')}: {e.get('message')}" for e in errors
+    )
+    assert errors == [], f"vnu reports:\n{listed}"
+
+
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_no_page_scrolls_sideways_at_320_px(site_url: str, narrow_tab: "Page", page: str) -> None:
+    show(narrow_tab, site_url, page)
+    width = narrow_tab.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{page} is {width} px wide in a 320 px viewport"
+
+
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_screenshots_of_every_page(site_url: str, light_tab: "Page", mobile_tab: "Page", page: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    name = page.removesuffix(".html").replace("/", "-")
+    for viewport, tab in (("desktop", light_tab), ("mobile", mobile_tab)):
+        show(tab, site_url, page)
+        target = SCREENSHOTS / f"{name}-{viewport}.png"
+        tab.screenshot(path=str(target), full_page=True)
+        assert target.read_bytes().startswith(b"\x89PNG"), target
+
+
+FOCUS_STYLE = """() => {
+    const element = document.activeElement;
+    const style = getComputedStyle(element);
+    const box = element.getBoundingClientRect();
+    return {tag: element.tagName, text: (element.textContent || '').trim().slice(0, 40),
+            outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+            visible: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight};
+}"""
+
+
+def test_keyboard_focus_is_always_visible(site_url: str, light_tab: "Page") -> None:
+    show(light_tab, site_url, "en/economy.html")
+    light_tab.keyboard.press("Tab")
+    first = light_tab.evaluate(FOCUS_STYLE)
+    assert first["tag"] == "A" and first["text"] == "Skip to main content", first
+    hidden = []
+    for _ in range(40):  # the skip link, header, navigation, and well into the content
+        focused = light_tab.evaluate(FOCUS_STYLE)
+        if focused["outline"] == "none" or focused["width"] < 2 or not focused["visible"]:
+            hidden.append(focused)
+        light_tab.keyboard.press("Tab")
+    assert hidden == [], hidden
+
+
+def test_skip_link_moves_focus_to_the_main_content(site_url: str, light_tab: "Page") -> None:
+    show(light_tab, site_url, "zh/history.html")
+    light_tab.keyboard.press("Tab")
+    light_tab.keyboard.press("Enter")
+    assert light_tab.evaluate("document.activeElement.id") == "main"
+
+
+PRINT_HIDDEN = [".skip-link", ".site-nav", ".languages", "details", "a.src"]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_fact_sheet_prints_on_a4_without_navigation(site_url: str, light_tab: "Page", language: str) -> None:
+    show(light_tab, site_url, f"{language}/factsheet.html")
+    light_tab.emulate_media(media="print")
+    try:
+        shown = light_tab.evaluate(
+            """selectors => selectors.filter(s => [...document.querySelectorAll(s)]
+                   .some(e => getComputedStyle(e).display !== 'none'))""",
+            PRINT_HIDDEN,
+        )
+        assert shown == [], f"printed although navigation or sources: {shown}"
+        pdf = light_tab.pdf(format="A4", print_background=True)
+    finally:
+        light_tab.emulate_media(media="screen")
+    assert pdf.startswith(b"%PDF")
+    artifact = REPO / "test-artifacts" / f"factsheet-{language}.pdf"
+    artifact.parent.mkdir(exist_ok=True)
+    artifact.write_bytes(pdf)
