@@ -44,7 +44,7 @@ PLACES: dict[str, list[Edit]] = {
     "leadership": [_set(["people", 0, "name", "en"]), _set(["bodies", 0, "members", 0, "position", "zh"])],
     "institutions": [_set(["groups", 0, "institutions", 0, "name", "en"])],
     "economy": [_set(["industries", 0, "name", "en"]), _set(["indicators", 0, "label", "en"]),
-                _set(["industries", 0, "text", "zh"])],
+                _set(["industries", 0, "description", "text", "zh"])],
     "society": [_set(["topics", 0, "title", "en"]), _set(["topics", 0, "facts", 0, "label", "zh"])],
     "divisions": [_set(["areas", 1, "notes", 0, "en"])],
     "vision": [_set(["passages", 0, "text", "zh"])],

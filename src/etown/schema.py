@@ -258,7 +258,8 @@ class Industry(Sourced):
     output: Quantity
     share_of_beijing: Quantity
     as_of: DateField
-    text: Prose
+    description: Passage
+    """The rest of the industry's paragraph, with its own quote."""
 
 
 class EconomyFile(Model):
