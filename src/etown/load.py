@@ -2,10 +2,14 @@
 
 Strict means: every scalar stays the text it was written as (the schema decides what becomes a
 number or a date, so ``010`` never turns into 8 and ``no`` never into false); duplicate keys,
-anchors, aliases and tags are refused; encoding and layout mistakes are reported with their
-position instead of a traceback.
+anchors, aliases, tags and merge keys are refused; encoding and layout mistakes are reported with
+their position instead of a traceback. The tree is built from the parser's events with an explicit
+stack, so neither deep nesting nor shared nodes ("billion laughs") can exhaust the loader.
 """
 
+import difflib
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,21 +17,32 @@ from typing import Any
 
 import yaml
 
-from etown.problems import Problem, shorten
+from etown.problems import Problem, field_path, shorten
 
-try:  # libyaml's C parser is several times faster; the pure-Python one gives identical nodes
-    from yaml import CBaseLoader as NodeLoader
+try:  # libyaml's C parser is several times faster; the pure-Python one gives the same events
+    from yaml import CBaseLoader as EventLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import BaseLoader as NodeLoader  # type: ignore[assignment]
+    from yaml import BaseLoader as EventLoader  # type: ignore[assignment]
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]
+_Finding = tuple[Position, str, str]
+"""Where, which field, what is wrong."""
 
-_PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}
+MAX_BYTES = 2_000_000
+"""The largest data file etown reads; the biggest real one is well under 100 kB."""
+MAX_DEPTH = 32
+"""The deepest nesting etown reads; the real files nest about eight levels."""
+
+SCHEMA_LINE = "# yaml-language-server: $schema=schema/{name}.schema.json"
+"""The first line of every data file, so that editors validate it while it is typed."""
+
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# YAML's printable set, minus the line separators NEL, LS and PS (which YAML, unlike editors,
+# counts as line breaks, so every line number after them would be off).
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CORE_TAG = "tag:yaml.org,2002:"
 
 
 @dataclass
@@ -66,10 +81,15 @@ class LoadResult:
 
 
 class _Refused(Exception):
+    """A mistake after which the rest of the file cannot be read."""
+
     def __init__(self, position: Position, message: str) -> None:
         super().__init__(message)
         self.position = position
         self.message = message
+
+
+# --- the data folder ---------------------------------------------------------------------------
 
 
 def load_data(root: Path, names: list[str]) -> LoadResult:
@@ -81,151 +101,401 @@ def load_data(root: Path, names: list[str]) -> LoadResult:
         path = data_dir / f"{name}.yaml"
         display = f"data/{name}.yaml"
         if not path.exists() and not path.is_symlink():
-            problems.append(Problem(display, 1, 1, "", "the file is missing"))
+            problems.append(Problem(display, 1, 1, "", f"the file is missing{_twin_hint(path)}"))
             continue
         loaded, file_problems = load_file(path, display, name, data_dir)
         problems.extend(file_problems)
         if loaded is not None:
             files[name] = loaded
+            problems.extend(_schema_line_warning(path, display, name))
     problems.extend(_unexpected_files(data_dir, names))
-    return LoadResult(files, problems)
+    return LoadResult(files, sorted(problems))
 
 
-def _unexpected_files(data_dir: Path, names: list[str]) -> Iterator[Problem]:
-    import difflib
+def _twin_hint(path: Path) -> str:
+    if not path.with_suffix(".yml").exists():
+        return ""
+    return f" ({path.stem}.yml is there: rename it to {path.name})"
 
-    if not data_dir.is_dir():
+
+def _schema_line_warning(path: Path, display: str, name: str) -> Iterator[Problem]:
+    expected = SCHEMA_LINE.format(name=name)
+    try:
+        with path.open("rb") as stream:
+            first_line = stream.readline(len(expected) + 8).decode("utf-8", "replace")
+    except OSError:  # read a moment ago: if it vanished since, that is not this check's business
         return
-    for path in sorted(data_dir.iterdir()):
-        if path.suffix in {".yaml", ".yml"} and path.stem not in names or path.suffix == ".yml":
-            close = difflib.get_close_matches(path.stem, names, n=1)
-            hint = f"; did you mean {close[0]}.yaml?" if close else ""
-            yield Problem(
-                f"data/{path.name}", 1, 1, "",
-                f"etown does not read this file (it reads {', '.join(n + '.yaml' for n in names)})"
-                f"{hint}",
-                severity="warning",
-            )  # fmt: skip
-
-
-def load_file(
-    path: Path, display: str, name: str, data_dir: Path
-) -> tuple[LoadedFile | None, list[Problem]]:
-    """Read one file; on failure return no data and the problems that explain why."""
-
-    def fail(line: int, column: int, message: str) -> tuple[None, list[Problem]]:
-        return None, [Problem(display, line, column, "", message)]
-
-    if path.is_symlink() and not path.resolve().is_relative_to(data_dir.resolve()):
-        return fail(1, 1, f"the file is a link to {path.resolve()}, outside data/; refused")
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        return fail(1, 1, "this is a folder, not a file")
-    except OSError as error:
-        return fail(1, 1, f"cannot read the file ({error.strerror or error})")
-    text_or_problem = _decode(raw)
-    if isinstance(text_or_problem, Problem):
-        problem = text_or_problem
-        return None, [Problem(display, problem.line, problem.column, "", problem.message)]
-    text = text_or_problem
-    if not text.strip() or all(_is_comment_or_blank(line) for line in text.splitlines()):
-        return fail(1, 1, "the file is empty")
-    tab = _first_tab(text)
-    if tab:
-        return fail(*tab, "a tab character; YAML indentation must use spaces")
-    try:
-        root = yaml.compose(text, Loader=NodeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return fail(line, column, f"not valid YAML: {error.problem or error.context}")
-    except yaml.YAMLError as error:
-        return fail(1, 1, f"not valid YAML: {error}")
-    if root is None:
-        return fail(1, 1, "the file is empty")
-    if not isinstance(root, yaml.MappingNode):
-        line, column = _position(root)
-        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
-        return fail(line, column, f"the file holds {kind}; a mapping of fields is expected")
-    builder = _TreeBuilder(SourceMap())
-    try:
-        data = builder.build(root, ())
-    except _Refused as refused:
-        return fail(*refused.position, refused.message)
-    duplicates = [Problem(display, *position, "", message) for position, message in builder.duplicates]
-    return LoadedFile(name, display, data, builder.source_map), duplicates
-
-
-def _decode(raw: bytes) -> str | Problem:
-    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return Problem("", 1, 1, "", "the file starts with a byte-order mark; save it as UTF-8 without BOM")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
-        return Problem(
-            "", line, column, "",
-            f"not UTF-8 text (byte {raw[error.start]:#04x}); save the file as UTF-8",
+    first_line = first_line.rstrip("\r\n")
+    if first_line != expected:
+        yield Problem(
+            display, 1, 1, "",
+            f"the first line should be `{expected}`, so that editors check the file while you type "
+            f"(got: {shorten(first_line) or 'nothing'})",
+            severity="warning",
         )  # fmt: skip
 
 
-def _is_comment_or_blank(line: str) -> bool:
-    stripped = line.strip()
-    return not stripped or stripped.startswith("#") or stripped == "---"
+def _unexpected_files(data_dir: Path, names: list[str]) -> Iterator[Problem]:
+    try:
+        entries = sorted(data_dir.iterdir())
+    except OSError:  # no readable folder: every file is reported missing or unreadable already
+        return
+    expected = {f"{name}.yaml" for name in names} | {"schema"}  # schema/: the editors' JSON Schemas
+    for path in entries:
+        if path.name in expected or path.name.startswith("."):
+            continue
+        close = difflib.get_close_matches(path.stem.lower(), names, n=1)
+        hint = f"; did you mean {close[0]}.yaml?" if close else ""
+        yield Problem(
+            f"data/{path.name}", 1, 1, "",
+            f"etown does not read this {'folder' if path.is_dir() else 'file'} "
+            f"(it reads {', '.join(f'{name}.yaml' for name in names)}){hint}",
+            severity="warning",
+        )  # fmt: skip
 
 
-def _first_tab(text: str) -> Position | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent]:
-            return (number, line.index("\t") + 1)
+# --- one file ------------------------------------------------------------------------------------
+
+
+def load_file(path: Path, display: str, name: str, data_dir: Path) -> tuple[LoadedFile | None, list[Problem]]:
+    """Read one file; on failure return no data and the problems that explain why."""
+
+    def located(problems: list[tuple[Position, str]]) -> list[Problem]:
+        return [Problem(display, line, column, "", message) for (line, column), message in problems]
+
+    def with_fields(findings: list[_Finding]) -> list[Problem]:
+        return [Problem(display, line, column, field, message) for (line, column), field, message in findings]
+
+    refusal = _refuse_location(path, data_dir)
+    if refusal:
+        return None, located([((1, 1), refusal)])
+    raw = _read(path)
+    if isinstance(raw, str):
+        return None, located([((1, 1), raw)])
+    text = _decode(raw)
+    if isinstance(text, tuple):
+        return None, located([text])
+    layout_problems = list(_layout_problems(text))
+    if layout_problems:
+        return None, located(layout_problems)
+    builder = _TreeBuilder()
+    try:
+        data = builder.build(text)
+    except _Refused as refused:
+        return None, [*with_fields(builder.problems), *located([(refused.position, refused.message)])]
+    if builder.fatal:
+        return None, with_fields(builder.problems)
+    return LoadedFile(name, display, data, builder.source_map), with_fields(builder.problems)
+
+
+def _refuse_location(path: Path, data_dir: Path) -> str | None:
+    """Why ``path`` cannot be read as a data file, or None when it can be opened safely."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return "the file is a link that leads round in a circle; replace it with the file itself"
+    if path.is_symlink() and not target.is_relative_to(data_dir.resolve()):
+        return f"the file is a link to {target}, outside data/; refused (copy the file into data/)"
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        return f"the file is a link to {target}, which does not exist"
+    except OSError as error:
+        return f"cannot read the file ({error.strerror or error})"
+    if stat.S_ISDIR(mode):
+        return "this is a folder, not a file"
+    if not stat.S_ISREG(mode):
+        return "this is not a regular file (a pipe, socket or device); etown reads plain files only"
     return None
 
 
-def _position(node: yaml.Node) -> Position:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+def _read(path: Path) -> bytes | str:
+    """The file's bytes, or why they cannot be read."""
+    try:
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
+    except OSError as error:
+        return f"cannot read the file ({error.strerror or error})"
+    if len(raw) > MAX_BYTES:
+        return (
+            f"the file is larger than {MAX_BYTES // 1_000_000} MB; data files this big are not "
+            "read (is it the right file?)"
+        )
+    return raw
+
+
+def _decode(raw: bytes) -> str | tuple[Position, str]:
+    if raw.startswith(_BOMS):
+        kind = "UTF-8" if raw.startswith(_BOMS[0]) else "UTF-16"
+        return (1, 1), f"the file starts with a {kind} byte-order mark; save it as UTF-8 (no BOM)"
+    if b"\x00" in raw:
+        return _byte_position(raw, raw.index(b"\x00")), (
+            "the file holds zero bytes: it is UTF-16 or not text at all; save it as UTF-8"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return _byte_position(raw, error.start), (
+            f"not UTF-8 text (byte {raw[error.start]:#04x}); save the file as UTF-8"
+        )
+
+
+def _byte_position(raw: bytes, offset: int) -> Position:
+    before = raw[:offset].decode("utf-8", "replace")
+    return _position_in(before, len(before))
+
+
+def _position_in(text: str, index: int) -> Position:
+    """Line and column (1-based) of ``text[index]``, counting line breaks as YAML does."""
+    before = text[:index]
+    breaks = list(_LINE_BREAK.finditer(before))
+    line_start = breaks[-1].end() if breaks else 0
+    return (len(breaks) + 1, index - line_start + 1)
+
+
+def _layout_problems(text: str) -> Iterator[tuple[Position, str]]:
+    """Tabs, invisible characters and emptiness, each line at most once."""
+    if not text.strip():
+        yield (1, 1), "the file is empty"
+        return
+    reported: set[int] = set()
+    for match in re.finditer(r"\t|" + _NOT_PRINTABLE.pattern, text):
+        line, column = _position_in(text, match.start())
+        if line in reported:
+            continue
+        reported.add(line)
+        character = match.group()
+        if character == "\t":
+            yield (line, column), "a tab character; YAML needs spaces (indent with two spaces)"
+        else:
+            yield (
+                (line, column),
+                (
+                    f"an invisible control character (U+{ord(character):04X}); delete it "
+                    "(it often comes with text pasted from elsewhere)"
+                ),
+            )
+
+
+# --- YAML events → plain data ----------------------------------------------------------------
+
+
+@dataclass
+class _Container:
+    value: dict[str, Any] | list[Any]
+    path: PathKey
+    keep: bool
+    """False inside a value that is dropped (a duplicate key's, a merge key's)."""
+    key: str | None = None
+    """In a mapping: the key whose value comes next; None when a key comes next."""
+    key_keep: bool = True
+    start: Position = (1, 1)
+    flow: bool = False
+    """Written inline, in [ ] or { }."""
 
 
 class _TreeBuilder:
-    """Turns nodes into plain dicts, lists and strings, recording positions on the way."""
+    """Turns parser events into plain dicts, lists and strings, recording positions on the way."""
 
-    def __init__(self, source_map: SourceMap) -> None:
-        self.source_map = source_map
-        self.seen: set[int] = set()
-        self.duplicates: list[tuple[Position, str]] = []
+    def __init__(self) -> None:
+        self.source_map = SourceMap()
+        self.problems: list[_Finding] = []
+        self.fatal = False
+        """True once a mistake makes the data unusable (it is still read on, to report more)."""
+        self.stack: list[_Container] = []
+        self.root: Any = None
+        self.documents = 0
 
-    def build(self, node: yaml.Node, path: PathKey) -> Any:
-        if id(node) in self.seen:
-            raise _Refused(_position(node), "anchors and aliases (&, *) are not allowed; write the value out")
-        self.seen.add(id(node))
-        self.source_map.values[path] = _position(node)
-        if node.tag not in _PLAIN_TAGS:
-            raise _Refused(_position(node), f"the tag {node.tag} is not allowed; remove it")
-        if isinstance(node, yaml.ScalarNode):
-            return node.value
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
-        assert isinstance(node, yaml.MappingNode)
-        return self._mapping(node, path)
+    def build(self, text: str) -> Any:
+        try:
+            for event in yaml.parse(text, Loader=EventLoader):
+                self._take(event)
+        except yaml.MarkedYAMLError as error:
+            raise _Refused(*_syntax_problem(error, text, self._open_flow())) from None
+        except yaml.YAMLError as error:  # the reader's errors carry no mark, only an index
+            index = min(getattr(error, "position", 0) or 0, len(text))
+            raise _Refused(_position_in(text, index), f"not valid YAML: {error}") from None
+        if self.documents == 0 or self.root == "":
+            raise _Refused((1, 1), "the file is empty (it holds no fields)")
+        return self.root
 
-    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
-        mapping: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _PLAIN_TAGS:
-                raise _Refused(_position(key_node), "a key must be a plain name")
-            key = key_node.value
-            if key == "<<":
-                raise _Refused(_position(key_node), "merge keys (<<) are not allowed; write the fields out")
-            if key in mapping:
-                first_line = self.source_map.keys[(*path, key)][0]
-                self.duplicates.append(
-                    (_position(key_node), f"duplicate key {key!r}: it is already given at line {first_line}; "
-                     "the first one is kept")
+    def _take(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _Refused(
+                    _mark(event),
+                    "a second YAML document starts here ('---'); a data file holds one document",
                 )
-                continue
-            self.source_map.keys[(*path, key)] = _position(key_node)
-            mapping[key] = self.build(value_node, (*path, key))
-        return mapping
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self._open(event)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            finished = self.stack.pop()
+            self._attach(finished.value)
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, yaml.AliasEvent):
+            self._alias(event)
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        if self.stack and self.stack[-1].key is None and isinstance(self.stack[-1].value, dict):
+            self._key(event)
+            return
+        self._place(event)
+        self._attach(event.value)
+
+    def _open(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        is_mapping = isinstance(event, yaml.MappingStartEvent)
+        if self.stack and self.stack[-1].key is None and isinstance(self.stack[-1].value, dict):
+            raise _Refused(_mark(event), "a key must be a plain name, not a list or a mapping")
+        if not self.stack and not is_mapping:
+            raise _Refused(_mark(event), "the file holds a list; a mapping of fields is expected")
+        if len(self.stack) >= MAX_DEPTH:
+            raise _Refused(_mark(event), f"the data is nested more than {MAX_DEPTH} levels deep")
+        path, keep = self._place(event)
+        container: dict[str, Any] | list[Any] = {} if is_mapping else []
+        flow = bool(getattr(event, "flow_style", False))
+        self.stack.append(_Container(container, path, keep, start=_mark(event), flow=flow))
+
+    def _open_flow(self) -> Position | None:
+        """Where the innermost [ or { still open began, if any."""
+        return next((container.start for container in reversed(self.stack) if container.flow), None)
+
+    def _place(self, event: yaml.NodeEvent, *, decorated: bool = True) -> tuple[PathKey, bool]:
+        """Record where the value that ``event`` starts stands; refuse anchors and tags on it."""
+        if not self.stack:
+            path: PathKey = ()
+            keep = True
+            if isinstance(event, yaml.ScalarEvent) and event.value != "":
+                raise _Refused(_mark(event), "the file holds a single value; a mapping of fields is expected")
+        else:
+            parent = self.stack[-1]
+            if isinstance(parent.value, list):
+                path, keep = (*parent.path, len(parent.value)), parent.keep
+            else:
+                assert parent.key is not None
+                path, keep = (*parent.path, parent.key), parent.keep and parent.key_keep
+        if keep:
+            self.source_map.values[path] = _mark(event)
+        if decorated:
+            self._refuse_decorations(event, path)
+        return path, keep
+
+    def _report(self, event: yaml.Event, path: PathKey, message: str) -> None:
+        self.problems.append((_mark(event), field_path(path), message))
+
+    def _refuse_decorations(self, event: yaml.NodeEvent, path: PathKey) -> None:
+        if event.anchor is not None:
+            message = f"the anchor &{event.anchor} is not allowed; write every value out in full"
+            self._report(event, path, message)
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag.removeprefix(_CORE_TAG) if tag.startswith(_CORE_TAG) else tag
+            message = f"the tag {shown} is not allowed; remove it (quote the value to keep it text)"
+            self._report(event, path, message)
+
+    def _key(self, event: yaml.ScalarEvent) -> None:
+        mapping = self.stack[-1]
+        assert isinstance(mapping.value, dict)
+        key = event.value
+        key_path = (*mapping.path, key)
+        self._refuse_decorations(event, key_path)
+        mapping.key, mapping.key_keep = key, True
+        if not event.style and key == "<<":  # plain: C parser says "", Python parser None
+            self._report(event, key_path, "merge keys (<<) are not allowed; write the fields out")
+            mapping.key_keep = False
+        elif key in mapping.value:
+            if mapping.keep:
+                first_line = self.source_map.keys[key_path][0]
+                message = f"duplicate key {key!r}: it is already given at line {first_line}"
+                self._report(event, key_path, message)
+            mapping.key_keep = False
+        elif mapping.keep:
+            self.source_map.keys[key_path] = _mark(event)
+
+    def _alias(self, event: yaml.AliasEvent) -> None:
+        if self.stack and self.stack[-1].key is None and isinstance(self.stack[-1].value, dict):
+            raise _Refused(_mark(event), "a key must be a plain name, not an alias")
+        path, _keep = self._place(event, decorated=False)
+        self._report(event, path, f"the alias *{event.anchor} is not allowed; write the value out in full")
+        self.fatal = True
+        self._attach("")
+
+    def _attach(self, value: Any) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+            return
+        assert parent.key is not None
+        if parent.keep and parent.key_keep:
+            parent.value[parent.key] = value
+        parent.key = None
+
+
+def _mark(event: yaml.Event) -> Position:
+    return _mark_position(event.start_mark) or (1, 1)
+
+
+# --- YAML syntax errors in plain words -----------------------------------------------------------
+
+
+def _syntax_problem(
+    error: yaml.MarkedYAMLError, text: str, open_flow: Position | None
+) -> tuple[Position, str]:
+    problem = error.problem or ""
+    context = error.context or ""
+    problem_at = _mark_position(error.problem_mark)
+    context_at = _mark_position(error.context_mark) or problem_at
+    problem_at = problem_at or context_at or (1, 1)
+    context_at = context_at or problem_at
+    if "quoted scalar" in context and "end of stream" in problem:
+        return context_at, "this quote is never closed; end the text with the same quote mark"
+    if "maximum nesting depth" in problem:
+        return problem_at, f"the data is nested more than {MAX_DEPTH} levels deep"
+    if "while parsing a flow" in context:
+        context_at = open_flow or context_at
+        bracket = _character_at(text, context_at)
+        bracket = bracket if bracket in "[{" else "{" if "mapping" in context else "["
+        closing = "}" if bracket == "{" else "]"
+        return context_at, (
+            f"this {bracket} is not closed with {closing} (or a comma is missing between its items)"
+        )
+    if "could not find expected ':'" in problem:
+        return context_at, (
+            "this line is not `key: value`; add the ':' (or indent it to continue the text above)"
+        )
+    if "mapping values are not allowed" in problem:
+        return problem_at, (
+            "a ': ' inside a value; put the whole value in quotes (or fix this line's indentation)"
+        )
+    if context.startswith("while parsing a block") and (
+        problem.startswith("did not find expected") or problem.startswith("expected <block end>")
+    ):
+        return problem_at, (
+            "this line is not indented like the lines above it (or a list item is out of place)"
+        )
+    if "cannot start any token" in problem:
+        character = _character_at(text, problem_at)
+        return problem_at, f"a value cannot start with {character!r}; put the value in quotes"
+    if "unknown escape" in problem:
+        return problem_at, (
+            "a backslash in double quotes must start an escape such as \\n; "
+            "write \\\\ for a backslash, or use single quotes"
+        )
+    details = f"{problem} ({context})" if context else problem
+    return problem_at, f"not valid YAML: {details}"
+
+
+def _mark_position(mark: Any) -> Position | None:
+    return (mark.line + 1, mark.column + 1) if mark is not None else None
+
+
+def _character_at(text: str, position: Position) -> str:
+    lines = _LINE_BREAK.split(text)
+    line, column = position
+    if line - 1 < len(lines) and column - 1 < len(lines[line - 1]):
+        return lines[line - 1][column - 1]
+    return "?"

@@ -38,6 +38,14 @@ class UsageError(EtownError):
     """The command line or the project layout is wrong: exit code 2."""
 
 
+def field_path(path: tuple[str | int, ...]) -> str:
+    """``("events", 3, "text", "en")`` → ``events[3].text.en``, as messages name fields."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def errors_only(problems: list[Problem]) -> list[Problem]:
     return [problem for problem in problems if problem.severity == "error"]
 

@@ -1,12 +1,15 @@
 """Stage 2: turn loaded YAML into checked models, or into a list of problems with positions.
 
-Three layers, each reporting everything it finds: the schema of every file (pydantic), the
-provenance of every quote (the seed), and the cross-checks a schema cannot express.
+Three layers, each reporting everything it finds: the schema of every file (pydantic, its
+messages reworded for people who edit YAML), the provenance of every quote (the seed), and the
+cross-checks a schema cannot express.
 """
 
 import difflib
-import functools
-from collections.abc import Iterator
+import re
+import types
+import typing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -14,21 +17,34 @@ from typing import Any, cast
 from pydantic import BaseModel, ValidationError
 
 from etown.load import LoadedFile, PathKey
-from etown.problems import Problem, shorten
+from etown.problems import Problem, field_path, shorten
 from etown.provenance import Seed
 from etown.schema import (
     DATA_FILES,
+    DivisionsFile,
     EconomyFile,
     Fact,
     FactsFile,
     HistoryFile,
+    Industry,
+    InstitutionNumber,
     InstitutionsFile,
     LeadershipFile,
     OverviewFile,
+    PartialDate,
+    Quantity,
+    Slug,
     SocietyFile,
+    Sourced,
     VisionFile,
-    DivisionsFile,
 )
+from etown.units import UNITS
+
+GROWTH_RANGE = (Decimal(-100), Decimal(1000))
+"""Growth rates (in %) outside this range are almost surely typos, unless a note says otherwise."""
+SHARE_RANGE = (Decimal(0), Decimal(100))
+
+LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
 
 
 @dataclass(frozen=True)
@@ -58,11 +74,13 @@ def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
     models: dict[str, BaseModel] = {}
     for name, loaded in files.items():
         problems.extend(check_provenance(loaded, seed))
+        problems.extend(check_text(loaded))
         model, schema_problems = check_schema(loaded)
         problems.extend(schema_problems)
         if model is not None:
             models[name] = model
             problems.extend(cross_check(loaded, model))
+    problems.extend(check_unique_ids(files.values()))
     complete = set(models) == set(DATA_FILES)
     data = SiteData(**cast(dict[str, Any], models)) if complete and not _has_errors(problems) else None
     return ValidationResult(data, sorted(problems))
@@ -72,68 +90,205 @@ def _has_errors(problems: list[Problem]) -> bool:
     return any(problem.severity == "error" for problem in problems)
 
 
-# --- schema ----------------------------------------------------------------------------------
+def _raw_at(data: Any, path: PathKey) -> Any:
+    """The value as loaded at ``path``, or None where there is none."""
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            return None
+    return data
+
+
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def check_schema(loaded: LoadedFile) -> tuple[BaseModel | None, list[Problem]]:
     model_type = DATA_FILES[loaded.name]
     try:
         return model_type.model_validate(loaded.data), []
     except ValidationError as error:
-        return None, [_schema_problem(loaded, detail) for detail in error.errors()]
+        details = error.errors(include_url=False)
+        return None, [_schema_problem(loaded, model_type, detail) for detail in details]
 
 
-def _schema_problem(loaded: LoadedFile, detail: Any) -> Problem:
+def _schema_problem(loaded: LoadedFile, model_type: type[BaseModel], detail: Any) -> Problem:
     path: PathKey = tuple(detail["loc"])
     kind = detail["type"]
-    line, column = loaded.source_map.locate(path, at_key=kind == "extra_forbidden")
-    field = _dotted(path)
-    if kind == "extra_forbidden":
-        message = f"unknown field {path[-1]!r}{_did_you_mean(str(path[-1]))}"
-    elif kind == "missing":
-        message = f"the field {path[-1]!r} is missing"
-        field = _dotted(path[:-1])
+    if kind == "missing":  # nothing to point at: point at the mapping that lacks it
+        line, column = loaded.source_map.locate(path[:-1])
     else:
-        message = f"{_plain(detail['msg'])} (got: {shorten(detail.get('input'))})"
-    return Problem(loaded.display_path, line, column, field, message)
+        line, column = loaded.source_map.locate(path, at_key=kind == "extra_forbidden")
+    message = _explain(kind, path, detail, model_type, loaded.data)
+    return Problem(loaded.display_path, line, column, field_path(path), message)
 
 
-def _plain(message: str) -> str:
-    """Pydantic's wording, minus its "Value error, " prefixes."""
-    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+def _explain(kind: str, path: PathKey, detail: Any, model_type: type[BaseModel], data: Any) -> str:
+    """Pydantic's error, said in the words of someone editing a YAML file."""
+    value = detail.get("input")
+    if kind == "missing":
+        return _missing(path, model_type, data)
+    if kind == "extra_forbidden":
+        return _unknown_field(path, model_type)
+    if kind in {"model_type", "model_attributes_type", "dict_type"}:
+        model = _model_at(model_type, path)
+        fields = [name for name, info in model.model_fields.items() if info.is_required()] if model else []
+        expected = f"a mapping with the fields {', '.join(fields)}" if fields else "a mapping of fields"
+        return _wrong_shape(expected, value)
+    if kind == "list_type":
+        return _wrong_shape("a list (one item per line, each starting with '- ')", value)
+    if kind == "string_type":
+        return _wrong_shape("text", value)
+    if kind.startswith("decimal") or kind in {"finite_number", "float_parsing", "float_type"}:
+        return _wrong_shape(
+            "a number such as 2456.4 or -3 (digits and a point, no unit or thousands separator)",
+            value,
+        )
+    if kind == "literal_error":
+        return _not_a_choice(path, model_type, value)
+    if kind == "string_pattern_mismatch":
+        return _pattern_mismatch(detail["ctx"]["pattern"], value)
+    if kind == "string_too_short":
+        return _too_short(path, detail["ctx"]["min_length"], value)
+    message = str(detail["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return f"{message}{_got(value)}" if isinstance(value, str) else message
 
 
-def _dotted(path: PathKey) -> str:
-    text = ""
+def _got(value: Any) -> str:
+    if isinstance(value, dict):
+        return " (got: a mapping)"
+    if isinstance(value, list):
+        return " (got: a list)"
+    return f" (got: {shorten(value)})" if isinstance(value, str) else ""
+
+
+def _wrong_shape(expected: str, value: Any) -> str:
+    if value == "":
+        return f"the value is empty; expected {expected}"
+    return f"expected {expected}{_got(value)}"
+
+
+def _missing(path: PathKey, model_type: type[BaseModel], data: Any) -> str:
+    name = path[-1]
+    parent = _model_at(model_type, path[:-1])
+    if (
+        isinstance(name, str)
+        and name in LANGUAGE_NAMES
+        and parent
+        and set(LANGUAGE_NAMES) <= set(parent.model_fields)
+    ):
+        twin = "en" if name == "zh" else "zh"
+        twin_text = _raw_at(data, (*path[:-1], twin))
+        given = (
+            f" (the {LANGUAGE_NAMES[twin]} is: {shorten(twin_text)})" if isinstance(twin_text, str) else ""
+        )
+        return f"the {LANGUAGE_NAMES[name]} translation is missing{given}"
+    return f"the required field {name!r} is missing"
+
+
+def _unknown_field(path: PathKey, model_type: type[BaseModel]) -> str:
+    name = str(path[-1])
+    parent = _model_at(model_type, path[:-1])
+    allowed = list(parent.model_fields) if parent else []
+    close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5 if len(name) <= 3 else 0.6)
+    if close:
+        return f"unknown field {name!r}; did you mean {close[0]!r}?"
+    if not allowed:
+        return f"unknown field {name!r}"
+    return f"unknown field {name!r}; the fields allowed here are: {', '.join(allowed)}"
+
+
+def _not_a_choice(path: PathKey, model_type: type[BaseModel], value: Any) -> str:
+    choices = [str(choice) for choice in _literal_choices(_annotation_at(model_type, path))]
+    if not isinstance(value, str):
+        return f"expected one of: {', '.join(choices)}{_got(value)}"
+    close = difflib.get_close_matches(value, choices, n=1, cutoff=0.3 if path[-1] == "unit" else 0.6)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    if path[-1] == "unit":
+        return f"unknown unit {value!r}{hint} (the units are: {' '.join(choices)})"
+    return f"{value!r} is not allowed here{hint} (choose one of: {', '.join(choices)})"
+
+
+def _pattern_of(annotated: Any) -> str:
+    return str(next(meta.pattern for meta in typing.get_args(annotated)[1:] if hasattr(meta, "pattern")))
+
+
+_PATTERN_WORDING = {
+    _pattern_of(Slug): "an id is written in lower-case letters, digits and single hyphens, "
+    "like 'state-council-approval'",
+    _pattern_of(InstitutionNumber): "a number is written with two digits, like 01 or 12",
+}
+
+
+def _pattern_mismatch(pattern: str, value: Any) -> str:
+    wording = _PATTERN_WORDING.get(pattern, f"the value does not match the pattern {pattern}")
+    if pattern == _pattern_of(Slug) and isinstance(value, str):
+        suggestion = "-".join(re.findall(r"[a-z0-9]+", value.lower()))
+        if suggestion and suggestion != value:
+            return f"{wording}; did you mean {suggestion!r}?{_got(value)}"
+    return f"{wording}{_got(value)}"
+
+
+def _too_short(path: PathKey, min_length: int, value: Any) -> str:
+    name = path[-1] if path else ""
+    if min_length <= 1 and isinstance(name, str) and name in LANGUAGE_NAMES:
+        return f"the {LANGUAGE_NAMES[name]} text is empty"
+    if min_length <= 1:
+        return "the value is empty"
+    return f"too short: at least {min_length} characters are needed{_got(value)}"
+
+
+# The schema's annotations, walked along a path, to word messages for the field at hand.
+
+
+def _annotation_at(model_type: type[BaseModel], path: PathKey) -> Any:
+    annotation: Any = model_type
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+        annotation = _child_annotation(annotation, part)
+        if annotation is None:
+            return None
+    return annotation
 
 
-def _field_names(model: type[BaseModel]) -> Iterator[str]:
-    for name, info in model.model_fields.items():
-        yield name
-        for candidate in _models_in(info.annotation):
-            yield from _field_names(candidate)
+def _child_annotation(annotation: Any, part: str | int) -> Any:
+    for option in _options(annotation):
+        if isinstance(part, int) and typing.get_origin(option) is list:
+            return typing.get_args(option)[0]
+        if isinstance(part, str) and _is_model(option) and part in option.model_fields:
+            return option.model_fields[part].annotation
+    return None
 
 
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for argument in getattr(annotation, "__args__", ()):
-        yield from _models_in(argument)
+def _options(annotation: Any) -> list[Any]:
+    """The alternatives of an optional or union annotation, without ``Annotated`` metadata."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _options(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [option for argument in typing.get_args(annotation) for option in _options(argument)]
+    return [annotation]
 
 
-@functools.cache
-def _all_field_names() -> list[str]:
-    return sorted({name for model in DATA_FILES.values() for name in _field_names(model)})
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
-def _did_you_mean(name: str) -> str:
-    close = difflib.get_close_matches(name, _all_field_names(), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+def _model_at(model_type: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
+    return next((option for option in _options(_annotation_at(model_type, path)) if _is_model(option)), None)
 
 
-# --- provenance ------------------------------------------------------------------------------
+def _literal_choices(annotation: Any) -> list[Any]:
+    return [
+        choice
+        for option in _options(annotation)
+        if typing.get_origin(option) is typing.Literal
+        for choice in typing.get_args(option)
+    ]
+
+
+# --- provenance -----------------------------------------------------------------------------------
 
 
 def check_provenance(loaded: LoadedFile, seed: Seed) -> Iterator[Problem]:
@@ -141,18 +296,16 @@ def check_provenance(loaded: LoadedFile, seed: Seed) -> Iterator[Problem]:
         if seed.contains(quote):
             continue
         line, column = loaded.source_map.locate(path)
-        closest = seed.closest_passage(quote)
-        hint = f"; the closest passage of the seed is: {shorten(closest, 80)}" if closest else ""
         yield Problem(
-            loaded.display_path, line, column, _dotted(path),
-            f"this quote is not in {seed.display_path} (got: {shorten(quote)}){hint}",
+            loaded.display_path, line, column, field_path(path),
+            f"this quote is not in {seed.display_path} (got: {shorten(quote)}); {seed.hint(quote)}",
         )  # fmt: skip
 
 
 def _quotes(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "source" and isinstance(value, str):
+            if key == "source" and isinstance(value, str) and value.strip():
                 yield (*path, key), value
             else:
                 yield from _quotes(value, (*path, key))
@@ -161,54 +314,134 @@ def _quotes(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
             yield from _quotes(item, (*path, index))
 
 
-# --- cross-checks ----------------------------------------------------------------------------
+# --- text that will not show as meant (warnings) -------------------------------------------------
+
+_HTML = re.compile(r"<!--|</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?/?>")
+_LINK_SCHEME = re.compile(r"\]\(\s*<?\s*([A-Za-z][A-Za-z0-9+.-]*):")
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def check_text(loaded: LoadedFile) -> Iterator[Problem]:
+    """Warn about HTML, unsafe links and untranslated English in the zh/en texts."""
+    for path, text, twin in _translations(loaded.data, ()):
+        message = _text_warning(path[-1], text, twin)
+        if message:
+            line, column = loaded.source_map.locate(path)
+            yield Problem(loaded.display_path, line, column, field_path(path), message, "warning")
+
+
+def _text_warning(language: str | int, text: str, twin: Any) -> str | None:
+    html = _HTML.search(text)
+    if html:
+        return (
+            f"this looks like HTML ({shorten(html.group(), 30)}); HTML is never put on the page as "
+            "HTML: write Markdown instead (**bold**, *italic*, [text](https://…))"
+        )
+    scheme = _LINK_SCHEME.search(text)
+    if scheme and scheme.group(1).lower() not in _SAFE_SCHEMES:
+        return (
+            f"a link to {scheme.group(1)}: will be removed; links may go to http(s), mailto "
+            "or a relative address"
+        )
+    if language == "en" and text == twin and _CHINESE.search(text):
+        return "the English text is a copy of the Chinese; translate it"
+    return None
+
+
+def _translations(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in LANGUAGE_NAMES and isinstance(value, str):
+                yield (*path, key), value, node.get("zh" if key == "en" else "en")
+            else:
+                yield from _translations(value, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _translations(item, (*path, index))
+
+
+# --- cross-checks ---------------------------------------------------------------------------------
+
+Finding = tuple[PathKey, str]
+_T = typing.TypeVar("_T")
 
 
 def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
-    def problem(path: PathKey, message: str) -> Problem:
+    """What a schema cannot see: order, numbering, references and plausible numbers."""
+    findings: list[Finding] = []
+    if isinstance(model, HistoryFile):
+        findings += _history_in_order(model)
+    if isinstance(model, LeadershipFile):
+        findings += _members_are_people(model)
+    if isinstance(model, InstitutionsFile):
+        findings += _institutions_numbered(model)
+    facts = list(_instances(model, (), Fact))
+    findings += _parts_within_wholes(facts)
+    findings += _shares_in_range(facts, list(_instances(model, (), Industry)))
+    findings += _growth_plausible(facts)
+    findings += _numbers_written_plainly(loaded.data, list(_instances(model, (), Quantity)))
+    for path, message in findings:
         line, column = loaded.source_map.locate(path)
-        return Problem(loaded.display_path, line, column, _dotted(path), message)
-
-    yield from (problem(path, message) for path, message in _duplicate_ids(loaded.data, ()))
-    checks = {
-        HistoryFile: _history_in_order,
-        LeadershipFile: _members_are_people,
-        InstitutionsFile: _institutions_numbered,
-    }
-    for model_type, check in checks.items():
-        if isinstance(model, model_type):
-            yield from (problem(path, message) for path, message in check(model))
-    facts = list(_facts_with_paths(model, ()))
-    yield from (problem(path, message) for path, message in _parts_within_wholes(facts))
-    yield from (problem(path, message) for path, message in _shares_in_range(facts))
+        yield Problem(loaded.display_path, line, column, field_path(path), message)
 
 
-Finding = tuple[PathKey, str]
+def check_unique_ids(files: Iterable[LoadedFile]) -> Iterator[Problem]:
+    """An id names one record in the whole site (it becomes a page anchor and a link target)."""
+    seen: dict[str, tuple[LoadedFile, PathKey]] = {}
+    for loaded in sorted(files, key=lambda loaded: loaded.display_path):
+        for path, record_id in _ids(loaded.data, ()):
+            if record_id not in seen:
+                seen[record_id] = (loaded, path)
+                continue
+            first, first_path = seen[record_id]
+            first_line = first.source_map.locate(first_path)[0]
+            where = f"line {first_line}" if first is loaded else f"{first.display_path}:{first_line}"
+            line, column = loaded.source_map.locate(path)
+            yield Problem(
+                loaded.display_path, line, column, field_path(path),
+                f"the id {record_id!r} is already used at {where} ({field_path(first_path)}); "
+                "ids must be unique across all data files",
+            )  # fmt: skip
 
 
-def _duplicate_ids(node: Any, path: PathKey, seen: dict[str, PathKey] | None = None) -> Iterator[Finding]:
-    seen = {} if seen is None else seen
+def _ids(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
     if isinstance(node, dict):
-        record_id = node.get("id")
-        if isinstance(record_id, str):
-            if record_id in seen:
-                yield (*path, "id"), f"the id {record_id!r} is already used at {_dotted(seen[record_id])}"
-            else:
-                seen[record_id] = path
         for key, value in node.items():
-            yield from _duplicate_ids(value, (*path, key), seen)
+            if key == "id" and isinstance(value, str):
+                yield (*path, key), value
+            else:
+                yield from _ids(value, (*path, key))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _duplicate_ids(item, (*path, index), seen)
+            yield from _ids(item, (*path, index))
+
+
+def _instances(node: Any, path: PathKey, wanted: type[_T]) -> Iterator[tuple[PathKey, _T]]:
+    if isinstance(node, wanted):
+        yield path, node
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _instances(getattr(node, name), (*path, name), wanted)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _instances(item, (*path, index), wanted)
 
 
 def _history_in_order(history: HistoryFile) -> Iterator[Finding]:
     for index, (earlier, later) in enumerate(zip(history.events, history.events[1:], strict=False)):
-        if later.date < earlier.date:
+        if _before(later.date, earlier.date):
             yield (
                 ("events", index + 1, "date"),
-                f"{later.date} comes after {earlier.date}; keep the history in chronological order",
+                f"this event ({later.date}) is dated before the one above it ({earlier.date}, "
+                f"{earlier.id!r}); keep the history in chronological order",
             )
+
+
+def _before(first: PartialDate, second: PartialDate) -> bool:
+    """Whether ``first`` is surely earlier: 1992-04 is not before 1992-04-08, nor after it."""
+    precision = min(len(str(first)), len(str(second)))
+    return str(first)[:precision] < str(second)[:precision]
 
 
 def _members_are_people(leadership: LeadershipFile) -> Iterator[Finding]:
@@ -231,20 +464,10 @@ def _institutions_numbered(institutions: InstitutionsFile) -> Iterator[Finding]:
             if institution.number != expected:
                 yield (
                     ("groups", group_index, "institutions", index, "number"),
-                    f"institutions are numbered consecutively from 01; expected {expected} "
-                    f"(got: {institution.number})",
+                    "institutions are numbered 01, 02, … without gaps within each group; "
+                    f"expected {expected} (got: {institution.number})",
                 )
-
-
-def _facts_with_paths(node: Any, path: PathKey) -> Iterator[tuple[PathKey, Fact]]:
-    if isinstance(node, Fact):
-        yield path, node
-    elif isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            yield from _facts_with_paths(getattr(node, name), (*path, name))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _facts_with_paths(item, (*path, index))
+                break  # one wrong number shifts all after it: report the first only
 
 
 def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
@@ -254,11 +477,13 @@ def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]
             continue
         whole = by_id.get(fact.part_of)
         if whole is None:
-            yield (*path, "part_of"), f"no fact with the id {fact.part_of!r} in this file"
+            close = difflib.get_close_matches(fact.part_of, sorted(by_id), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            yield (*path, "part_of"), f"no fact with the id {fact.part_of!r} in this file{hint}"
             continue
         if fact.value is None or whole.value is None or fact.notes:
             continue
-        if _base_amount(fact) > _base_amount(whole):
+        if _comparable(fact.value, whole.value) and _amount(fact.value) > _amount(whole.value):
             yield (
                 (*path, "value"),
                 f"a part ({fact.value.value} {fact.value.unit}) is larger than its whole "
@@ -267,14 +492,58 @@ def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]
             )
 
 
-def _base_amount(fact: Fact) -> Decimal:
-    from etown.units import UNITS
+def _comparable(first: Quantity, second: Quantity) -> bool:
+    """Whether the two are counted in the same kind of unit (money with money, km² with km²)."""
+    one, other = UNITS[first.unit], UNITS[second.unit]
+    return (one.money, one.en) == (other.money, other.en)
 
-    assert fact.value is not None
-    return fact.value.value * UNITS[fact.value.unit].scale
+
+def _amount(quantity: Quantity) -> Decimal:
+    return quantity.value * UNITS[quantity.unit].scale
 
 
-def _shares_in_range(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
+def _shares_in_range(
+    facts: list[tuple[PathKey, Fact]], industries: list[tuple[PathKey, Industry]]
+) -> Iterator[Finding]:
+    shares: list[tuple[PathKey, Sourced, Quantity | None]] = [
+        *(((*path, "value"), fact, fact.value) for path, fact in facts),
+        *(
+            ((*path, "share_of_beijing"), industry, industry.share_of_beijing)
+            for path, industry in industries
+        ),
+    ]
+    low, high = SHARE_RANGE
+    for path, record, share in shares:
+        if share and share.unit == "%" and not record.notes and not low <= share.value <= high:
+            yield (
+                (*path, "value"),
+                f"a share must lie between 0 and 100 % (got: {share.value}); if the seed says so, "
+                "add a note acknowledging it",
+            )
+
+
+def _growth_plausible(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
+    low, high = GROWTH_RANGE
     for path, fact in facts:
-        if fact.value and fact.value.unit == "%" and not fact.notes and not 0 <= fact.value.value <= 100:
-            yield (*path, "value"), f"a share must lie between 0 and 100 % (got: {fact.value.value})"
+        for name in ("growth", "growth_comparable"):
+            growth: Quantity | None = getattr(fact, name)
+            if growth and growth.unit == "%" and not fact.notes and not low <= growth.value <= high:
+                yield (
+                    (*path, name, "value"),
+                    f"a growth rate of {growth.value} % is not plausible (expected between "
+                    f"{low} and +{high} %); if the seed says so, add a note acknowledging it",
+                )
+
+
+_PLAIN_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
+
+
+def _numbers_written_plainly(data: Any, quantities: list[tuple[PathKey, Quantity]]) -> Iterator[Finding]:
+    """Decimal() reads '1e3', '1_000' and '+5' too; a fact sheet's numbers are written plainly."""
+    for path, _quantity in quantities:
+        raw = _raw_at(data, (*path, "value"))
+        if isinstance(raw, str) and not _PLAIN_NUMBER.match(raw):
+            yield (
+                (*path, "value"),
+                f"write the number plainly, as digits and a point, like 2456.4 (got: {raw})",
+            )

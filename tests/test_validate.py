@@ -1,0 +1,172 @@
+"""Stage 2 and ``etown check``: all problems of all files at once, in plain words, exit codes."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from etown.cli import main
+from etown.problems import Problem, field_path
+from etown.schema import PartialDate
+from etown.validate import _before
+from helpers_data import chain, errors_of, problems_of, replace, shown
+
+PROBLEM_LINE = re.compile(
+    r"^data/[a-z]+\.ya?ml:\d+:\d+: (warning: )?([a-z_]+(\[\d+\])*(\.[a-z_<]+(\[\d+\])*)*: )?\S"
+)
+NOTE = "    notes:\n      - {zh: 原文如此。, en: The seed says so.}\n"
+
+
+def test_a_problem_reads_file_line_column_field_message() -> None:
+    problem = Problem("data/history.yaml", 42, 5, "events[12].date", "there is no month 13 (got: 2020-13)")
+    assert str(problem) == "data/history.yaml:42:5: events[12].date: there is no month 13 (got: 2020-13)"
+    assert str(Problem("data/x.yaml", 1, 1, "", "the file is empty")) == "data/x.yaml:1:1: the file is empty"
+    warning = Problem("data/x.txt", 1, 1, "", "etown does not read this file", "warning")
+    assert str(warning) == "data/x.txt:1:1: warning: etown does not read this file"
+
+
+def test_field_paths_read_like_the_yaml() -> None:
+    assert field_path(("events", 3, "text", "en")) == "events[3].text.en"
+    assert field_path(("groups", 0, "institutions", 2)) == "groups[0].institutions[2]"
+    assert field_path(()) == ""
+
+
+BREAK_FOUR_FILES = chain(
+    replace("history", "      en: Construction of the BDA began.\n", ""),
+    replace("vision", "  - id: vision-benchmark\n", "  - id: vision-benchmark\n    titel: x\n"),
+    replace("economy", "{value: 2456.4, unit: 亿元}", "{value: 2456.4, unit: 亿圆}"),
+    replace("leadership", "{zh: 张强, en: Zhang Qiang}", "{zh: 张强, en: Zhang Qiang"),
+    replace("history", "date: 1993-04-26\n", "date: 1993-02-30\n"),
+)
+
+
+def test_check_reports_all_problems_of_all_files_sorted_then_a_count(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    BREAK_FOUR_FILES(project)
+    assert main(["check", "--root", str(project)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    problems, summary = lines[:-1], lines[-1]
+    assert [line.split(":")[0] for line in problems] == [
+        "data/economy.yaml", "data/history.yaml", "data/history.yaml",
+        "data/leadership.yaml", "data/vision.yaml",
+    ]  # fmt: skip
+    history_lines = [int(line.split(":")[1]) for line in problems if line.startswith("data/history.yaml")]
+    assert history_lines == sorted(history_lines)
+    assert all(PROBLEM_LINE.match(line) for line in problems), "\n".join(problems)
+    assert "events[2].text.en: the English translation is missing" in problems[1]
+    assert "events[4].date: 1993-02-30 is not a real date (got: 1993-02-30)" in problems[2]
+    assert "passages[0].titel: unknown field 'titel'; the fields allowed here are: " in problems[4]
+    assert summary == "5 errors in 4 files"
+    assert "Traceback" not in "\n".join(lines)
+
+
+def test_warnings_pass_unless_strict(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "data" / "notes.md").write_text("to do\n", encoding="utf-8")
+    assert main(["check", "--root", str(project)]) == 0
+    output = capsys.readouterr()
+    assert "data/notes.md:1:1: warning: etown does not read this file" in output.err
+    assert "1 warning in 1 file" in output.err
+    assert "valid (with warnings)" in output.out
+    assert main(["check", "--strict", "--root", str(project)]) == 1
+
+
+def test_a_clean_project_checks_with_exit_0(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--root", str(project)]) == 0
+    output = capsys.readouterr()
+    assert output.err == ""
+    assert output.out.strip() == "etown: the data is valid"
+
+
+def test_usage_errors_exit_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "--root", str(tmp_path)]) == 2
+    assert "is not an etown project" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--no-such-option"])
+    assert exit_info.value.code == 2
+
+
+def test_a_missing_seed_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for seed in (project / "seeds").iterdir():
+        seed.unlink()
+    assert main(["check", "--root", str(project)]) == 2
+    assert "seeds/ must hold exactly one .txt source document (found: none)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("mutation", "unacknowledged"),
+    [
+        (
+            replace(
+                "divisions", "{value: 66, unit: 平方公里, qualifier: about}", "{value: 300, unit: 平方公里}"
+            ),
+            None,  # bda-current carries notes: a part larger than its whole is the seed's own word
+        ),
+        (
+            replace("economy", "share_of_beijing: {value: 63.2,", "share_of_beijing: {value: 163.2,"),
+            None,  # the automotive industry carries a note
+        ),
+        (
+            replace(
+                "economy", 'growth: {value: 6, unit: "%"}\n', 'growth: {value: 6000, unit: "%"}\n' + NOTE
+            ),
+            None,
+        ),
+        (
+            replace("economy", 'growth: {value: 6, unit: "%"}\n', 'growth: {value: 6000, unit: "%"}\n'),
+            "a growth rate of 6000 % is not plausible",
+        ),
+    ],
+)
+def test_a_note_acknowledges_what_the_seed_itself_says(
+    project: Path, mutation: object, unacknowledged: str | None
+) -> None:
+    mutation(project)  # type: ignore[operator]
+    errors = errors_of(project)
+    if unacknowledged is None:
+        assert errors == [], shown(errors)
+    else:
+        assert len(errors) == 1 and unacknowledged in errors[0].message, shown(errors)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "out_of_order"),
+    [
+        ("1992-04-08", "1992-04", False),  # the month contains the day: no order between them
+        ("1992-04", "1992-04-08", False),
+        ("1992", "1991-12", True),
+        ("1992-05", "1992-04-30", True),
+        ("1992-04-08", "1992-04-08", False),
+    ],
+)
+def test_chronological_order_respects_the_precision_of_dates(
+    first: str, second: str, out_of_order: bool
+) -> None:
+    def date(text: str) -> PartialDate:
+        return PartialDate(*(int(part) for part in text.split("-")))
+
+    assert _before(date(second), date(first)) is out_of_order
+
+
+def test_suggestions_come_from_the_fields_allowed_at_that_place(project: Path) -> None:
+    replace("economy", "  - id: gdp-2022\n    label:", "  - id: gdp-2022\n    lable:")(project)
+    replace(
+        "history", "      en: Construction of the BDA began.\n", "      ne: Construction of the BDA began.\n"
+    )(project)
+    messages = [problem.message for problem in problems_of(project)]
+    assert "unknown field 'lable'; did you mean 'label'?" in messages
+    assert "unknown field 'ne'; did you mean 'en'?" in messages
+    assert any(message.startswith("the English translation is missing") for message in messages)
+
+
+def test_schema_errors_in_every_file_come_in_one_run(project: Path) -> None:
+    for name in ("overview", "history", "divisions", "ecology", "population", "leadership",
+                 "institutions", "economy", "society", "vision"):  # fmt: skip
+        path = project / "data" / f"{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    errors = errors_of(project)
+    assert len(errors) == 10, shown(errors)
+    assert all(
+        error.field == "colour" and error.message.startswith("unknown field 'colour'") for error in errors
+    )
+    assert errors == sorted(errors)
