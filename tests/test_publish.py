@@ -158,9 +158,14 @@ def test_open_data_validates_against_its_datapackage(built_site: Path) -> None:
 
 
 def test_pages_link_to_the_data_they_show(built_site: Path) -> None:
-    for language in LANGUAGES:
-        html = (built_site / language.code / "history.html").read_text(encoding="utf-8")
-        assert "../data/history.csv" in html or "../data/datapackage.json" in html
+    for page in PAGES:
+        assert page.data_files, f"{page.key} links to no data"
+        for language in LANGUAGES:
+            html = (built_site / page.path(language)).read_text(encoding="utf-8")
+            for name in page.data_files:
+                assert f'href="../data/{name}" download' in html
+                assert (built_site / "data" / name).is_file()
+            assert 'href="../data/datapackage.json"' in html
 
 
 def _actionlint_command() -> list[str] | None:

@@ -27,19 +27,21 @@ LANGUAGES = (
 class Page:
     key: str
     """Names the template (``KEY.html``), the output file and the title string."""
+    data_files: tuple[str, ...] = ()
+    """The open-data files (in ``data/`` of the site) holding what this page shows."""
 
     def path(self, language: Language) -> str:
         return f"{language.code}/{self.key}.html"
 
 
 PAGES = (
-    Page("index"),
-    Page("history"),
-    Page("government"),
-    Page("economy"),
-    Page("society"),
-    Page("vision"),
-    Page("factsheet"),
+    Page("index", ("overview.json", "population.json", "figures.csv")),
+    Page("history", ("history.csv", "history.json")),
+    Page("government", ("leadership.csv", "institutions.csv", "divisions.json")),
+    Page("economy", ("figures.csv", "industries.csv", "economy.json")),
+    Page("society", ("figures.csv", "society.json", "ecology.json")),
+    Page("vision", ("vision.json",)),
+    Page("factsheet", ("history.csv", "leadership.csv", "institutions.csv", "figures.csv", "industries.csv")),
 )
 
 ROOT_PAGE = "index.html"
