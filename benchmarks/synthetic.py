@@ -88,5 +88,26 @@ def make_project(source: Path, target: Path, factor: int) -> int:
     for path in sorted((target / "data").glob("*.yaml")):
         data = multiplied(read_yaml(path), factor)
         records += count_records(data)
-        path.write_text(dump_yaml(data), encoding="utf-8")
+        path.write_text(_leading_comment(path) + dump_yaml(data), encoding="utf-8")
     return records
+
+
+def _leading_comment(path: Path) -> str:
+    """The file's first line if it is a comment (the schema line editors read), else nothing."""
+    with path.open(encoding="utf-8") as stream:
+        first = stream.readline()
+    return first if first.startswith("#") else ""
+
+
+def remove_project(target: Path) -> None:
+    """Delete a project that make_project wrote (and whatever was built inside it)."""
+    if not (target / "seeds").is_dir() or not (target / "data").is_dir():
+        raise ValueError(f"{target} is not a synthetic project")
+    shutil.rmtree(target)
+
+
+if __name__ == "__main__":
+    import sys
+
+    source, target, factor = sys.argv[1:4]
+    print(make_project(Path(source), Path(target), int(factor)))
