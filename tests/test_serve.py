@@ -88,3 +88,20 @@ def test_an_edit_rewrites_only_the_pages_that_show_the_file(project: Path) -> No
     assert site.rebuild([vision]), site.problems
     changed = sorted(str(p.relative_to(site.out_dir)) for p, t in before.items() if p.stat().st_mtime_ns != t)
     assert changed == ["en/factsheet.html", "en/vision.html"]
+
+
+def test_an_incremental_rebuild_equals_a_full_build(project: Path, tmp_path: Path) -> None:
+    from etown.build import build
+
+    site = LiveSite(project, project / "build", "http://127.0.0.1/")
+    assert site.build_all()
+    for name, old, new in (("economy", "2456.4", "2456.5"), ("history", "小红楼", "小红楼")):
+        path = project / "data" / f"{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+        assert site.rebuild([path]), site.problems
+    full = build(project, tmp_path / "full", base_url="http://127.0.0.1/").out_dir
+    files = sorted(str(p.relative_to(full)) for p in full.rglob("*") if p.is_file())
+    assert files == sorted(str(p.relative_to(site.out_dir)) for p in site.out_dir.rglob("*") if p.is_file())
+    different = [name for name in files if (full / name).read_bytes() != (site.out_dir / name).read_bytes()]
+    assert different == []
+    assert "2,456.5" in (site.out_dir / "zh" / "economy.html").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ Everything is produced in a fixed order with fixed formatting, so the files are 
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +171,14 @@ def industries_table(data: SiteData) -> Table:
 
 
 TABLES = (history_table, leadership_table, institutions_table, figures_table, industries_table)
+TABLE_SOURCES = {
+    "history": {"history"},
+    "leadership": {"leadership"},
+    "institutions": {"institutions"},
+    "figures": {"overview", "divisions", "population", "ecology", "economy", "society"},
+    "industries": {"economy"},
+}
+"""Which data files each table is made from, so an edit regenerates only its tables."""
 
 
 def csv_text(table: Table) -> str:
@@ -181,11 +189,11 @@ def csv_text(table: Table) -> str:
     return buffer.getvalue()
 
 
-def section_json(data: SiteData) -> dict[str, str]:
+def section_json(data: SiteData, names: Collection[str]) -> dict[str, str]:
     """One JSON document per data file, in the shape of the YAML."""
     return {
         name: json.dumps(getattr(data, name).model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-        for name in SiteData.__dataclass_fields__
+        for name in names
     }
 
 
@@ -230,11 +238,20 @@ def datapackage(tables: list[Table], json_names: list[str], seed_path: str) -> s
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
-def open_data_files(data: SiteData, seed_path: str) -> dict[str, str]:
-    """Every open-data file, by its path relative to the site root."""
-    tables = [make(data) for make in TABLES]
+def open_data_files(data: SiteData, seed_path: str, changed: Collection[str] | None = None) -> dict[str, str]:
+    """Every open-data file by its path relative to the site root; or, given the names of
+    changed data files, only the files made from them."""
+    every_name = list(SiteData.__dataclass_fields__)
+    names = every_name if changed is None else [name for name in every_name if name in changed]
+    tables = [
+        make(data) for make in TABLES if changed is None or TABLE_SOURCES[_table_name(make)] & set(names)
+    ]
     files = {f"{FOLDER}/{table.name}.csv": csv_text(table) for table in tables}
-    sections = section_json(data)
-    files.update({f"{FOLDER}/{name}.json": text for name, text in sections.items()})
-    files[f"{FOLDER}/datapackage.json"] = datapackage(tables, list(sections), seed_path)
+    files.update({f"{FOLDER}/{name}.json": text for name, text in section_json(data, names).items()})
+    if changed is None:  # the package describes columns and files, which no data edit changes
+        files[f"{FOLDER}/datapackage.json"] = datapackage(tables, every_name, seed_path)
     return files
+
+
+def _table_name(make: Callable[[SiteData], Table]) -> str:
+    return make.__name__.removesuffix("_table")

@@ -119,9 +119,14 @@ class SiteRenderer:
             for language in LANGUAGES
         }
 
-    def render(self, data: SiteData, page_keys: Collection[str] | None = None) -> list[OutputFile]:
+    def render(
+        self,
+        data: SiteData,
+        page_keys: Collection[str] | None = None,
+        data_names: Collection[str] | None = None,
+    ) -> list[OutputFile]:
         """Every output file; or, given ``page_keys``, only those pages (in every language) and
-        the open data, which is what a data edit can change."""
+        the open data made from the files in ``data_names``: what a data edit can change."""
         outputs = [
             OutputFile(page.path(language), self._page(page, language, data).encode("utf-8"))
             for language in LANGUAGES
@@ -135,7 +140,7 @@ class SiteRenderer:
             outputs.append(OutputFile("robots.txt", robots_txt(self.config).encode("utf-8")))
         outputs += [
             OutputFile(path, text.encode("utf-8"))
-            for path, text in open_data_files(data, self.seed_path).items()
+            for path, text in open_data_files(data, self.seed_path, data_names).items()
         ]
         return outputs
 

@@ -19,7 +19,7 @@ from etown.problems import EtownError, Problem, errors_only
 from etown.provenance import Seed, read_seed
 from etown.render import OutputFile, SiteRenderer, template_errors_as_problems
 from etown.schema import DATA_FILES
-from etown.validate import validate
+from etown.validate import FileResult, combine, validate_file
 from etown.write import write_site
 
 PAGES_USING: dict[str, set[str]] = {
@@ -38,8 +38,7 @@ PAGES_USING: dict[str, set[str]] = {
 
 STATUS_PATH = "/__etown/status"
 RELOAD_SCRIPT_PATH = "/__etown/reload.js"
-RELOAD_SCRIPT = (
-    """(function () {
+RELOAD_SCRIPT = """(function () {
   var version = null;
   function show(problems) {
     var box = document.getElementById("etown-problems");
@@ -66,7 +65,6 @@ RELOAD_SCRIPT = (
   poll();
 })();
 """.replace("STATUS_PATH", STATUS_PATH)
-)
 
 
 @dataclass
@@ -83,6 +81,10 @@ class LiveSite:
     _files: dict[str, LoadedFile] = field(default_factory=dict)
     _load_problems: dict[str, list[Problem]] = field(default_factory=dict)
     """Each file's loading problems, kept until that file is saved again."""
+    _results: dict[str, FileResult] = field(default_factory=dict)
+    """Each loaded file's validation, redone only when that file is saved again."""
+    _changed: set[str] | None = None
+    """The data files edited since the last rebuild; None means everything."""
     _renderer: SiteRenderer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -95,6 +97,8 @@ class LiveSite:
                 loaded = load_data(self.root, list(DATA_FILES))
                 self._files = loaded.files
                 self._load_problems = {"*": loaded.problems}
+                self._results = {name: validate_file(file, self._seed) for name, file in self._files.items()}
+                self._changed = None
                 self._renderer = None
                 return self._rebuild(page_keys=None)
             except EtownError as error:
@@ -112,6 +116,7 @@ class LiveSite:
         with self._lock:
             for name in names:
                 self._reload(name)
+            self._changed = names
             page_keys: set[str] = set().union(*(PAGES_USING[name] for name in names))
             return self._rebuild(None if "*" in page_keys else page_keys)
 
@@ -119,15 +124,17 @@ class LiveSite:
         display = f"data/{name}.yaml"
         loaded, problems = load_file(self.root / "data" / f"{name}.yaml", display, name, self.root / "data")
         self._files.pop(name, None)
-        if loaded is not None:
+        self._results.pop(name, None)
+        if loaded is not None and self._seed is not None:
             self._files[name] = loaded
+            self._results[name] = validate_file(loaded, self._seed)
         earlier = self._load_problems.get("*", [])
         self._load_problems["*"] = [problem for problem in earlier if problem.file != display]
         self._load_problems[name] = problems
 
     def _rebuild(self, page_keys: set[str] | None) -> bool:
         assert self._seed is not None and self._config is not None
-        result = validate(self._files, self._seed)
+        result = combine(self._results, self._files)
         load_problems = [problem for problems in self._load_problems.values() for problem in problems]
         problems = sorted(load_problems + result.problems)
         if result.data is None or errors_only(problems):
@@ -138,7 +145,8 @@ class LiveSite:
                     templates = self.root / "templates"
                     self._renderer = SiteRenderer(templates, self._config, self._seed.display_path)
                     page_keys = None
-                outputs = self._renderer.render(result.data, page_keys)
+                data_names = None if page_keys is None else self._changed
+                outputs = self._renderer.render(result.data, page_keys, data_names)
             if page_keys is None:
                 write_site(outputs, self.out_dir)
             else:
@@ -214,7 +222,7 @@ def watch_and_rebuild(site: LiveSite, stop: threading.Event) -> None:
     import watchfiles
 
     paths = [path for path in watched_paths(site.root) if path.exists()]
-    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=20):
+    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=5):
         changed = [Path(path) for _, path in changes]
         ok = site.rebuild(changed)
         _report(site, ok)

@@ -69,18 +69,33 @@ class ValidationResult:
     problems: list[Problem]
 
 
+@dataclass(frozen=True)
+class FileResult:
+    """One file's model (None when its schema failed) and its own problems."""
+
+    model: BaseModel | None
+    problems: list[Problem]
+
+
 def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
-    problems: list[Problem] = []
-    models: dict[str, BaseModel] = {}
-    for name, loaded in files.items():
-        problems.extend(check_provenance(loaded, seed))
-        problems.extend(check_text(loaded))
-        model, schema_problems = check_schema(loaded)
-        problems.extend(schema_problems)
-        if model is not None:
-            models[name] = model
-            problems.extend(cross_check(loaded, model))
+    return combine({name: validate_file(loaded, seed) for name, loaded in files.items()}, files)
+
+
+def validate_file(loaded: LoadedFile, seed: Seed) -> FileResult:
+    """Everything that can be checked within one file (``etown serve`` redoes only the edited one)."""
+    problems = [*check_provenance(loaded, seed), *check_text(loaded)]
+    model, schema_problems = check_schema(loaded)
+    problems.extend(schema_problems)
+    if model is not None:
+        problems.extend(cross_check(loaded, model))
+    return FileResult(model, problems)
+
+
+def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> ValidationResult:
+    """The per-file results plus the checks that span files, as one site or one list of problems."""
+    problems = [problem for result in results.values() for problem in result.problems]
     problems.extend(check_unique_ids(files.values()))
+    models = {name: result.model for name, result in results.items() if result.model is not None}
     complete = set(models) == set(DATA_FILES)
     data = SiteData(**cast(dict[str, Any], models)) if complete and not _has_errors(problems) else None
     return ValidationResult(data, sorted(problems))
