@@ -17,14 +17,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> "NoReturn":  # type: ignore[name-defined]  # noqa: F821
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"etown: error: {message}\n")
-
-
 def make_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = argparse.ArgumentParser(  # exits with EXIT_USAGE (2) on bad arguments
         prog="etown",
         description="Build the bilingual fact-sheet site of Beijing E-Town from data/ and templates/.",
     )
