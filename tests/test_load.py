@@ -211,3 +211,12 @@ def _value_at(data: object, path: tuple[str | int, ...]) -> object:
     for part in path:
         data = data[part]  # type: ignore[index]
     return data
+
+
+def test_an_error_at_the_end_of_the_stream_points_inside_the_file(tmp_path: Path) -> None:
+    # found by hypothesis: the parser marks the end one line past the last line
+    path = tmp_path / "history.yaml"
+    path.write_text("%YAML 1.1\n  ", encoding="utf-8")
+    loaded, problems = load_file(path, "data/history.yaml", "history", tmp_path)
+    assert loaded is None
+    assert [(problem.line, problem.column) for problem in problems] == [(2, 3)]

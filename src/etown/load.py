@@ -311,7 +311,8 @@ class _TreeBuilder:
             for event in yaml.parse(text, Loader=EventLoader):
                 self._take(event)
         except yaml.MarkedYAMLError as error:
-            raise _Refused(*_syntax_problem(error, text, self._open_flow())) from None
+            position, message = _syntax_problem(error, text, self._open_flow())
+            raise _Refused(_within(text, position), message) from None
         except yaml.YAMLError as error:  # the reader's errors carry no mark, only an index
             index = min(getattr(error, "position", 0) or 0, len(text))
             raise _Refused(_position_in(text, index), f"not valid YAML: {error}") from None
@@ -487,6 +488,14 @@ def _syntax_problem(
         )
     details = f"{problem} ({context})" if context else problem
     return problem_at, f"not valid YAML: {details}"
+
+
+def _within(text: str, position: Position) -> Position:
+    """The parser may mark the end of the stream one line past the last; point at the last line."""
+    lines = _LINE_BREAK.split(text)
+    if position[0] <= len(lines):
+        return position
+    return (len(lines), len(lines[-1]) + 1)
 
 
 def _mark_position(mark: Any) -> Position | None:
