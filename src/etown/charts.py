@@ -12,23 +12,9 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from etown.format import format_number, format_quantity
+from etown.format import SCALE_WORDS, format_number, format_quantity, multiplier_prefix, qualified
 from etown.schema import Quantity
 from etown.units import UNITS
-
-_SCALE_WORDS = ((Decimal(1_000_000_000), "billion"), (Decimal(1_000_000), "million"))
-
-# How a hedged number reads once its unit has moved to the header (format.py words whole quantities).
-_QUALIFIED = {
-    "zh": {"about": "约{}", "over": "超过{}", "plus": "{}余", "nearly": "近{}", "above": "{}以上"},
-    "en": {
-        "about": "about {}",
-        "over": "more than {}",
-        "plus": "more than {}",
-        "nearly": "nearly {}",
-        "above": "over {}",
-    },
-}
 
 
 @dataclass(frozen=True)
@@ -47,9 +33,7 @@ class Column:
 
     def cell(self, quantity: Quantity) -> str:
         written = format_number(self.number(quantity), self.language)
-        if quantity.qualifier:
-            return _QUALIFIED[self.language][quantity.qualifier].format(written)
-        return written
+        return qualified(written, quantity.qualifier, self.language)
 
 
 def column(quantities: Sequence[Quantity | None], language: str) -> Column | None:
@@ -66,7 +50,7 @@ def column(quantities: Sequence[Quantity | None], language: str) -> Column | Non
 
 def _zh_column(unit: str, quantities: list[Quantity]) -> Column | None:
     # 3万余人次: 余 sits inside such a unit, so the unit cannot leave the cell
-    if unit[0] in "万亿" and len(unit) > 1 and any(q.qualifier == "plus" for q in quantities):
+    if multiplier_prefix(unit) and any(q.qualifier == "plus" for q in quantities):
         return None
     return Column(unit, "zh")
 
@@ -79,7 +63,7 @@ def _en_column(unit_name: str, quantities: list[Quantity]) -> Column | None:
     if unit.money or unit.scale > 1:
         smallest = min(quantity.value * unit.scale for quantity in quantities)
         divisor, word = next(
-            ((size, name) for size, name in _SCALE_WORDS if smallest >= size), (Decimal(1), "")
+            ((size, name) for size, name in SCALE_WORDS if smallest >= size), (Decimal(1), "")
         )
     label = " ".join(part for part in ("RMB" if unit.money else "", word, unit.en) if part)
     return Column(label, "en", divisor)

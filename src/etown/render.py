@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from etown import charts
 from etown.config import SiteConfig
-from etown.format import format_date, format_number, format_percent, format_quantity
+from etown.format import format_date, format_number, format_quantity
 from etown.load import load_file
 from etown.opendata import FOLDER as OPEN_DATA_FOLDER
 from etown.opendata import open_data_files
@@ -251,7 +251,6 @@ def _language_helpers(
         "md_inline": lambda text: md(text, inline=True),
         "quantity": lambda value: format_quantity(value, code),
         "number": lambda value: format_number(value, code),
-        "percent": lambda value: format_percent(value, code),
         "date": lambda value: format_date(value, code),
         "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
         "bar_chart": lambda **kwargs: charts.bar_chart(language=code, **kwargs),
