@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from etown.pages import LANGUAGES
 from etown.problems import UsageError
 
 CONFIG_FILE = "etown.toml"
-LANGUAGE_CODES = ("zh", "en")
+LANGUAGE_CODES = tuple(language.code for language in LANGUAGES)
 
 
 @dataclass(frozen=True)

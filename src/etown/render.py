@@ -268,7 +268,8 @@ def _stylesheet(templates_dir: Path) -> OutputFile:
 
 
 def _strings(templates_dir: Path, config: SiteConfig) -> dict[str, dict[str, str]]:
-    """The interface's own words (navigation, headings, captions) in every language."""
+    """The interface's own words (navigation, headings, captions) in every language; the site's
+    name comes from the configuration."""
     path = templates_dir / STRINGS_FILE
     loaded, problems = load_file(path, f"templates/{STRINGS_FILE}", "strings", templates_dir)
     if loaded is None or problems:
