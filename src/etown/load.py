@@ -72,6 +72,8 @@ class LoadedFile:
     """The path as messages show it, relative to the project root."""
     data: Any
     source_map: SourceMap
+    first_line: str = ""
+    """The file's first line, where data files name their JSON Schema."""
 
 
 @dataclass
@@ -98,18 +100,25 @@ def load_data(root: Path, names: list[str]) -> LoadResult:
     files: dict[str, LoadedFile] = {}
     problems: list[Problem] = []
     for name in names:
-        path = data_dir / f"{name}.yaml"
-        display = f"data/{name}.yaml"
-        if not path.exists() and not path.is_symlink():
-            problems.append(Problem(display, 1, 1, "", f"the file is missing{_twin_hint(path)}"))
-            continue
-        loaded, file_problems = load_file(path, display, name, data_dir)
+        loaded, file_problems = load_data_file(data_dir, name)
         problems.extend(file_problems)
         if loaded is not None:
             files[name] = loaded
-            problems.extend(_schema_line_warning(path, display, name))
     problems.extend(_unexpected_files(data_dir, names))
     return LoadResult(files, sorted(problems))
+
+
+def load_data_file(data_dir: Path, name: str) -> tuple[LoadedFile | None, list[Problem]]:
+    """``data/NAME.yaml``, or the problems that say why it cannot be used (``etown serve``
+    reloads one file at a time through here)."""
+    path = data_dir / f"{name}.yaml"
+    display = f"data/{name}.yaml"
+    if not path.exists() and not path.is_symlink():
+        return None, [Problem(display, 1, 1, "", f"the file is missing{_twin_hint(path)}")]
+    loaded, problems = load_file(path, display, name, data_dir)
+    if loaded is not None:
+        problems.extend(_schema_line_warning(loaded))
+    return loaded, problems
 
 
 def _twin_hint(path: Path) -> str:
@@ -118,17 +127,12 @@ def _twin_hint(path: Path) -> str:
     return f" ({path.stem}.yml is there: rename it to {path.name})"
 
 
-def _schema_line_warning(path: Path, display: str, name: str) -> Iterator[Problem]:
-    expected = SCHEMA_LINE.format(name=name)
-    try:
-        with path.open("rb") as stream:
-            first_line = stream.readline(len(expected) + 8).decode("utf-8", "replace")
-    except OSError:  # read a moment ago: if it vanished since, that is not this check's business
-        return
-    first_line = first_line.rstrip("\r\n")
+def _schema_line_warning(loaded: LoadedFile) -> Iterator[Problem]:
+    expected = SCHEMA_LINE.format(name=loaded.name)
+    first_line = loaded.first_line
     if first_line != expected:
         yield Problem(
-            display, 1, 1, "",
+            loaded.display_path, 1, 1, "",
             f"the first line should be `{expected}`, so that editors check the file while you type "
             f"(got: {shorten(first_line) or 'nothing'})",
             severity="warning",
@@ -185,7 +189,8 @@ def load_file(path: Path, display: str, name: str, data_dir: Path) -> tuple[Load
         return None, [*with_fields(builder.problems), *located([(refused.position, refused.message)])]
     if builder.fatal:
         return None, with_fields(builder.problems)
-    return LoadedFile(name, display, data, builder.source_map), with_fields(builder.problems)
+    first_line = _LINE_BREAK.split(text, maxsplit=1)[0]
+    return LoadedFile(name, display, data, builder.source_map, first_line), with_fields(builder.problems)
 
 
 def _refuse_location(path: Path, data_dir: Path) -> str | None:
