@@ -7,20 +7,19 @@ served, and the next good save recovers.
 import functools
 import http.server
 import json
-import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from etown.config import CONFIG_FILE, SiteConfig, read_config
-from etown.load import LoadedFile, load_data, load_file
+from etown.load import LoadedFile, load_data, load_data_file
 from etown.problems import EtownError, Problem, errors_only
 from etown.provenance import Seed, read_seed
-from etown.render import OutputFile, SiteRenderer, template_errors_as_problems
+from etown.render import SiteRenderer, template_errors_as_problems
 from etown.schema import DATA_FILES
 from etown.validate import FileResult, combine, validate_file
-from etown.write import write_site
+from etown.write import update_files, write_site
 
 PAGES_USING: dict[str, set[str]] = {
     "overview": {"*"},  # every page's JSON-LD describes the place
@@ -80,11 +79,9 @@ class LiveSite:
     _config: SiteConfig | None = None
     _files: dict[str, LoadedFile] = field(default_factory=dict)
     _load_problems: dict[str, list[Problem]] = field(default_factory=dict)
-    """Each file's loading problems, kept until that file is saved again."""
+    """Loading problems by file, kept until that file is saved again."""
     _results: dict[str, FileResult] = field(default_factory=dict)
     """Each loaded file's validation, redone only when that file is saved again."""
-    _changed: set[str] | None = None
-    """The data files edited since the last rebuild; None means everything."""
     _renderer: SiteRenderer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -96,11 +93,12 @@ class LiveSite:
                 self._config = read_config(self.root, self.base_url)
                 loaded = load_data(self.root, list(DATA_FILES))
                 self._files = loaded.files
-                self._load_problems = {"*": loaded.problems}
+                self._load_problems = {}
+                for problem in loaded.problems:
+                    self._load_problems.setdefault(problem.file, []).append(problem)
                 self._results = {name: validate_file(file, self._seed) for name, file in self._files.items()}
-                self._changed = None
                 self._renderer = None
-                return self._rebuild(page_keys=None)
+                return self._rebuild(page_keys=None, data_names=None)
             except EtownError as error:
                 return self._fail([Problem("", 0, 0, "", str(error)), *error.problems])
 
@@ -115,24 +113,22 @@ class LiveSite:
             return self.build_all()
         with self._lock:
             for name in names:
-                self._reload(name)
-            self._changed = names
+                self._reload(name, self._seed)
             page_keys: set[str] = set().union(*(PAGES_USING[name] for name in names))
-            return self._rebuild(None if "*" in page_keys else page_keys)
+            if "*" in page_keys:
+                return self._rebuild(page_keys=None, data_names=None)
+            return self._rebuild(page_keys, data_names=names)
 
-    def _reload(self, name: str) -> None:
-        display = f"data/{name}.yaml"
-        loaded, problems = load_file(self.root / "data" / f"{name}.yaml", display, name, self.root / "data")
+    def _reload(self, name: str, seed: Seed) -> None:
+        loaded, problems = load_data_file(self.root / "data", name)
+        self._load_problems[f"data/{name}.yaml"] = problems
         self._files.pop(name, None)
         self._results.pop(name, None)
-        if loaded is not None and self._seed is not None:
+        if loaded is not None:
             self._files[name] = loaded
-            self._results[name] = validate_file(loaded, self._seed)
-        earlier = self._load_problems.get("*", [])
-        self._load_problems["*"] = [problem for problem in earlier if problem.file != display]
-        self._load_problems[name] = problems
+            self._results[name] = validate_file(loaded, seed)
 
-    def _rebuild(self, page_keys: set[str] | None) -> bool:
+    def _rebuild(self, page_keys: set[str] | None, data_names: set[str] | None) -> bool:
         assert self._seed is not None and self._config is not None
         result = combine(self._results, self._files)
         load_problems = [problem for problems in self._load_problems.values() for problem in problems]
@@ -145,12 +141,12 @@ class LiveSite:
                     templates = self.root / "templates"
                     self._renderer = SiteRenderer(templates, self._config, self._seed.display_path)
                     page_keys = None
-                data_names = None if page_keys is None else self._changed
+                    data_names = None
                 outputs = self._renderer.render(result.data, page_keys, data_names)
             if page_keys is None:
                 write_site(outputs, self.out_dir)
             else:
-                write_changed_files(outputs, self.out_dir)
+                update_files(outputs, self.out_dir)
         except EtownError as error:
             return self._fail(error.problems or [Problem("", 0, 0, "", str(error))])
         self.problems = []
@@ -164,21 +160,6 @@ class LiveSite:
 
     def status(self) -> dict[str, object]:
         return {"version": self.version, "problems": [str(problem) for problem in self.problems]}
-
-
-def write_changed_files(outputs: Iterable[OutputFile], out_dir: Path) -> int:
-    """Replace only the files whose bytes changed, each atomically (serve mode only)."""
-    written = 0
-    for output in outputs:
-        target = out_dir / output.path
-        if target.is_file() and target.read_bytes() == output.content:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(output.content)
-        os.replace(temporary, target)
-        written += 1
-    return written
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

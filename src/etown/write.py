@@ -48,6 +48,24 @@ def write_site(outputs: Iterable[OutputFile], out_dir: Path) -> int:
     return len(files)
 
 
+def update_files(outputs: Iterable[OutputFile], out_dir: Path) -> int:
+    """Replace, in a site etown already wrote, only the files whose bytes changed, each with an
+    atomic rename (``etown serve``, after an edit); return how many were written."""
+    if not (out_dir / MARKER).is_file():
+        raise EtownError(f"refusing to update {out_dir}: it does not carry etown's marker")
+    written = 0
+    for output in outputs:
+        target = out_dir / output.path
+        if target.is_file() and target.read_bytes() == output.content:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(output.content)
+        os.replace(temporary, target)
+        written += 1
+    return written
+
+
 # --- refusals ---------------------------------------------------------------------------------
 
 
