@@ -307,8 +307,8 @@ def _literal_choices(annotation: Any) -> list[Any]:
 
 
 def check_provenance(loaded: LoadedFile, seed: Seed) -> Iterator[Problem]:
-    for path, quote in _quotes(loaded.data, ()):
-        if seed.contains(quote):
+    for path, quote, _ in _text_fields(loaded.data, (), {"source"}):
+        if not quote.strip() or seed.contains(quote):
             continue
         line, column = loaded.source_map.locate(path)
         yield Problem(
@@ -317,16 +317,17 @@ def check_provenance(loaded: LoadedFile, seed: Seed) -> Iterator[Problem]:
         )  # fmt: skip
 
 
-def _quotes(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
+def _text_fields(node: Any, path: PathKey, keys: set[str]) -> Iterator[tuple[PathKey, str, dict[str, Any]]]:
+    """Every text value under one of ``keys`` in a loaded tree, with the mapping that holds it."""
     if isinstance(node, dict):
         for key, value in node.items():
-            if key == "source" and isinstance(value, str) and value.strip():
-                yield (*path, key), value
+            if key in keys and isinstance(value, str):
+                yield (*path, key), value, node
             else:
-                yield from _quotes(value, (*path, key))
+                yield from _text_fields(value, (*path, key), keys)
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _quotes(item, (*path, index))
+            yield from _text_fields(item, (*path, index), keys)
 
 
 # --- text that will not show as meant (warnings) -------------------------------------------------
@@ -339,7 +340,8 @@ _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 def check_text(loaded: LoadedFile) -> Iterator[Problem]:
     """Warn about HTML, unsafe links and untranslated English in the zh/en texts."""
-    for path, text, twin in _translations(loaded.data, ()):
+    for path, text, holder in _text_fields(loaded.data, (), set(LANGUAGE_NAMES)):
+        twin = holder.get("zh" if path[-1] == "en" else "en")
         message = _text_warning(path[-1], text, twin)
         if message:
             line, column = loaded.source_map.locate(path)
@@ -364,22 +366,9 @@ def _text_warning(language: str | int, text: str, twin: Any) -> str | None:
     return None
 
 
-def _translations(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, Any]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in LANGUAGE_NAMES and isinstance(value, str):
-                yield (*path, key), value, node.get("zh" if key == "en" else "en")
-            else:
-                yield from _translations(value, (*path, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _translations(item, (*path, index))
-
-
 # --- cross-checks ---------------------------------------------------------------------------------
 
 Finding = tuple[PathKey, str]
-_T = typing.TypeVar("_T")
 
 
 def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
@@ -391,11 +380,14 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
         findings += _members_are_people(model)
     if isinstance(model, InstitutionsFile):
         findings += _institutions_numbered(model)
-    facts = list(_instances(model, (), Fact))
+    models = list(_models(model, ()))
+    facts = [(path, node) for path, node in models if isinstance(node, Fact)]
+    industries = [(path, node) for path, node in models if isinstance(node, Industry)]
+    quantities = [(path, node) for path, node in models if isinstance(node, Quantity)]
     findings += _parts_within_wholes(facts)
-    findings += _shares_in_range(facts, list(_instances(model, (), Industry)))
+    findings += _shares_in_range(facts, industries)
     findings += _growth_plausible(facts)
-    findings += _numbers_written_plainly(loaded.data, list(_instances(model, (), Quantity)))
+    findings += _numbers_written_plainly(loaded.data, quantities)
     for path, message in findings:
         line, column = loaded.source_map.locate(path)
         yield Problem(loaded.display_path, line, column, field_path(path), message)
@@ -405,7 +397,7 @@ def check_unique_ids(files: Iterable[LoadedFile]) -> Iterator[Problem]:
     """An id names one record in the whole site (it becomes a page anchor and a link target)."""
     seen: dict[str, tuple[LoadedFile, PathKey]] = {}
     for loaded in sorted(files, key=lambda loaded: loaded.display_path):
-        for path, record_id in _ids(loaded.data, ()):
+        for path, record_id, _ in _text_fields(loaded.data, (), {"id"}):
             if record_id not in seen:
                 seen[record_id] = (loaded, path)
                 continue
@@ -420,27 +412,15 @@ def check_unique_ids(files: Iterable[LoadedFile]) -> Iterator[Problem]:
             )  # fmt: skip
 
 
-def _ids(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "id" and isinstance(value, str):
-                yield (*path, key), value
-            else:
-                yield from _ids(value, (*path, key))
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _ids(item, (*path, index))
-
-
-def _instances(node: Any, path: PathKey, wanted: type[_T]) -> Iterator[tuple[PathKey, _T]]:
-    if isinstance(node, wanted):
-        yield path, node
+def _models(node: Any, path: PathKey) -> Iterator[tuple[PathKey, BaseModel]]:
+    """Every model in a checked file (records, quantities, texts), with its path."""
     if isinstance(node, BaseModel):
+        yield path, node
         for name in type(node).model_fields:
-            yield from _instances(getattr(node, name), (*path, name), wanted)
+            yield from _models(getattr(node, name), (*path, name))
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _instances(item, (*path, index), wanted)
+            yield from _models(item, (*path, index))
 
 
 def _history_in_order(history: HistoryFile) -> Iterator[Finding]:
