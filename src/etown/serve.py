@@ -14,26 +14,13 @@ from pathlib import Path
 
 from etown.config import CONFIG_FILE, SiteConfig, read_config
 from etown.load import LoadedFile, load_data, load_data_file
+from etown.pages import pages_showing
 from etown.problems import EtownError, Problem, errors_only
 from etown.provenance import Seed, read_seed
 from etown.render import SiteRenderer, template_errors_as_problems
 from etown.schema import DATA_FILES
 from etown.validate import FileResult, combine, validate_file
 from etown.write import update_files, write_site
-
-PAGES_USING: dict[str, set[str]] = {
-    "overview": {"*"},  # every page's JSON-LD describes the place
-    "leadership": {"*"},  # and its government
-    "history": {"history", "factsheet"},
-    "divisions": {"government", "factsheet"},
-    "institutions": {"government", "factsheet"},
-    "population": {"index", "factsheet"},
-    "economy": {"index", "economy", "factsheet"},
-    "ecology": {"society", "factsheet"},
-    "society": {"society", "factsheet"},
-    "vision": {"vision", "factsheet"},
-}
-"""Which pages show which data file, so that an edit re-renders only those."""
 
 STATUS_PATH = "/__etown/status"
 RELOAD_SCRIPT_PATH = "/__etown/reload.js"
@@ -114,10 +101,8 @@ class LiveSite:
         with self._lock:
             for name in names:
                 self._reload(name, self._seed)
-            page_keys: set[str] = set().union(*(PAGES_USING[name] for name in names))
-            if "*" in page_keys:
-                return self._rebuild(page_keys=None, data_names=None)
-            return self._rebuild(page_keys, data_names=names)
+            page_keys = pages_showing(names)
+            return self._rebuild(page_keys, data_names=None if page_keys is None else names)
 
     def _reload(self, name: str, seed: Seed) -> None:
         loaded, problems = load_data_file(self.root / "data", name)
