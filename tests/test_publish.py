@@ -1,23 +1,20 @@
 """Publishing: sub-path safe, findable, reproducible, open data, and the Pages workflow."""
 
 import filecmp
-import functools
-import http.server
 import os
 import re
 import shutil
 import subprocess
-import threading
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from browser_support import site_url as served_site  # noqa: F401 (the fixture "site_url")
 from conftest import REPO
 from etown.build import build
 from etown.pages import LANGUAGES, PAGES
@@ -87,24 +84,11 @@ def test_not_found_page_links_from_the_base_path(built_site: Path) -> None:
     assert 'lang="en"' in html and 'lang="zh-Hans"' in html
 
 
-@pytest.fixture
-def subpath_server(built_site: Path, tmp_path: Path) -> Iterator[str]:
-    """The built site served under /etown/ by a local HTTP server."""
-    (tmp_path / "www").mkdir()
-    shutil.copytree(built_site, tmp_path / "www" / "etown")
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path / "www"))
-    handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/etown/"
-    server.shutdown()
-    server.server_close()
-
-
-def test_crawl_under_a_sub_path_finds_no_broken_link(subpath_server: str) -> None:
+def test_crawl_under_a_sub_path_finds_no_broken_link(site_url: str) -> None:
+    """The build (base URL .../etown/) served under /etown/ on 127.0.0.1, crawled from its root."""
+    assert site_url.endswith("/etown/")
     seen: set[str] = set()
-    queue = [subpath_server]
+    queue = [site_url]
     broken: list[str] = []
     while queue:
         url = queue.pop()
