@@ -280,18 +280,19 @@ def editing(work: Path, edits: int) -> EditResult:
 
 def rebuilder(project: EditedProject) -> tuple[Callable[[], None], str]:
     """What ``etown serve`` runs after a save (its incremental rebuild), else a whole build."""
-    from etown import build, serve
+    from etown.pipeline import Pipeline
 
-    if not hasattr(serve, "LiveSite"):
-        return _reporting(lambda: build.build(project.root, project.out)), "etown.build.build"
-    site = serve.LiveSite(project.root, project.out)
+    pipeline = Pipeline(project.root)
+    built = False
 
     def rebuild() -> None:
-        rebuilt = site.rebuild([project.history_file]) if site.version else site.build_all()
-        if not rebuilt:
-            raise BenchmarkError(f"etown serve rejected the edit: {site.problems[:3]}")
+        nonlocal built
+        report = pipeline.update([project.history_file], project.out) if built else pipeline.build(project.out)
+        built = True
+        if not report.ok:
+            raise BenchmarkError(f"etown serve rejected the edit: {report.problems[:3]}")
 
-    return _reporting(rebuild), "etown.serve.LiveSite.rebuild (incremental)"
+    return _reporting(rebuild), "etown.pipeline.Pipeline.update (incremental, as etown serve runs it)"
 
 
 def _reporting(rebuild: Callable[[], object]) -> Callable[[], None]:

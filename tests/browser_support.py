@@ -24,7 +24,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from etown.pages import LANGUAGES, NOT_FOUND_PAGE, PAGES, ROOT_PAGE
+from etown.languages import LANGUAGES
+from etown.pages import NOT_FOUND_PAGE, PAGES, ROOT_PAGE
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
-from etown.build import check
+from etown.pipeline import check
 from etown.problems import Problem
 
 Mutation = Callable[[Path], None]

@@ -346,8 +346,8 @@ CASES = [
     ),
     Broken(
         "unknown-qualifier", "data/divisions.yaml",
-        replace("divisions", "unit: 平方公里, qualifier: about}", "unit: 平方公里, qualifier: abuot}"),
-        "'abuot' is not allowed here; did you mean 'about'? (choose one of: about, over, plus", at="abuot",
+        replace("divisions", "unit: 平方公里, qualifier: 约}", "unit: 平方公里, qualifier: about}"),
+        "'about' is not allowed here (choose one of: 约, 超过, 超, 近, 余, 多, 以上)", at="qualifier: about",
     ),
     Broken(
         "unknown-infobox-key", "data/overview.yaml", replace("overview", "key: seat\n", "key: seats\n"),

@@ -1,6 +1,7 @@
 """Stage 1, strict loading: text stays text, positions are exact, bad files never raise."""
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -8,8 +9,9 @@ import yaml
 
 from conftest import REPO
 from etown import load
-from etown.load import SourceMap, load_data, load_file
-from etown.schema import DATA_FILES
+from etown.load import LoadedFile, SourceMap, load_data_file, load_file, unexpected_files
+from etown.problems import Problem
+from etown.sections import SECTION_NAMES as DATA_FILES
 
 
 def load_text(tmp_path: Path, text: str | bytes, name: str = "sample") -> tuple[object, list[str]]:
@@ -205,6 +207,24 @@ def test_the_pure_python_parser_gives_the_same_tree(monkeypatch: pytest.MonkeyPa
     for name in DATA_FILES:
         assert slow.files[name].data == fast.files[name].data
         assert slow.files[name].source_map == fast.files[name].source_map
+
+
+@dataclass
+class Loaded:
+    files: dict[str, LoadedFile]
+    problems: list[Problem]
+
+
+def load_data(root: Path, names: list[str]) -> Loaded:
+    """Every named file of root/data/, as the pipeline loads them, and the unexpected files."""
+    result = Loaded({}, list(unexpected_files(root / "data", names)))
+    for name in names:
+        loaded, problems = load_data_file(root / "data", name)
+        result.problems += problems
+        if loaded is not None:
+            result.files[name] = loaded
+    result.problems.sort()
+    return result
 
 
 def _value_at(data: object, path: tuple[str | int, ...]) -> object:

@@ -19,7 +19,7 @@ from conftest import REPO
 from etown.load import LoadedFile, SourceMap, load_file
 from etown.problems import Problem
 from etown.provenance import read_seed
-from etown.schema import DATA_FILES
+from etown.sections import SECTION_NAMES as DATA_FILES
 from etown.validate import validate
 
 SEED = read_seed(REPO)

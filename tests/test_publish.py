@@ -16,8 +16,9 @@ import pytest
 
 from browser_support import site_url as served_site  # noqa: F401 (the fixture "site_url")
 from conftest import REPO
-from etown.build import build
-from etown.pages import LANGUAGES, PAGES
+from etown.languages import LANGUAGES
+from etown.pages import PAGES
+from etown.pipeline import build
 
 BASE = "https://example.org/etown/"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}

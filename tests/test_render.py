@@ -57,13 +57,13 @@ def test_base_url_decides_absolute_urls(tmp_path) -> None:  # type: ignore[no-un
         '[site]\nbase_url = "https://example.org/etown"\n[site.title]\nzh = "甲"\nen = "A"\n',
         encoding="utf-8",
     )
-    config = read_config(tmp_path)
+    config, problems = read_config(tmp_path)
+    assert problems == [] and config is not None
     assert config.absolute("zh/index.html") == "https://example.org/etown/zh/"
     assert config.absolute("en/history.html") == "https://example.org/etown/en/history.html"
     assert config.absolute_path("zh/index.html") == "/etown/zh/"
-    assert read_config(tmp_path, "https://other.example/").absolute("404.html") == (
-        "https://other.example/404.html"
-    )
+    overridden, _ = read_config(tmp_path, "https://other.example/")
+    assert overridden is not None and overridden.absolute("404.html") == "https://other.example/404.html"
 
 
 @pytest.mark.parametrize("url", ["example.org", "ftp://example.org/", "/etown/", ""])

@@ -1,7 +1,7 @@
-"""etown serve: an edit to a data file is picked up, rebuilt and served; bad data is survived."""
+"""etown serve: an edit is picked up, rebuilt and served; bad data is survived; the preview never
+touches build/; the server answers every request properly and only for localhost."""
 
-import functools
-import http.server
+import http.client
 import json
 import threading
 import time
@@ -11,26 +11,24 @@ from pathlib import Path
 
 import pytest
 
-from etown.serve import STATUS_PATH, LiveSite, _Handler, watch_and_rebuild
+from etown.pipeline import Pipeline, build
+from etown.serve import STATUS_PATH, Preview, open_server, watch
 
 
 @pytest.fixture
-def live(project: Path) -> Iterator[tuple[LiveSite, str]]:
-    site = LiveSite(project, project / "build", "http://127.0.0.1/")
-    assert site.build_all(), site.problems
-    handler = type("Handler", (_Handler,), {"site": site})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(site.out_dir))
-    )
+def live(project: Path, tmp_path: Path) -> Iterator[tuple[Preview, str]]:
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/"), tmp_path / "preview")
+    assert preview.build().ok, preview.problems
+    server = open_server(0, preview)
     stop = threading.Event()
     threads = [
         threading.Thread(target=server.serve_forever, daemon=True),
-        threading.Thread(target=watch_and_rebuild, args=(site, stop), daemon=True),
+        threading.Thread(target=watch, args=(preview, stop, lambda report: None), daemon=True),
     ]
     for thread in threads:
         thread.start()
     time.sleep(0.3)  # let the watcher start before the test edits anything
-    yield site, f"http://127.0.0.1:{server.server_port}"
+    yield preview, f"http://127.0.0.1:{server.server_port}"
     stop.set()
     server.shutdown()
     server.server_close()
@@ -39,6 +37,11 @@ def live(project: Path) -> Iterator[tuple[LiveSite, str]]:
 def fetch(url: str) -> str:
     with urllib.request.urlopen(url) as response:
         return str(response.read().decode("utf-8"))
+
+
+def status(base: str) -> dict[str, object]:
+    result: dict[str, object] = json.loads(fetch(base + STATUS_PATH))
+    return result
 
 
 def wait_for(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyped-def]
@@ -50,58 +53,143 @@ def wait_for(condition, timeout: float = 10.0) -> bool:  # type: ignore[no-untyp
     return False
 
 
-def test_a_data_edit_is_served_and_the_page_asked_to_reload(live: tuple[LiveSite, str]) -> None:
-    site, base = live
+def request(base: str, method: str, path: str, host: str | None = None) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=5)
+    headers = {"Host": host} if host is not None else {}
+    connection.request(method, path, headers=headers)
+    return connection.getresponse()
+
+
+def test_a_data_edit_is_served_and_the_page_asked_to_reload(live: tuple[Preview, str]) -> None:
+    preview, base = live
     page = fetch(f"{base}/en/vision.html")
     assert "/__etown/reload.js" in page
-    version = json.loads(fetch(base + STATUS_PATH))["version"]
-    vision = site.root / "data" / "vision.yaml"
+    version = status(base)["version"]
+    vision = preview.pipeline.root / "data" / "vision.yaml"
     marker = "Edited while serving"
     vision.write_text(vision.read_text(encoding="utf-8").replace("Looking ahead", marker), encoding="utf-8")
-    assert wait_for(lambda: marker in fetch(f"{base}/en/vision.html")), site.problems
+    assert wait_for(lambda: marker in fetch(f"{base}/en/vision.html")), preview.problems
     # the version moves on once every file of the rebuild is on disk
-    assert wait_for(lambda: json.loads(fetch(base + STATUS_PATH))["version"] > version)
+    assert wait_for(lambda: status(base)["version"] > version)  # type: ignore[operator]
 
 
-def test_bad_data_is_shown_and_the_next_good_save_recovers(live: tuple[LiveSite, str]) -> None:
-    site, base = live
-    history = site.root / "data" / "history.yaml"
+def test_bad_data_is_shown_and_the_next_good_save_recovers(live: tuple[Preview, str]) -> None:
+    preview, base = live
+    history = preview.pipeline.root / "data" / "history.yaml"
     good = history.read_text(encoding="utf-8")
     history.write_text(good.replace("events:", "evnts:", 1), encoding="utf-8")
-    assert wait_for(lambda: json.loads(fetch(base + STATUS_PATH))["problems"])
-    problems = json.loads(fetch(base + STATUS_PATH))["problems"]
+    assert wait_for(lambda: status(base)["problems"])
+    problems = status(base)["problems"]
+    assert isinstance(problems, list)
     assert any("data/history.yaml:" in problem and "evnts" in problem for problem in problems)
     assert "1994" in fetch(f"{base}/en/history.html")  # the last good page is still served
     history.write_text(good, encoding="utf-8")
-    assert wait_for(lambda: not json.loads(fetch(base + STATUS_PATH))["problems"])
+    assert wait_for(lambda: not status(base)["problems"])
 
 
-def test_an_edit_rewrites_only_the_pages_that_show_the_file(project: Path) -> None:
-    site = LiveSite(project, project / "build", "http://127.0.0.1/")
-    assert site.build_all()
-    before = {p: p.stat().st_mtime_ns for p in site.out_dir.rglob("*.html")}
+def test_the_watcher_survives_an_unexpected_failure(
+    live: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preview, base = live
+
+    def broken(*_arguments: object) -> None:
+        raise RuntimeError("a bug in a rebuild")
+
+    vision = preview.pipeline.root / "data" / "vision.yaml"
+    text = vision.read_text(encoding="utf-8")
+    with monkeypatch.context() as patch:
+        patch.setattr(preview.pipeline, "update", broken)
+        vision.write_text(text.replace("Looking ahead", "First edit"), encoding="utf-8")
+        assert wait_for(lambda: any("a bug in a rebuild" in p for p in status(base)["problems"]))  # type: ignore[attr-defined]
+    vision.write_text(text.replace("Looking ahead", "Second edit"), encoding="utf-8")
+    assert wait_for(lambda: "Second edit" in fetch(f"{base}/en/vision.html"))
+    assert status(base)["problems"] == []
+
+
+def test_an_edit_rewrites_only_the_files_made_from_it(project: Path, tmp_path: Path) -> None:
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/"), tmp_path / "preview")
+    assert preview.build().ok
+    before = {p: p.stat().st_mtime_ns for p in preview.folder.rglob("*") if p.is_file()}
     vision = project / "data" / "vision.yaml"
     vision.write_text(
         vision.read_text(encoding="utf-8").replace("Looking ahead", "Changed"), encoding="utf-8"
     )
     time.sleep(0.01)
-    assert site.rebuild([vision]), site.problems
-    changed = sorted(str(p.relative_to(site.out_dir)) for p, t in before.items() if p.stat().st_mtime_ns != t)
-    assert changed == ["en/factsheet.html", "en/vision.html"]
+    assert preview.update([vision]).ok, preview.problems
+    changed = sorted(
+        p.relative_to(preview.folder).as_posix() for p, t in before.items() if p.stat().st_mtime_ns != t
+    )
+    assert changed == ["data/vision.json", "en/factsheet.html", "en/vision.html"]
 
 
-def test_an_incremental_rebuild_equals_a_full_build(project: Path, tmp_path: Path) -> None:
-    from etown.build import build
-
-    site = LiveSite(project, project / "build", "http://127.0.0.1/")
-    assert site.build_all()
-    for name, old, new in (("economy", "2456.4", "2456.5"), ("history", "小红楼", "小红楼")):
-        path = project / "data" / f"{name}.yaml"
-        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
-        assert site.rebuild([path]), site.problems
+@pytest.mark.parametrize(
+    ("name", "old", "new"),
+    [
+        ("economy", "2456.4", "2456.5"),
+        ("history", "小红楼", "小红楼"),
+        ("vision", "Looking ahead", "In the future"),
+        ("overview", "Beijing Daxing International Airport", "Daxing Airport"),
+        ("leadership", "Zhang Qiang", "Zhang  Qiang"),
+        ("institutions", "Party and Government Office", "General Office"),
+        ("divisions", "Logistics", "Logistic"),
+        ("ecology", "32%", "32 %"),
+        ("population", "resident population of 290,000", "population of 290,000"),
+        ("society", "Kindergartens", "Nurseries"),
+    ],
+)
+def test_an_incremental_rebuild_equals_a_full_build(
+    project: Path, tmp_path: Path, name: str, old: str, new: str
+) -> None:
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/"), tmp_path / "preview")
+    assert preview.build().ok
+    path = project / "data" / f"{name}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in data/{name}.yaml any more: update the test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    report = preview.update([path])
+    assert report.ok, report.problems
+    assert report.written > 0 or old == new
     full = build(project, tmp_path / "full", base_url="http://127.0.0.1/").out_dir
-    files = sorted(str(p.relative_to(full)) for p in full.rglob("*") if p.is_file())
-    assert files == sorted(str(p.relative_to(site.out_dir)) for p in site.out_dir.rglob("*") if p.is_file())
-    different = [name for name in files if (full / name).read_bytes() != (site.out_dir / name).read_bytes()]
+    assert full is not None
+    files = sorted(p.relative_to(full).as_posix() for p in full.rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(preview.folder).as_posix() for p in preview.folder.rglob("*") if p.is_file()
+    )
+    different = [name for name in files if (full / name).read_bytes() != (preview.folder / name).read_bytes()]
     assert different == []
-    assert "2,456.5" in (site.out_dir / "zh" / "economy.html").read_text(encoding="utf-8")
+
+
+def test_a_preview_never_touches_build(project: Path, tmp_path: Path) -> None:
+    published = build(project, project / "build", base_url="https://example.org/etown/").out_dir
+    assert published is not None
+    before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1:8123/"), tmp_path / "preview")
+    assert preview.build().ok
+    vision = project / "data" / "vision.yaml"
+    vision.write_text(vision.read_text(encoding="utf-8").replace("Looking ahead", "X"), encoding="utf-8")
+    assert preview.update([vision]).ok
+    assert {p: p.read_bytes() for p in published.rglob("*") if p.is_file()} == before
+    assert "127.0.0.1" not in (published / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_requests_are_answered_properly(live: tuple[Preview, str]) -> None:
+    _preview, base = live
+    get, head = request(base, "GET", "/en/index.html"), request(base, "HEAD", "/en/index.html")
+    body = get.read()
+    assert get.status == head.status == 200
+    assert int(get.headers["Content-Length"]) == len(body) == int(head.headers["Content-Length"])
+    assert head.read() == b""
+    redirect = request(base, "GET", "/zh")
+    assert (redirect.status, redirect.headers["Location"]) == (301, "/zh/")
+    assert request(base, "GET", "/zh/").status == 200
+    long_name = request(base, "GET", "/" + "x" * 5000 + ".html")
+    assert long_name.status == 404 and b"<html" in long_name.read()
+    assert request(base, "GET", "/../../etc/passwd").status == 404
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:80", "127.0.0.1.evil.example"])
+def test_only_local_host_names_are_answered(live: tuple[Preview, str], host: str) -> None:
+    _preview, base = live
+    assert request(base, "GET", "/en/index.html", host=host).status == 403
+    for local in ("localhost", "127.0.0.1:8000", "[::1]:8000", "LOCALHOST"):
+        assert request(base, "GET", "/en/index.html", host=local).status == 200

@@ -57,7 +57,7 @@ def test_check_reports_all_problems_of_all_files_sorted_then_a_count(
     assert "events[2].text.en: the English translation is missing" in problems[1]
     assert "events[4].date: 1993-02-30 is not a real date (got: 1993-02-30)" in problems[2]
     assert "passages[0].titel: unknown field 'titel'; the fields allowed here are: " in problems[4]
-    assert summary == "5 errors in 4 files"
+    assert summary == "etown: 5 errors in 4 files; fix them and run again"
     assert "Traceback" not in "\n".join(lines)
 
 
@@ -66,8 +66,7 @@ def test_warnings_pass_unless_strict(project: Path, capsys: pytest.CaptureFixtur
     assert main(["check", "--root", str(project)]) == 0
     output = capsys.readouterr()
     assert "data/notes.md:1:1: warning: etown does not read this file" in output.err
-    assert "1 warning in 1 file" in output.err
-    assert "valid (with warnings)" in output.out
+    assert "valid (1 warning in 1 file)" in output.out
     assert main(["check", "--strict", "--root", str(project)]) == 1
 
 
@@ -75,7 +74,7 @@ def test_a_clean_project_checks_with_exit_0(project: Path, capsys: pytest.Captur
     assert main(["check", "--root", str(project)]) == 0
     output = capsys.readouterr()
     assert output.err == ""
-    assert output.out.strip() == "etown: the data is valid"
+    assert output.out.strip() == "etown: the project is valid"
 
 
 def test_usage_errors_exit_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -86,11 +85,11 @@ def test_usage_errors_exit_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert exit_info.value.code == 2
 
 
-def test_a_missing_seed_is_a_usage_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_seed_is_a_problem_of_the_project(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for seed in (project / "seeds").iterdir():
         seed.unlink()
-    assert main(["check", "--root", str(project)]) == 2
-    assert "seeds/ must hold exactly one .txt source document (found: none)" in capsys.readouterr().err
+    assert main(["check", "--root", str(project)]) == 1
+    assert "seeds/: seeds/ must hold exactly one .txt source document (found: none)" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -98,7 +97,7 @@ def test_a_missing_seed_is_a_usage_error(project: Path, capsys: pytest.CaptureFi
     [
         (
             replace(
-                "divisions", "{value: 66, unit: 平方公里, qualifier: about}", "{value: 300, unit: 平方公里}"
+                "divisions", "{value: 66, unit: 平方公里, qualifier: 约}", "{value: 300, unit: 平方公里}"
             ),
             None,  # bda-current carries notes: a part larger than its whole is the seed's own word
         ),

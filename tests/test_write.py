@@ -11,10 +11,10 @@ import pytest
 
 from conftest import copy_project
 from etown import write
-from etown.build import build
 from etown.cli import main
+from etown.outputs import OutputFile
+from etown.pipeline import build
 from etown.problems import EtownError, UsageError
-from etown.render import OutputFile
 from etown.write import MARKER, write_site
 
 

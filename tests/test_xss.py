@@ -9,11 +9,11 @@ import yaml
 
 from browser_support import SITE_PAGES, browser  # noqa: F401
 from conftest import copy_project
-from etown.build import build
+from etown.pipeline import build
 
 PAYLOADS = [
     "<script>window.__pwned = 'script'</script>",
-    '<img src=x onerror="window.__pwned = \'img\'">',
+    "<img src=x onerror=\"window.__pwned = 'img'\">",
     '"><svg onload="window.__pwned = \'svg\'">',
     "[click me](javascript:window.__pwned='link')",
     "</script><script>window.__pwned = 'json-ld'</script>",

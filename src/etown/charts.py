@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from etown.format import SCALE_WORDS, format_number, format_quantity, multiplier_prefix, qualified
+from etown.format import format_number, format_quantity, multiplier_prefix
+from etown.languages import Language
 from etown.schema import Quantity
-from etown.units import UNITS
+from etown.units import QUALIFIERS_AFTER_THE_NUMBER, UNITS
 
 
 @dataclass(frozen=True)
@@ -22,21 +23,21 @@ class Column:
     """Figures that share one unit: the unit is written once (``unit``), the cells are bare numbers."""
 
     unit: str
-    language: str
+    language: Language
     divisor: Decimal = Decimal(1)
-    """English cells count in billions or millions when the header says so."""
+    """Scaled cells count in billions or millions when the header says so."""
 
     def number(self, quantity: Quantity) -> Decimal:
-        if self.language == "zh":
+        if self.language.quantity_style == "as-written":
             return quantity.value
         return quantity.value * UNITS[quantity.unit].scale / self.divisor
 
     def cell(self, quantity: Quantity) -> str:
         written = format_number(self.number(quantity), self.language)
-        return qualified(written, quantity.qualifier, self.language)
+        return self.language.qualified(written, quantity.qualifier)
 
 
-def column(quantities: Sequence[Quantity | None], language: str) -> Column | None:
+def column(quantities: Sequence[Quantity | None], language: Language) -> Column | None:
     """The unit a column of figures shares, or None when a cell is empty or units differ."""
     if not quantities or any(quantity is None for quantity in quantities):
         return None
@@ -45,17 +46,19 @@ def column(quantities: Sequence[Quantity | None], language: str) -> Column | Non
     if len(units) != 1:
         return None
     unit = units.pop()
-    return _zh_column(unit, present) if language == "zh" else _en_column(unit, present)
+    if language.quantity_style == "as-written":
+        return _as_written_column(unit, present, language)
+    return _scaled_column(unit, present, language)
 
 
-def _zh_column(unit: str, quantities: list[Quantity]) -> Column | None:
+def _as_written_column(unit: str, quantities: list[Quantity], language: Language) -> Column | None:
     # 3万余人次: 余 sits inside such a unit, so the unit cannot leave the cell
-    if multiplier_prefix(unit) and any(q.qualifier == "plus" for q in quantities):
+    if multiplier_prefix(unit) and any(q.qualifier in QUALIFIERS_AFTER_THE_NUMBER for q in quantities):
         return None
-    return Column(unit, "zh")
+    return Column(unit, language)
 
 
-def _en_column(unit_name: str, quantities: list[Quantity]) -> Column | None:
+def _scaled_column(unit_name: str, quantities: list[Quantity], language: Language) -> Column | None:
     unit = UNITS[unit_name]
     if not unit.en and not unit.money:
         return None  # a classifier (家, 个 …): the row's label already names what is counted
@@ -63,10 +66,11 @@ def _en_column(unit_name: str, quantities: list[Quantity]) -> Column | None:
     if unit.money or unit.scale > 1:
         smallest = min(quantity.value * unit.scale for quantity in quantities)
         divisor, word = next(
-            ((size, name) for size, name in SCALE_WORDS if smallest >= size), (Decimal(1), "")
+            ((Decimal(size), name) for size, name in language.scale_words if smallest >= size),
+            (Decimal(1), ""),
         )
-    label = " ".join(part for part in ("RMB" if unit.money else "", word, unit.en) if part)
-    return Column(label, "en", divisor)
+    label = " ".join(part for part in (language.currency if unit.money else "", word, unit.en) if part)
+    return Column(label, language, divisor)
 
 
 # --- bar charts ------------------------------------------------------------------------------
@@ -83,7 +87,7 @@ _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 def bar_chart(
     *,
-    language: str,
+    language: Language,
     chart_id: str,
     title: str,
     description: str,
@@ -97,7 +101,7 @@ def bar_chart(
     """
     shared = column([quantity for _, quantity in bars], language)
     if shared is not None and shared.unit:
-        title += f" ({shared.unit})" if language == "en" else f"({shared.unit})"
+        title += language.parenthesised(shared.unit)
     numbers = [shared.number(q) if shared else q.value for _, q in bars]
     written = [shared.cell(q) if shared else format_quantity(q, language) for _, q in bars]
     full = Decimal(scale_max) if scale_max is not None else max(numbers, default=Decimal(1))

@@ -1,6 +1,7 @@
 """The command line: the only place that knows about argv, printing and exit codes.
 
-Exit codes: 0 success, 1 problems in the data, 2 usage errors (bad arguments, wrong folder).
+Exit codes: 0 success, 1 problems in the project's files (data, templates, strings, etown.toml,
+the seed), 2 usage errors (bad arguments, not a project folder), 130 interrupted.
 """
 
 import argparse
@@ -12,9 +13,10 @@ from typing import TYPE_CHECKING
 from etown import __version__
 
 if TYPE_CHECKING:
+    from etown.pipeline import Report
     from etown.problems import Problem
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -32,55 +34,68 @@ def make_parser() -> argparse.ArgumentParser:
         )  # fmt: skip
         command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
-    build = commands.add_parser("build", help="check the data and write the site")
+    def add_base_url(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--base-url", default=None, metavar="URL",
+            help="where the site is published, e.g. https://example.org/etown/ (default: etown.toml)",
+        )  # fmt: skip
+
+    build = commands.add_parser("build", help="check the project and write the site")
     add_common(build)
     build.add_argument(
         "--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/build)"
     )
-    build.add_argument(
-        "--base-url", default=None, metavar="URL",
-        help="where the site is published, e.g. https://example.org/etown/ (default: etown.toml)",
-    )  # fmt: skip
-    check = commands.add_parser("check", help="check the data only; exit 1 if it has problems")
+    add_base_url(build)
+    check = commands.add_parser(
+        "check", help="check the project as a build would, writing nothing; exit 1 on problems"
+    )
     add_common(check)
+    add_base_url(check)
     schema = commands.add_parser(
         "schema", help="write a JSON Schema per data file into data/schema/ (for editors)"
     )
     add_common(schema)
-    serve = commands.add_parser("serve", help="build, then serve the site on 127.0.0.1")
+    serve = commands.add_parser(
+        "serve", help="preview the site on 127.0.0.1, rebuilding on every save (never writes build/)"
+    )
     add_common(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
-    serve.add_argument("--out", type=Path, default=None, metavar="DIR", help=argparse.SUPPRESS)
-    serve.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
+    serve.add_argument(
+        "--port", type=int, default=8000, help="port, 1-65535 (default: 8000; 0 picks a free one)"
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = make_parser().parse_args(argv)
-    from etown.problems import DataError, EtownError, UsageError
+    from etown.problems import EtownError, UsageError
 
     try:
         root = _project_root(arguments.root)
-        if arguments.command == "check":
-            return _check(root, strict=arguments.strict)
         if arguments.command == "schema":
             return _schema(root)
+        if arguments.command == "serve":
+            return _serve(root, arguments.port, strict=arguments.strict)
+        from etown.pipeline import Pipeline
+
+        pipeline = Pipeline(root, base_url=arguments.base_url, strict=arguments.strict)
+        if arguments.command == "check":
+            return _finish(pipeline.check(), "the project is valid")
         out_dir = arguments.out if arguments.out is not None else root / "build"
-        if arguments.command == "build":
-            return _build(root, out_dir, strict=arguments.strict, base_url=arguments.base_url)
-        return _serve(root, out_dir, arguments.port, arguments.base_url)
-    except DataError as error:
-        _print_problems(error.problems)
-        print(f"etown: {error}", file=sys.stderr)
-        return EXIT_DATA
+        report = pipeline.build(out_dir)
+        return _finish(
+            report,
+            f"built {report.pages} pages in {report.languages} languages ({report.files} files) "
+            f"in {report.seconds:.2f} s → {_shown(out_dir)}",
+        )
     except UsageError as error:
         print(f"etown: {error}", file=sys.stderr)
         return EXIT_USAGE
     except EtownError as error:
+        print_problems(error.problems)
         print(f"etown: {error}", file=sys.stderr)
-        return EXIT_DATA
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _project_root(root: Path) -> Path:
@@ -95,45 +110,42 @@ def _project_root(root: Path) -> Path:
     return root
 
 
-def _check(root: Path, *, strict: bool) -> int:
-    from etown.build import check
-
-    report = check(root)
-    _print_problems(report.problems)
-    errors = [p for p in report.problems if p.severity == "error" or strict]
-    if errors:
-        return EXIT_DATA
-    print("etown: the data is valid" + (" (with warnings)" if report.problems else ""))
-    return EXIT_OK
-
-
-def _build(root: Path, out_dir: Path, *, strict: bool, base_url: str | None) -> int:
-    from etown.build import build
-
-    report = build(root, out_dir, strict=strict, base_url=base_url)
-    _print_problems(report.warnings)
-    print(
-        f"etown: built {report.pages} pages in {report.languages} languages "
-        f"({report.files} files) in {report.seconds:.2f} s → {_shown(report.out_dir)}"
-    )
+def _finish(report: "Report", success: str) -> int:
+    """Print the report the way every command does; the exit code follows from it."""
+    print_problems(report.problems)
+    if not report.ok:
+        nothing = "nothing was written" if report.out_dir is not None else "fix them and run again"
+        print(f"etown: {summary(report.problems)}; {nothing}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"etown: {success}" + (f" ({summary(report.problems)})" if report.problems else ""))
     return EXIT_OK
 
 
 def _schema(root: Path) -> int:
-    from etown.schema import DATA_FILES, SCHEMA_FOLDER, json_schema_text
+    from etown.sections import SCHEMA_FOLDER, SECTIONS, json_schema_text
+    from etown.write import write_project_file
 
     folder = root / SCHEMA_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    for name in DATA_FILES:
-        (folder / f"{name}.schema.json").write_text(json_schema_text(name), encoding="utf-8")
-    print(f"etown: wrote {len(DATA_FILES)} JSON Schemas to {_shown(folder)}")
+    for section in SECTIONS:
+        write_project_file(root, f"{SCHEMA_FOLDER}/{section.name}.schema.json", json_schema_text(section))
+    print(f"etown: wrote {len(SECTIONS)} JSON Schemas to {_shown(folder)}")
     return EXIT_OK
 
 
-def _serve(root: Path, out_dir: Path, port: int, base_url: str | None) -> int:
+def _serve(root: Path, port: int, *, strict: bool) -> int:
     from etown.serve import serve
 
-    return serve(root, out_dir, port, base_url or f"http://127.0.0.1:{port}/")
+    def report(report: "Report") -> None:
+        if report.ok:
+            print(f"etown: rebuilt {report.written} file(s) in {report.seconds * 1000:.0f} ms", flush=True)
+            return
+        print_problems(report.problems)
+        print(f"etown: {summary(report.problems)}; still serving the last good build", file=sys.stderr)
+
+    def started(url: str) -> None:
+        print(f"etown: serving a preview at {url} (Ctrl+C stops; build/ is not touched)", flush=True)
+
+    return EXIT_OK if serve(root, port, strict=strict, on_report=report, on_start=started) else EXIT_PROBLEMS
 
 
 def _shown(path: Path) -> str:
@@ -143,14 +155,15 @@ def _shown(path: Path) -> str:
         return str(path) + "/"
 
 
-def _print_problems(problems: "list[Problem]") -> None:
-    if not problems:
-        return
-    for problem in problems:
-        print(problem, file=sys.stderr)
+def summary(problems: "list[Problem]") -> str:
     errors = sum(1 for p in problems if p.severity == "error")
     warnings = len(problems) - errors
     files = len({p.file for p in problems})
     counts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
     counts += [f"{warnings} warning{'s' * (warnings != 1)}"] if warnings else []
-    print(f"{', '.join(counts)} in {files} file{'s' * (files != 1)}", file=sys.stderr)
+    return f"{', '.join(counts)} in {files} file{'s' * (files != 1)}"
+
+
+def print_problems(problems: "list[Problem]") -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)

@@ -1,23 +1,29 @@
 """The site configuration (``etown.toml`` at the project root), checked like the data."""
 
+import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import quote, urlsplit
 
-from etown.pages import LANGUAGES
-from etown.problems import UsageError
+from etown.convert import converter
+from etown.languages import LANGUAGES
+from etown.problems import Problem, UsageError, shorten
 
 CONFIG_FILE = "etown.toml"
 LANGUAGE_CODES = tuple(language.code for language in LANGUAGES)
+DEFAULT_BASE_URL = "http://localhost:8000/"
+_SETTINGS = {"base_url", "default_language", "title"}
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     base_url: str
-    """Absolute, ending in a slash."""
+    """Absolute, ending in a slash, with nothing in it that would need escaping."""
     default_language: str
-    titles: dict[str, str]
+    titles: Mapping[str, str]
 
     def absolute(self, path: str) -> str:
         """The public URL of an output file; ``zh/index.html`` is served as ``zh/``."""
@@ -30,29 +36,114 @@ class SiteConfig:
         return "/" + urlsplit(self.absolute(path)).path.lstrip("/")
 
 
-def read_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
+def read_config(root: Path, base_url_override: str | None = None) -> tuple[SiteConfig | None, list[Problem]]:
+    """The configuration, or the problems in ``etown.toml`` that keep it from being used.
+
+    A bad ``--base-url`` is the command line's mistake, not the file's: it raises UsageError."""
+    override = normalise_base_url(base_url_override) if base_url_override is not None else None
     path = root / CONFIG_FILE
+    text = ""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise UsageError(f"{CONFIG_FILE}: {error}") from error
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        raw = tomllib.loads(text)
+    except UnicodeDecodeError:
+        return None, [_problem(1, "", "not UTF-8 text; save the file as UTF-8")]
+    except OSError as error:
+        return None, [_problem(1, "", f"cannot read the file ({error.strerror or error})")]
+    except tomllib.TOMLDecodeError as error:
+        line = int(match.group(1)) if (match := re.search(r"line (\d+)", str(error))) else 1
+        return None, [_problem(line, "", f"not valid TOML: {error}")]
+    return _site_config(raw, text, override)
+
+
+def _site_config(
+    raw: dict[str, Any], text: str, override: str | None
+) -> tuple[SiteConfig | None, list[Problem]]:
+    problems: list[Problem] = []
+
+    def report(key: str, message: str) -> None:
+        problems.append(_problem(_line_of(text, key), f"site.{key}" if key else "site", message))
+
+    unknown_tables = sorted(set(raw) - {"site"})
+    for name in unknown_tables:
+        problems.append(_problem(_line_of(text, name), name, "unknown setting; etown reads only [site]"))
     site = raw.get("site", {})
-    unknown = sorted(set(site) - {"base_url", "default_language", "title"})
-    if unknown:
-        raise UsageError(f"{CONFIG_FILE}: unknown setting(s) in [site]: {', '.join(unknown)}")
-    base_url = normalise_base_url(base_url_override or site.get("base_url", "http://localhost:8000/"))
-    default_language = site.get("default_language", "zh")
+    if not isinstance(site, dict):
+        report("", f"[site] must be a table of settings (got: {shorten(site)})")
+        return None, problems
+    for key in sorted(set(site) - _SETTINGS):
+        report(key, f"unknown setting (the settings are: {', '.join(sorted(_SETTINGS))})")
+
+    base_url = DEFAULT_BASE_URL
+    configured = site.get("base_url", DEFAULT_BASE_URL)
+    if not isinstance(configured, str):
+        report("base_url", f"expected a URL in quotes (got: {shorten(configured)})")
+    else:
+        try:
+            base_url = normalise_base_url(configured)
+        except UsageError as error:
+            report("base_url", str(error))
+    default_language = site.get("default_language", LANGUAGE_CODES[0])
     if default_language not in LANGUAGE_CODES:
-        raise UsageError(f"{CONFIG_FILE}: default_language must be one of {', '.join(LANGUAGE_CODES)}")
-    titles = site.get("title", {})
-    missing = [code for code in LANGUAGE_CODES if not isinstance(titles.get(code), str) or not titles[code]]
-    if missing:
-        raise UsageError(f"{CONFIG_FILE}: [site.title] needs a title for {', '.join(missing)}")
-    return SiteConfig(base_url, default_language, {code: titles[code] for code in LANGUAGE_CODES})
+        report(
+            "default_language",
+            f"must be one of {', '.join(LANGUAGE_CODES)} (got: {shorten(default_language)})",
+        )
+    titles = _titles(site.get("title", {}), report)
+    if problems:
+        return None, problems
+    return SiteConfig(override or base_url, str(default_language), titles), []
+
+
+def _titles(raw: Any, report: Any) -> dict[str, str]:
+    """The site's name in every language; a derived language's is made from its source's."""
+    if not isinstance(raw, dict):
+        report("title", f'expected a table such as [site.title] with zh = "…" (got: {shorten(raw)})')
+        return {}
+    titles: dict[str, str] = {}
+    for language in LANGUAGES:
+        title = raw.get(language.code)
+        if title is None and not language.is_authored and isinstance(raw.get(language.text_from), str):
+            title = converter(language)(raw[language.text_from])
+        if not isinstance(title, str) or not title.strip():
+            report("title", f"needs a title for {language.code} (a non-empty text in quotes)")
+            continue
+        titles[language.code] = title
+    for code in sorted(set(raw) - set(LANGUAGE_CODES)):
+        report("title", f"unknown language {code!r} (the languages are: {', '.join(LANGUAGE_CODES)})")
+    return titles
+
+
+def _problem(line: int, field: str, message: str) -> Problem:
+    return Problem(CONFIG_FILE, line, 1, field, message)
+
+
+def _line_of(text: str, key: str) -> int:
+    """The line of the first ``key =`` or ``[key]`` (tomllib keeps no positions)."""
+    if key:
+        match = re.search(rf"^\s*(\[\s*)?(site\.)?{re.escape(key)}\b", text, re.MULTILINE)
+        if match:
+            return text[: match.start()].count("\n") + 1
+    return 1
+
+
+_UNSAFE = re.compile(r"[\s\"'<>\\^`{|}]|[\x00-\x1f\x7f]")
 
 
 def normalise_base_url(url: str) -> str:
+    """An absolute http(s) URL ending in a slash, refusing what would break a page or a file
+    that quotes it (white space, quotes, markup, control characters)."""
+    if _UNSAFE.search(url):
+        raise UsageError(
+            "the base URL must not contain spaces, quotes, <, > or control characters "
+            f"(got: {shorten(url)!r}); percent-encode them, e.g. "
+            f"{quote(url.strip(), safe=':/?#[]@!$&()*+,;=%')}"
+        )
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise UsageError(f"the base URL must be an absolute http(s) URL (got: {url})")
+        raise UsageError(
+            f"the base URL must be an absolute http(s) URL such as https://example.org/etown/ (got: {url!r})"
+        )
+    if parts.query or parts.fragment:
+        raise UsageError(f"the base URL cannot have a query or a fragment (got: {url!r})")
     return url if url.endswith("/") else url + "/"

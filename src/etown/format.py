@@ -1,36 +1,32 @@
-"""How numbers, quantities and dates read in each language (CLDR rules via Babel)."""
+"""How numbers, quantities and dates read in a language, as its row in ``languages`` says.
+
+Chinese pages write the seed's number and unit as the seed does (2456.4亿元, 3万余人次, no
+thousands separators); English pages convert to base units and say large amounts in words
+(RMB 245.64 billion). Dates follow CLDR through Babel.
+"""
 
 import datetime
+import functools
 from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_skeleton
 from babel.numbers import format_decimal
 
+from etown.languages import Language
 from etown.schema import PartialDate, Quantity
-from etown.units import UNITS, Qualifier
-
-BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en_GB"}
-
-QUALIFIER_WORDS: dict[str, dict[Qualifier, str]] = {
-    "zh": {"about": "约{}", "over": "超过{}", "plus": "{}余", "nearly": "近{}", "above": "{}以上"},
-    "en": {
-        "about": "about {}",
-        "over": "more than {}",
-        "plus": "more than {}",
-        "nearly": "nearly {}",
-        "above": "over {}",
-    },
-}
-"""How a hedged number reads: the seed's 约, 超过, 余/多, 近 and 以上."""
-
-SCALE_WORDS = ((Decimal(1_000_000_000), "billion"), (Decimal(1_000_000), "million"))
-"""English counts large amounts in words: 245.64 billion, 15.06 million."""
+from etown.units import QUALIFIERS_AFTER_THE_NUMBER, UNITS
 
 
-def format_date(date: PartialDate, lang: str) -> str:
+@functools.cache
+def _locale(name: str) -> Locale:
+    return Locale.parse(name)
+
+
+def format_date(date: PartialDate, language: Language) -> str:
     """1994年8月25日 / 25 August 1994; 2019年5月 / May 2019; 2005年 / 2005."""
-    locale = BABEL_LOCALES[lang]
+    locale = _locale(language.locale)
     real_date = datetime.date(date.year, date.month or 1, date.day or 1)
     if date.precision == "day":
         return babel_format_date(real_date, "long", locale=locale)
@@ -38,16 +34,16 @@ def format_date(date: PartialDate, lang: str) -> str:
     return format_skeleton(skeleton, real_date, locale=locale)
 
 
-def format_number(value: Decimal, lang: str) -> str:
-    return format_decimal(value, locale=BABEL_LOCALES[lang])
+def format_number(value: Decimal, language: Language) -> str:
+    if not language.digit_grouping:
+        return f"{value:f}"
+    return format_decimal(value, locale=_locale(language.locale))
 
 
-def format_quantity(quantity: Quantity, lang: str) -> str:
-    return _format_zh(quantity) if lang == "zh" else _format_en(quantity)
-
-
-def qualified(written: str, qualifier: Qualifier | None, lang: str) -> str:
-    return QUALIFIER_WORDS[lang][qualifier].format(written) if qualifier else written
+def format_quantity(quantity: Quantity, language: Language) -> str:
+    if language.quantity_style == "scaled":
+        return _scaled(quantity, language)
+    return _as_written(quantity, language)
 
 
 def multiplier_prefix(unit: str) -> str:
@@ -55,29 +51,30 @@ def multiplier_prefix(unit: str) -> str:
     return unit[0] if unit[0] in "万亿" and len(unit) > 1 else ""
 
 
-def _format_zh(quantity: Quantity) -> str:
-    number = format_number(quantity.value, "zh")
-    if quantity.qualifier == "plus":  # 余 follows the number and any 万/亿: 140余个, 3万余人次
+def _as_written(quantity: Quantity, language: Language) -> str:
+    number = format_number(quantity.value, language)
+    qualifier = quantity.qualifier
+    if qualifier in QUALIFIERS_AFTER_THE_NUMBER and qualifier != "以上":  # 140余个, 3万余人次
         prefix = multiplier_prefix(quantity.unit)
-        return qualified(number + prefix, "plus", "zh") + quantity.unit[len(prefix) :]
-    return qualified(number + quantity.unit, quantity.qualifier, "zh")
+        return language.qualified(number + prefix, qualifier) + quantity.unit[len(prefix) :]
+    return language.qualified(number + quantity.unit, qualifier)
 
 
-def _format_en(quantity: Quantity) -> str:
+def _scaled(quantity: Quantity, language: Language) -> str:
     unit = UNITS[quantity.unit]
     amount = quantity.value * unit.scale
     if unit.money:
-        written = "RMB " + _large_number(amount)
+        written = f"{language.currency} {large_number(amount, language)}"
     else:
-        number = _large_number(amount) if unit.scale > 1 else format_number(amount, "en")
+        number = large_number(amount, language) if unit.scale > 1 else format_number(amount, language)
         separator = "" if unit.attached or not unit.en else " "
         written = f"{number}{separator}{unit.en}"
-    return qualified(written, quantity.qualifier, "en")
+    return language.qualified(written, quantity.qualifier)
 
 
-def _large_number(amount: Decimal) -> str:
+def large_number(amount: Decimal, language: Language) -> str:
     """245.64 billion, 15.06 million, 349,200: words for millions, digits below."""
-    for size, word in SCALE_WORDS:
-        if amount >= size:
-            return f"{format_number(amount / size, 'en')} {word}"
-    return format_number(amount, "en")
+    for size, word in language.scale_words:
+        if abs(amount) >= size:
+            return f"{format_number(amount / size, language)} {word}"
+    return format_number(amount, language)

@@ -76,12 +76,6 @@ class LoadedFile:
     """The file's first line, where data files name their JSON Schema."""
 
 
-@dataclass
-class LoadResult:
-    files: dict[str, LoadedFile]
-    problems: list[Problem]
-
-
 class _Refused(Exception):
     """A mistake after which the rest of the file cannot be read."""
 
@@ -94,23 +88,8 @@ class _Refused(Exception):
 # --- the data folder ---------------------------------------------------------------------------
 
 
-def load_data(root: Path, names: list[str]) -> LoadResult:
-    """Load ``data/NAME.yaml`` for every name; report missing and unexpected files."""
-    data_dir = root / "data"
-    files: dict[str, LoadedFile] = {}
-    problems: list[Problem] = []
-    for name in names:
-        loaded, file_problems = load_data_file(data_dir, name)
-        problems.extend(file_problems)
-        if loaded is not None:
-            files[name] = loaded
-    problems.extend(_unexpected_files(data_dir, names))
-    return LoadResult(files, sorted(problems))
-
-
 def load_data_file(data_dir: Path, name: str) -> tuple[LoadedFile | None, list[Problem]]:
-    """``data/NAME.yaml``, or the problems that say why it cannot be used (``etown serve``
-    reloads one file at a time through here)."""
+    """``data/NAME.yaml``, or the problems that say why it cannot be used."""
     path = data_dir / f"{name}.yaml"
     display = f"data/{name}.yaml"
     if not path.exists() and not path.is_symlink():
@@ -139,7 +118,8 @@ def _schema_line_warning(loaded: LoadedFile) -> Iterator[Problem]:
         )  # fmt: skip
 
 
-def _unexpected_files(data_dir: Path, names: list[str]) -> Iterator[Problem]:
+def unexpected_files(data_dir: Path, names: list[str]) -> Iterator[Problem]:
+    """A warning for each file in data/ that etown does not read (a typo in a name, a stray copy)."""
     try:
         entries = sorted(data_dir.iterdir())
     except OSError:  # no readable folder: every file is reported missing or unreadable already
@@ -161,8 +141,9 @@ def _unexpected_files(data_dir: Path, names: list[str]) -> Iterator[Problem]:
 # --- one file ------------------------------------------------------------------------------------
 
 
-def load_file(path: Path, display: str, name: str, data_dir: Path) -> tuple[LoadedFile | None, list[Problem]]:
-    """Read one file; on failure return no data and the problems that explain why."""
+def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[LoadedFile | None, list[Problem]]:
+    """Read one YAML file of the project folder ``folder`` (a link may not lead out of it); on
+    failure return no data and the problems that explain why."""
 
     def located(problems: list[tuple[Position, str]]) -> list[Problem]:
         return [Problem(display, line, column, "", message) for (line, column), message in problems]
@@ -170,7 +151,7 @@ def load_file(path: Path, display: str, name: str, data_dir: Path) -> tuple[Load
     def with_fields(findings: list[_Finding]) -> list[Problem]:
         return [Problem(display, line, column, field, message) for (line, column), field, message in findings]
 
-    refusal = _refuse_location(path, data_dir)
+    refusal = _refuse_location(path, folder, display.rsplit("/", 1)[0] + "/")
     if refusal:
         return None, located([((1, 1), refusal)])
     raw = _read(path)
@@ -193,14 +174,17 @@ def load_file(path: Path, display: str, name: str, data_dir: Path) -> tuple[Load
     return LoadedFile(name, display, data, builder.source_map, first_line), with_fields(builder.problems)
 
 
-def _refuse_location(path: Path, data_dir: Path) -> str | None:
+def _refuse_location(path: Path, folder: Path, folder_shown: str) -> str | None:
     """Why ``path`` cannot be read as a data file, or None when it can be opened safely."""
     try:
         target = path.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return "the file is a link that leads round in a circle; replace it with the file itself"
-    if path.is_symlink() and not target.is_relative_to(data_dir.resolve()):
-        return f"the file is a link to {target}, outside data/; refused (copy the file into data/)"
+    if path.is_symlink() and not target.is_relative_to(folder.resolve()):
+        return (
+            f"the file is a link to {target}, outside {folder_shown}; "
+            f"refused (copy the file into {folder_shown})"
+        )
     try:
         mode = target.stat().st_mode
     except FileNotFoundError:

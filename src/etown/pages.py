@@ -7,29 +7,13 @@ sub-path, and straight from the file system.
 import posixpath
 from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Language:
-    code: str
-    """The folder and the key of translated fields: ``zh`` or ``en``."""
-    html_lang: str
-    name: str
-    """The language's name in itself, for the switcher."""
-
-
-LANGUAGES = (
-    Language("zh", "zh-Hans", "简体中文"),
-    Language("en", "en", "English"),
-)
+from etown.languages import Language
 
 
 @dataclass(frozen=True)
 class Page:
     key: str
     """Names the template (``KEY.html``), the output file and the title string."""
-    shows: tuple[str, ...] = ()
-    """The data files (``data/NAME.yaml``) whose facts this page shows, so an edit to one of
-    them re-renders only these pages."""
     data_files: tuple[str, ...] = ()
     """The open-data files (in ``data/`` of the site) holding what this page shows."""
 
@@ -37,33 +21,15 @@ class Page:
         return f"{language.code}/{self.key}.html"
 
 
-SHOWN_ON_EVERY_PAGE = ("overview", "leadership")
-"""Every page's JSON-LD describes the place (overview) and its government (leadership)."""
-
 PAGES = (
-    Page("index", ("population", "economy"), ("overview.json", "population.json", "figures.csv")),
-    Page("history", ("history",), ("history.csv", "history.json")),
-    Page(
-        "government",
-        ("divisions", "institutions"),
-        ("leadership.csv", "institutions.csv", "divisions.json"),
-    ),
-    Page("economy", ("economy",), ("figures.csv", "industries.csv", "economy.json")),
-    Page("society", ("society", "ecology"), ("figures.csv", "society.json", "ecology.json")),
-    Page("vision", ("vision",), ("vision.json",)),
-    Page(
-        "factsheet",
-        ("history", "divisions", "institutions", "population", "economy", "ecology", "society", "vision"),
-        ("history.csv", "leadership.csv", "institutions.csv", "figures.csv", "industries.csv"),
-    ),
+    Page("index", ("overview.json", "population.json", "figures.csv")),
+    Page("history", ("history.csv", "history.json")),
+    Page("government", ("leadership.csv", "institutions.csv", "divisions.json")),
+    Page("economy", ("figures.csv", "industries.csv", "economy.json")),
+    Page("society", ("figures.csv", "society.json", "ecology.json")),
+    Page("vision", ("vision.json",)),
+    Page("factsheet", ("history.csv", "leadership.csv", "institutions.csv", "figures.csv", "industries.csv")),
 )
-
-
-def pages_showing(names: set[str]) -> set[str] | None:
-    """The keys of the pages that show any of these data files; None when every page does."""
-    if names & set(SHOWN_ON_EVERY_PAGE):
-        return None
-    return {page.key for page in PAGES if names & set(page.shows)}
 
 
 ROOT_PAGE = "index.html"

@@ -16,7 +16,7 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = f" {self.field}:" if self.field else ""
         label = " warning:" if self.severity == "warning" else ""
         return f"{where}:{label}{field} {self.message}"

@@ -7,7 +7,7 @@ that supports it. Quantities keep the seed's number and unit; dates keep the see
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from etown.languages import AUTHORED
 from etown.units import Qualifier, UnitName
 
 # --- scalar types ----------------------------------------------------------------------------
@@ -93,21 +94,22 @@ class Model(BaseModel):
 
 
 class Text(Model):
-    """Plain text in both languages."""
+    """Plain text in every authored language: one field per code of ``languages.AUTHORED``
+    (``zh`` and ``en``); derived languages are made from these when pages are rendered."""
 
-    zh: NonEmptyText
-    en: NonEmptyText
+    __annotations__ = {code: NonEmptyText for code in AUTHORED}
+
+    def __getitem__(self, code: str) -> str:
+        return str(getattr(self, code))
 
 
 class Prose(Text):
     """Text in both languages that may use Markdown (sanitised when rendered)."""
 
 
-class Note(Model):
+class Note(Text):
     """A discrepancy the seed itself contains, kept as written and footnoted on the page."""
 
-    zh: NonEmptyText
-    en: NonEmptyText
     source: Quote | None = None
     """The other passage of the seed that disagrees, when there is one."""
 
@@ -276,36 +278,3 @@ class SocietyFile(Model):
 
 class VisionFile(Model):
     passages: list[Passage]
-
-
-DATA_FILES: dict[str, type[Model]] = {
-    "overview": OverviewFile,
-    "history": HistoryFile,
-    "divisions": DivisionsFile,
-    "ecology": FactsFile,
-    "population": FactsFile,
-    "leadership": LeadershipFile,
-    "institutions": InstitutionsFile,
-    "economy": EconomyFile,
-    "society": SocietyFile,
-    "vision": VisionFile,
-}
-"""Every file ``data/NAME.yaml`` the site is built from, and the model it must match."""
-
-
-SCHEMA_FOLDER = "data/schema"
-"""Where ``etown schema`` writes one JSON Schema per data file, for editors to validate against
-(each data file starts with ``# yaml-language-server: $schema=schema/NAME.schema.json``)."""
-
-
-def json_schema(name: str) -> dict[str, Any]:
-    schema = DATA_FILES[name].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = f"etown data/{name}.yaml"
-    return schema
-
-
-def json_schema_text(name: str) -> str:
-    import json
-
-    return json.dumps(json_schema(name), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,29 +1,30 @@
-"""``etown serve``: build, serve on 127.0.0.1, rebuild what an edit touches, reload the browser.
+"""``etown serve``: a local preview that rebuilds on every save and reloads the open page.
 
-A data error while serving is printed and shown in the browser; the last good site stays
-served, and the next good save recovers.
+It owns only HTTP, watching and reloading; building is the pipeline's. The preview is built into
+a folder of its own (never build/, which holds what you publish), served on 127.0.0.1 only, to
+clients that name it as localhost. A problem after an edit is reported and shown in the browser
+over the last good build; the next good save recovers. Nothing that goes wrong in a rebuild stops
+the watcher.
 """
 
-import functools
+import contextlib
 import http.server
 import json
+import shutil
+import tempfile
 import threading
-from collections.abc import Iterable
+import urllib.parse
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from etown.config import CONFIG_FILE, SiteConfig, read_config
-from etown.load import LoadedFile, load_data, load_data_file
-from etown.pages import pages_showing
-from etown.problems import EtownError, Problem, errors_only
-from etown.provenance import Seed, read_seed
-from etown.render import SiteRenderer, template_errors_as_problems
-from etown.schema import DATA_FILES
-from etown.validate import FileResult, combine, validate_file
-from etown.write import update_files, write_site
+from etown.config import CONFIG_FILE
+from etown.pipeline import Pipeline, Report
+from etown.problems import Problem, UsageError
 
 STATUS_PATH = "/__etown/status"
 RELOAD_SCRIPT_PATH = "/__etown/reload.js"
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 RELOAD_SCRIPT = """(function () {
   var version = null;
   function show(problems) {
@@ -38,7 +39,7 @@ RELOAD_SCRIPT = """(function () {
         "white-space:pre-wrap;font:14px/1.4 monospace";
       document.body.appendChild(box);
     }
-    box.textContent = "etown: the data has problems; showing the last good build\\n\\n" +
+    box.textContent = "etown: the project has problems; showing the last good build\\n\\n" +
       problems.join("\\n");
   }
   function poll() {
@@ -54,174 +55,179 @@ RELOAD_SCRIPT = """(function () {
 
 
 @dataclass
-class LiveSite:
-    """The state ``etown serve`` keeps between edits: the loaded files and a warm renderer."""
+class Preview:
+    """A pipeline building into a preview folder, and what the browser is told about it."""
 
-    root: Path
-    out_dir: Path
-    base_url: str | None = None
+    pipeline: Pipeline
+    folder: Path
     version: int = 0
     problems: list[Problem] = field(default_factory=list)
-    _seed: Seed | None = None
-    _config: SiteConfig | None = None
-    _files: dict[str, LoadedFile] = field(default_factory=dict)
-    _load_problems: dict[str, list[Problem]] = field(default_factory=dict)
-    """Loading problems by file, kept until that file is saved again."""
-    _results: dict[str, FileResult] = field(default_factory=dict)
-    """Each loaded file's validation, redone only when that file is saved again."""
-    _renderer: SiteRenderer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def build_all(self) -> bool:
-        """Load everything and write the whole site (the first build, or after a template edit)."""
+    def build(self) -> Report:
+        return self._run(lambda: self.pipeline.build(self.folder))
+
+    def update(self, changed: Iterable[Path]) -> Report:
+        return self._run(lambda: self.pipeline.update(changed, self.folder))
+
+    def _run(self, step: Callable[[], Report]) -> Report:
         with self._lock:
             try:
-                self._seed = read_seed(self.root)
-                self._config = read_config(self.root, self.base_url)
-                loaded = load_data(self.root, list(DATA_FILES))
-                self._files = loaded.files
-                self._load_problems = {}
-                for problem in loaded.problems:
-                    self._load_problems.setdefault(problem.file, []).append(problem)
-                self._results = {name: validate_file(file, self._seed) for name, file in self._files.items()}
-                self._renderer = None
-                return self._rebuild(page_keys=None, data_names=None)
-            except EtownError as error:
-                return self._fail([Problem("", 0, 0, "", str(error)), *error.problems])
-
-    def rebuild(self, changed: Iterable[Path]) -> bool:
-        """Rebuild after an edit: only the data files that changed, only the pages they feed."""
-        names = {path.stem for path in changed if path.parent.resolve() == (self.root / "data").resolve()}
-        names &= set(DATA_FILES)
-        others = [
-            path for path in changed if path.suffix in {".yaml", ".yml"} and path.stem not in DATA_FILES
-        ]
-        if not names or others or self._renderer is None or self._seed is None:
-            return self.build_all()
-        with self._lock:
-            for name in names:
-                self._reload(name, self._seed)
-            page_keys = pages_showing(names)
-            return self._rebuild(page_keys, data_names=None if page_keys is None else names)
-
-    def _reload(self, name: str, seed: Seed) -> None:
-        loaded, problems = load_data_file(self.root / "data", name)
-        self._load_problems[f"data/{name}.yaml"] = problems
-        self._files.pop(name, None)
-        self._results.pop(name, None)
-        if loaded is not None:
-            self._files[name] = loaded
-            self._results[name] = validate_file(loaded, seed)
-
-    def _rebuild(self, page_keys: set[str] | None, data_names: set[str] | None) -> bool:
-        assert self._seed is not None and self._config is not None
-        result = combine(self._results, self._files)
-        load_problems = [problem for problems in self._load_problems.values() for problem in problems]
-        problems = sorted(load_problems + result.problems)
-        if result.data is None or errors_only(problems):
-            return self._fail(problems or [Problem("", 0, 0, "", "the data is incomplete")])
-        try:
-            with template_errors_as_problems(self.root / "templates"):
-                if self._renderer is None:
-                    templates = self.root / "templates"
-                    self._renderer = SiteRenderer(templates, self._config, self._seed.display_path)
-                    page_keys = None
-                    data_names = None
-                outputs = self._renderer.render(result.data, page_keys, data_names)
-            if page_keys is None:
-                write_site(outputs, self.out_dir)
-            else:
-                update_files(outputs, self.out_dir)
-        except EtownError as error:
-            return self._fail(error.problems or [Problem("", 0, 0, "", str(error))])
-        self.problems = []
-        self.version += 1
-        return True
-
-    def _fail(self, problems: list[Problem]) -> bool:
-        """Keep serving the last good build; the browser shows these problems over it."""
-        self.problems = problems
-        return False
+                report = step()
+            except Exception as error:  # the watcher must outlive anything a rebuild meets
+                problem = Problem("etown", 0, 0, "", f"the rebuild failed: {type(error).__name__}: {error}")
+                report = Report([problem], self.pipeline.strict)
+            self.problems = [problem for problem in report.problems if not report.ok]
+            if report.ok:
+                self.version += 1
+            return report
 
     def status(self) -> dict[str, object]:
         return {"version": self.version, "problems": [str(problem) for problem in self.problems]}
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    site: LiveSite
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the preview folder; injects the reload script into pages; answers local names only."""
+
+    preview: Preview
+    protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        if self.path == STATUS_PATH:
-            self._send(json.dumps(self.site.status()).encode("utf-8"), "application/json")
-            return
-        if self.path == RELOAD_SCRIPT_PATH:
-            self._send(RELOAD_SCRIPT.encode("utf-8"), "text/javascript")
-            return
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if path.suffix == ".html" and path.is_file():
-            html = path.read_bytes().replace(
-                b"</body>", f'<script src="{RELOAD_SCRIPT_PATH}"></script></body>'.encode()
-            )
-            self._send(html, "text/html; charset=utf-8")
-            return
-        super().do_GET()
+        self._respond(with_body=True)
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
+    def do_HEAD(self) -> None:
+        self._respond(with_body=False)
+
+    def _respond(self, *, with_body: bool) -> None:
+        if not self._host_is_local():
+            self._plain(403, "etown serve answers requests for localhost only", with_body)
+            return
+        path = urllib.parse.urlsplit(self.path).path
+        if path == STATUS_PATH:
+            self._send(200, json.dumps(self.preview.status()).encode("utf-8"), "application/json", with_body)
+            return
+        if path == RELOAD_SCRIPT_PATH:
+            self._send(200, RELOAD_SCRIPT.encode("utf-8"), "text/javascript", with_body)
+            return
+        self._file(path, with_body)
+
+    def _file(self, url_path: str, with_body: bool) -> None:
+        try:
+            local = Path(self.translate_path(url_path))
+            if local.is_dir():
+                if not url_path.endswith("/"):  # relative links inside need the slash
+                    self._redirect(url_path + "/", with_body)
+                    return
+                local = local / "index.html"
+            content = local.read_bytes() if local.is_file() else None
+        except (OSError, ValueError):  # a name too long for the file system, a stray NUL
+            content = None
+        if content is None:
+            self._not_found(with_body)
+            return
+        content_type = self.guess_type(str(local))
+        if local.suffix == ".html":
+            script = f'<script src="{RELOAD_SCRIPT_PATH}"></script></body>'.encode()
+            content = content.replace(b"</body>", script)
+            content_type = "text/html; charset=utf-8"
+        self._send(200, content, content_type, with_body)
+
+    def _not_found(self, with_body: bool) -> None:
+        page = Path(self.directory) / "404.html"
+        if page.is_file():
+            self._send(404, page.read_bytes(), "text/html; charset=utf-8", with_body)
+        else:
+            self._plain(404, "not found", with_body)
+
+    def _redirect(self, location: str, with_body: bool) -> None:
+        self.send_response(301)
+        self.send_header("Location", urllib.parse.quote(location))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _plain(self, status: int, message: str, with_body: bool) -> None:
+        self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", with_body)
+
+    def _send(self, status: int, body: bytes, content_type: str, with_body: bool) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if with_body:
+            self.wfile.write(body)
+
+    def _host_is_local(self) -> bool:
+        """Refuse other names, so a web page cannot reach the preview through DNS rebinding."""
+        host = self.headers.get("Host", "")
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        return name.lower() in LOCAL_HOSTS
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep the terminal for build messages
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    request_queue_size = 128
+    """Browsers open many connections at once; a backlog of 5 made them wait seconds."""
+    daemon_threads = True
 
 
 def watched_paths(root: Path) -> list[Path]:
     return [root / "data", root / "templates", root / "seeds", root / CONFIG_FILE]
 
 
-def watch_and_rebuild(site: LiveSite, stop: threading.Event) -> None:
+def watch(preview: Preview, stop: threading.Event, on_report: Callable[[Report], None]) -> None:
+    """Rebuild after every save until ``stop`` is set, whatever a rebuild meets."""
     import watchfiles
 
-    paths = [path for path in watched_paths(site.root) if path.exists()]
-    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=5):
-        changed = [Path(path) for _, path in changes]
-        ok = site.rebuild(changed)
-        _report(site, ok)
+    root = preview.pipeline.root
+    paths = [path for path in watched_paths(root) if path.exists()]
+    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=5, raise_interrupt=False):
+        report = preview.update(Path(path) for _, path in changes)
+        with contextlib.suppress(Exception):  # a closed terminal must not stop the preview
+            on_report(report)
 
 
-def _report(site: LiveSite, ok: bool) -> None:
-    if ok:
-        print(f"etown: rebuilt (version {site.version})", flush=True)
-    else:
-        for problem in site.problems:
-            print(problem, flush=True)
-        print(f"etown: {len(site.problems)} problem(s); still serving the last good build", flush=True)
-
-
-def serve(root: Path, out_dir: Path, port: int, base_url: str | None = None) -> int:
-    site = LiveSite(root, out_dir, base_url)
-    if not site.build_all():
-        _report(site, ok=False)
-        if not (out_dir / "index.html").is_file():
-            return 1
-    handler = type("Handler", (_Handler,), {"site": site})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(out_dir))
-    )
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, args=(site, stop), daemon=True)
-    watcher.start()
-    print(f"etown: serving {out_dir}/ at http://127.0.0.1:{server.server_port}/ (Ctrl+C stops)", flush=True)
+def open_server(port: int, preview: Preview) -> PreviewServer:
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port must be between 1 and 65535 (got: {port})")
+    handler = type("Handler", (PreviewHandler,), {"preview": preview})
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        return PreviewServer(("127.0.0.1", port), lambda *args: handler(*args, directory=str(preview.folder)))
+    except OSError as error:
+        reason = "it is in use" if error.errno in {98, 48, 10048} else (error.strerror or str(error))
+        raise UsageError(f"cannot serve on port {port}: {reason}; choose another with --port") from error
+
+
+def serve(
+    root: Path,
+    port: int,
+    *,
+    strict: bool = False,
+    on_report: Callable[[Report], None],
+    on_start: Callable[[str], None],
+) -> bool:
+    """Preview until interrupted; False when the first build fails and there is nothing to show."""
+    folder = Path(tempfile.mkdtemp(prefix="etown-preview-"))
+    try:
+        preview = Preview(Pipeline(root, strict=strict), folder)
+        server = open_server(port, preview)
+        preview.pipeline.base_url = f"http://127.0.0.1:{server.server_port}/"
+        first = preview.build()
+        on_report(first)
+        if not first.ok:
+            server.server_close()
+            return False
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch, args=(preview, stop, on_report), daemon=True)
+        watcher.start()
+        on_start(f"http://127.0.0.1:{server.server_port}/")
+        try:
+            server.serve_forever()
+        finally:
+            stop.set()
+            server.server_close()
+        return True
     finally:
-        stop.set()
-        server.server_close()
-    return 0
+        shutil.rmtree(folder, ignore_errors=True)

@@ -76,6 +76,9 @@ UnitName = Literal[
     "万家", "个", "万个", "项", "件", "所", "场", "场次", "张", "套", "名", "台", "条", "座", "年",
 ]  # fmt: skip
 
-Qualifier = Literal["about", "over", "plus", "nearly", "above"]
-"""How the seed hedges a number: 约 (about), 超过 (over), 余/多 (plus, as in 140余个),
-近 (nearly), 以上 (above, as in 99%以上)."""
+Qualifier = Literal["约", "超过", "超", "近", "余", "多", "以上"]
+"""How the seed hedges a number, in the seed's own word: 约 (about), 超过 and 超 (more than),
+近 (nearly), 余 and 多 (more than, after the number: 140余个, 230多家), 以上 (and above: 99%以上)."""
+
+QUALIFIERS_AFTER_THE_NUMBER: frozenset[Qualifier] = frozenset({"余", "多", "以上"})
+"""The words Chinese writes after the number (and after a 万 or 亿 in the unit: 3万余人次)."""

@@ -12,55 +12,32 @@ import typing
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path, shorten
 from etown.provenance import Seed
 from etown.schema import (
-    DATA_FILES,
-    DivisionsFile,
-    EconomyFile,
     Fact,
-    FactsFile,
     HistoryFile,
     Industry,
     InstitutionNumber,
     InstitutionsFile,
     LeadershipFile,
-    OverviewFile,
     PartialDate,
     Quantity,
     Slug,
-    SocietyFile,
     Sourced,
-    VisionFile,
 )
+from etown.sections import SECTION_NAMES, SiteData, section_named
 from etown.units import UNITS
 
 GROWTH_RANGE = (Decimal(-100), Decimal(1000))
 """Growth rates (in %) outside this range are almost surely typos, unless a note says otherwise."""
 SHARE_RANGE = (Decimal(0), Decimal(100))
-
-LANGUAGE_NAMES = {"zh": "Chinese", "en": "English"}
-
-
-@dataclass(frozen=True)
-class SiteData:
-    """Everything the pages are made of, checked."""
-
-    overview: OverviewFile
-    history: HistoryFile
-    divisions: DivisionsFile
-    ecology: FactsFile
-    population: FactsFile
-    leadership: LeadershipFile
-    institutions: InstitutionsFile
-    economy: EconomyFile
-    society: SocietyFile
-    vision: VisionFile
 
 
 @dataclass
@@ -96,8 +73,12 @@ def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> Val
     problems = [problem for result in results.values() for problem in result.problems]
     problems.extend(check_unique_ids(files.values()))
     models = {name: result.model for name, result in results.items() if result.model is not None}
-    complete = set(models) == set(DATA_FILES)
-    data = SiteData(**cast(dict[str, Any], models)) if complete and not _has_errors(problems) else None
+    complete = set(models) == set(SECTION_NAMES)
+    data = (
+        SiteData({name: models[name] for name in SECTION_NAMES})
+        if complete and not _has_errors(problems)
+        else None
+    )
     return ValidationResult(data, sorted(problems))
 
 
@@ -121,7 +102,9 @@ def _raw_at(data: Any, path: PathKey) -> Any:
 
 
 def check_schema(loaded: LoadedFile) -> tuple[BaseModel | None, list[Problem]]:
-    model_type = DATA_FILES[loaded.name]
+    section = section_named(loaded.name)
+    assert section is not None, loaded.name
+    model_type = section.model
     try:
         return model_type.model_validate(loaded.data), []
     except ValidationError as error:

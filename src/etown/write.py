@@ -6,6 +6,7 @@ etown only ever replaces or removes folders that carry its marker file, and only
 inside its own staging folder.
 """
 
+import contextlib
 import ctypes
 import functools
 import os
@@ -13,11 +14,11 @@ import posixpath
 import shutil
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from etown.outputs import OutputFile
 from etown.problems import EtownError, UsageError
-from etown.render import OutputFile
 
 MARKER = ".etown-output"
 MARKER_TEXT = "This folder was written by etown, which replaces it on every build.\n"
@@ -29,23 +30,60 @@ _AT_CWD = -100
 
 def write_site(outputs: Iterable[OutputFile], out_dir: Path) -> int:
     """Write every file into a fresh copy of ``out_dir`` and swap it in; return the file count."""
-    files = sorted(outputs, key=lambda output: output.path)
-    _refuse_bad_paths(files)
-    out_dir = out_dir.absolute()
-    _refuse_foreign_folder(out_dir)
-    _recover(out_dir)
-    staging = out_dir.parent / f"{_STAGING}-{out_dir.name}-{os.getpid()}"
-    try:
-        _write_tree(files, staging)
-        _swap_in(staging, out_dir)
-    except OSError as error:
-        where = error.filename or out_dir
-        raise EtownError(f"cannot write {where} ({error.strerror or error})") from error
-    finally:
-        for leftover in (staging, _retired(staging)):
+    files = list(outputs)
+    refuse_bad_paths([output.path for output in files])
+    with Staging(out_dir) as staging:
+        for output in files:
+            staging.write(output)
+        staging.commit()
+    return len(files)
+
+
+class Staging:
+    """A fresh copy of the output folder, filled file by file and swapped in by ``commit``; left
+    without a commit (a problem, an exception), it is removed and the old site stays as it was.
+
+    Files are written as they are rendered, so a build never holds the whole site in memory."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir.absolute()
+        self.folder = self.out_dir.parent / f"{_STAGING}-{self.out_dir.name}-{os.getpid()}"
+        self.count = 0
+        self._committed = False
+
+    def __enter__(self) -> "Staging":
+        _refuse_foreign_folder(self.out_dir)
+        with _os_errors(self.out_dir):
+            _recover(self.out_dir)
+            self.folder.mkdir(parents=True)
+            (self.folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        return self
+
+    def write(self, output: OutputFile) -> None:
+        target = self.folder / output.path
+        with _os_errors(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(output.content)
+        self.count += 1
+
+    def commit(self) -> None:
+        with _os_errors(self.out_dir):
+            _swap_in(self.folder, self.out_dir)
+        self._committed = True
+
+    def __exit__(self, *_exception: object) -> None:
+        for leftover in (self.folder, _retired(self.folder)):
             if leftover.exists():
                 _remove_owned(leftover)
-    return len(files)
+
+
+@contextlib.contextmanager
+def _os_errors(where: Path) -> Iterator[None]:
+    """A disk error is the user's to fix: say what and where, in plain words."""
+    try:
+        yield
+    except OSError as error:
+        raise EtownError(f"cannot write {error.filename or where} ({error.strerror or error})") from error
 
 
 def update_files(outputs: Iterable[OutputFile], out_dir: Path) -> int:
@@ -56,12 +94,13 @@ def update_files(outputs: Iterable[OutputFile], out_dir: Path) -> int:
     written = 0
     for output in outputs:
         target = out_dir / output.path
-        if target.is_file() and target.read_bytes() == output.content:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_bytes(output.content)
-        os.replace(temporary, target)
+        with _os_errors(target):
+            if target.is_file() and target.read_bytes() == output.content:
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(output.content)
+            os.replace(temporary, target)
         written += 1
     return written
 
@@ -69,10 +108,9 @@ def update_files(outputs: Iterable[OutputFile], out_dir: Path) -> int:
 # --- refusals ---------------------------------------------------------------------------------
 
 
-def _refuse_bad_paths(files: list[OutputFile]) -> None:
+def refuse_bad_paths(paths: list[str]) -> None:
     """Every path must stay inside the site, and name one file that no other output names."""
-    for output in files:
-        path = output.path
+    for path in paths:
         parts = path.split("/")
         if (
             not path
@@ -84,8 +122,8 @@ def _refuse_bad_paths(files: list[OutputFile]) -> None:
         ):
             raise EtownError(f"refusing to write {path!r}: an output path must stay inside the site")
     by_name: dict[str, list[str]] = defaultdict(list)
-    for output in files:  # case-folded: two such files are one on macOS and Windows
-        by_name[posixpath.normpath(output.path).casefold()].append(output.path)
+    for path in sorted(paths):  # case-folded: two such files are one on macOS and Windows
+        by_name[posixpath.normpath(path).casefold()].append(path)
     clashes = sorted(" and ".join(paths) for paths in by_name.values() if len(paths) > 1)
     if clashes:
         raise EtownError(f"two pages would write the same file: {'; '.join(clashes)}")
@@ -153,15 +191,6 @@ def _is_running(pid: int) -> bool:
 # --- writing and swapping ---------------------------------------------------------------------
 
 
-def _write_tree(files: list[OutputFile], staging: Path) -> None:
-    staging.mkdir(parents=True)
-    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    for output in files:
-        target = staging / output.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.content)
-
-
 def _swap_in(staging: Path, out_dir: Path) -> None:
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     if out_dir.is_dir() and not any(out_dir.iterdir()):
@@ -215,3 +244,20 @@ def _remove_owned(folder: Path) -> None:
             child.unlink()
     marker.unlink()
     folder.rmdir()
+
+
+def write_project_file(root: Path, relative: str, text: str) -> None:
+    """Write one file the project keeps (``etown schema``'s JSON Schemas), atomically, and never
+    through a link or into a folder that leads out of the project."""
+    path = root / relative
+    with _os_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.resolve().is_relative_to(root.resolve()):
+            raise EtownError(f"refusing to write {relative}: its folder leads out of the project")
+        if path.is_symlink():
+            raise EtownError(
+                f"refusing to write {relative}: it is a link (to {os.readlink(path)}); remove it"
+            )
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)

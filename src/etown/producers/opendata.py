@@ -1,18 +1,24 @@
 """The validated data as open data: JSON per section, CSV for the tables, a Frictionless package.
 
 Everything is produced in a fixed order with fixed formatting, so the files are reproducible.
+Texts come in every language of the site, derived ones included.
 """
 
 import csv
 import io
 import json
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from etown.schema import Fact, Quantity
+from pydantic import BaseModel
+
+from etown.convert import text_in
+from etown.languages import LANGUAGES
+from etown.outputs import Context, Target
+from etown.schema import Fact, Quantity, Text, Topic
+from etown.sections import ECONOMY, HISTORY, INSTITUTIONS, LEADERSHIP, SECTIONS, Section, SiteData
 from etown.units import UNITS
-from etown.validate import SiteData
 
 FOLDER = "data"
 
@@ -34,11 +40,24 @@ class Table:
     rows: list[dict[str, Any]]
 
 
+def column_code(code: str) -> str:
+    """``zh-Hant`` → ``zh_hant``: column names stay identifiers."""
+    return code.replace("-", "_").lower()
+
+
 def _text_columns(prefix: str, what: str) -> tuple[Column, ...]:
-    return (
-        Column(f"{prefix}_zh", "string", f"{what}, in Chinese (as the source words it)"),
-        Column(f"{prefix}_en", "string", f"{what}, in English"),
-    )
+    return tuple(
+        Column(
+            f"{prefix}_{column_code(language.code)}", "string",
+            f"{what}, in {language.english_name} ({language.html_lang})"
+            + ("" if language.is_translation else ", in the source's own words"),
+        )
+        for language in LANGUAGES
+    )  # fmt: skip
+
+
+def _texts(prefix: str, text: Text) -> dict[str, str]:
+    return {f"{prefix}_{column_code(language.code)}": text_in(language, text) for language in LANGUAGES}
 
 
 SOURCE_COLUMN = Column(
@@ -58,14 +77,15 @@ def history_table(data: SiteData) -> Table:
     )
     rows = [
         {"id": event.id, "date": str(event.date), "precision": event.date.precision,
-         "text_zh": event.text.zh, "text_en": event.text.en, "source": event.source}
-        for event in data.history.events
+         **_texts("text", event.text), "source": event.source}
+        for event in data[HISTORY].events
     ]  # fmt: skip
     return Table("history", "History", "Every dated event of the area's history", columns, rows)
 
 
 def leadership_table(data: SiteData) -> Table:
-    people = {person.id: person for person in data.leadership.people}
+    leadership = data[LEADERSHIP]
+    people = {person.id: person for person in leadership.people}
     columns = (
         Column("body_id", "string", "Identifier of the leading body"),
         *_text_columns("body", "The leading body"),
@@ -76,11 +96,10 @@ def leadership_table(data: SiteData) -> Table:
         SOURCE_COLUMN,
     )
     rows = [
-        {"body_id": body.id, "body_zh": body.name.zh, "body_en": body.name.en, "order": order,
-         "person_id": member.person, "name_zh": people[member.person].name.zh,
-         "name_en": people[member.person].name.en, "position_zh": member.position.zh,
-         "position_en": member.position.en, "source": member.source}
-        for body in data.leadership.bodies
+        {"body_id": body.id, **_texts("body", body.name), "order": order, "person_id": member.person,
+         **_texts("name", people[member.person].name), **_texts("position", member.position),
+         "source": member.source}
+        for body in leadership.bodies
         for order, member in enumerate(body.members, start=1)
     ]  # fmt: skip
     return Table("leadership", "Leadership", "Members of the two leading bodies", columns, rows)
@@ -95,10 +114,9 @@ def institutions_table(data: SiteData) -> Table:
         SOURCE_COLUMN,
     )
     rows = [
-        {"group_id": group.id, "group_zh": group.name.zh, "group_en": group.name.en,
-         "number": institution.number, "name_zh": institution.name.zh,
-         "name_en": institution.name.en, "source": institution.source}
-        for group in data.institutions.groups
+        {"group_id": group.id, **_texts("group", group.name), "number": institution.number,
+         **_texts("name", institution.name), "source": institution.source}
+        for group in data[INSTITUTIONS].groups
         for institution in group.institutions
     ]  # fmt: skip
     return Table("institutions", "Institutions", "The institutions in their three groups", columns, rows)
@@ -106,7 +124,7 @@ def institutions_table(data: SiteData) -> Table:
 
 def figures_table(data: SiteData) -> Table:
     columns = (
-        Column("section", "string", "The part of the site the figure belongs to"),
+        Column("section", "string", "The part of the site the figure belongs to (data file, then topic)"),
         Column("id", "string", "Identifier of the figure"),
         *_text_columns("label", "What the figure measures"),
         Column("value", "number", "The number as the source writes it"),
@@ -114,26 +132,32 @@ def figures_table(data: SiteData) -> Table:
         Column(
             "value_in_base_unit", "number", "The value in yuan, people, km² … (value × the unit's multiplier)"
         ),
-        Column("qualifier", "string", "about, over, plus (余/多), nearly, above (以上), or empty"),
+        Column("qualifier", "string", "The source's hedge word (约, 超过, 超, 近, 余, 多, 以上), or empty"),
         Column("as_of", "string", "The date the figure refers to, where the source gives one"),
         Column("growth_percent", "number", "Year-on-year growth in %, where given"),
         Column("growth_comparable_percent", "number", "Growth on a comparable basis in %, where given"),
         SOURCE_COLUMN,
     )
-    rows = [_figure_row(section, fact) for section, fact in _figures(data) if fact.value is not None]
+    rows = [_figure_row(where, fact) for where, fact in figures(data) if fact.value is not None]
     return Table("figures", "Figures", "Every figure with a number, in the source's units", columns, rows)
 
 
-def _figures(data: SiteData) -> Iterator[tuple[str, Fact]]:
-    yield from (("overview", fact) for fact in data.overview.area_history + data.overview.distances)
-    yield from (("divisions", fact) for fact in data.divisions.areas)
-    yield from (("population", fact) for fact in data.population.facts)
-    yield from (("ecology", fact) for fact in data.ecology.facts)
-    yield from (("economy", fact) for fact in data.economy.indicators + data.economy.facts)
-    for topic in data.economy.topics:
-        yield from ((f"economy/{topic.id}", fact) for fact in topic.facts)
-    for topic in data.society.topics:
-        yield from ((f"society/{topic.id}", fact) for fact in topic.facts)
+def figures(data: SiteData) -> Iterator[tuple[str, Fact]]:
+    """Every fact of every section, with where it stands: ``economy`` or ``economy/TOPIC``."""
+    for name, model in data.items():
+        yield from _facts_in(model, name)
+
+
+def _facts_in(node: Any, where: str) -> Iterator[tuple[str, Fact]]:
+    if isinstance(node, Fact):
+        yield where, node
+    elif isinstance(node, BaseModel):
+        inner = f"{where}/{node.id}" if isinstance(node, Topic) else where
+        for name in type(node).model_fields:
+            yield from _facts_in(getattr(node, name), inner)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _facts_in(item, where)
 
 
 def _number(quantity: Quantity | None) -> str:
@@ -144,7 +168,7 @@ def _figure_row(section: str, fact: Fact) -> dict[str, Any]:
     assert fact.value is not None
     base = fact.value.value * UNITS[fact.value.unit].scale
     return {
-        "section": section, "id": fact.id, "label_zh": fact.label.zh, "label_en": fact.label.en,
+        "section": section, "id": fact.id, **_texts("label", fact.label),
         "value": str(fact.value.value), "unit": fact.value.unit, "value_in_base_unit": f"{base:f}",
         "qualifier": fact.value.qualifier or "", "as_of": str(fact.as_of or ""),
         "growth_percent": _number(fact.growth), "growth_comparable_percent": _number(fact.growth_comparable),
@@ -153,6 +177,7 @@ def _figure_row(section: str, fact: Fact) -> dict[str, Any]:
 
 
 def industries_table(data: SiteData) -> Table:
+    industries = data[ECONOMY].industries
     columns = (
         Column("id", "string", "Identifier of the industry"),
         *_text_columns("name", "The leading industry"),
@@ -162,23 +187,19 @@ def industries_table(data: SiteData) -> Table:
         SOURCE_COLUMN,
     )
     rows = [
-        {"id": industry.id, "name_zh": industry.name.zh, "name_en": industry.name.en,
-         "year": industry.as_of.year, "output_100m_yuan": str(industry.output.value),
+        {"id": industry.id, **_texts("name", industry.name), "year": industry.as_of.year,
+         "output_100m_yuan": str(industry.output.value),
          "share_of_beijing_percent": str(industry.share_of_beijing.value), "source": industry.source}
-        for industry in data.economy.industries
+        for industry in industries
     ]  # fmt: skip
-    return Table("industries", "Leading industries", "The four leading industries, 2022", columns, rows)
+    years = sorted({str(industry.as_of.year) for industry in industries})
+    description = f"The leading industries' output and share of Beijing, {', '.join(years)}"
+    return Table("industries", "Leading industries", description, columns, rows)
 
 
-TABLES = (history_table, leadership_table, institutions_table, figures_table, industries_table)
-TABLE_SOURCES = {
-    "history": {"history"},
-    "leadership": {"leadership"},
-    "institutions": {"institutions"},
-    "figures": {"overview", "divisions", "population", "ecology", "economy", "society"},
-    "industries": {"economy"},
-}
-"""Which data files each table is made from, so an edit regenerates only its tables."""
+TABLES: tuple[Callable[[SiteData], Table], ...] = (
+    history_table, leadership_table, institutions_table, figures_table, industries_table,
+)  # fmt: skip
 
 
 def csv_text(table: Table) -> str:
@@ -189,15 +210,27 @@ def csv_text(table: Table) -> str:
     return buffer.getvalue()
 
 
-def section_json(data: SiteData, names: Collection[str]) -> dict[str, str]:
-    """One JSON document per data file, in the shape of the YAML."""
-    return {
-        name: json.dumps(getattr(data, name).model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
-        for name in names
-    }
+def section_json(model: BaseModel) -> str:
+    """One section in the shape of its YAML, every text in every language."""
+    dumped = model.model_dump(mode="json")
+    _add_derived_texts(model, dumped)
+    return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
 
 
-def datapackage(tables: list[Table], json_names: list[str], seed_path: str) -> str:
+def _add_derived_texts(node: Any, dumped: Any) -> None:
+    if isinstance(node, Text):
+        for language in LANGUAGES:
+            if not language.is_authored:
+                dumped[language.code] = text_in(language, node)
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            _add_derived_texts(getattr(node, name), dumped[name])
+    elif isinstance(node, list):
+        for item, item_dumped in zip(node, dumped, strict=True):
+            _add_derived_texts(item, item_dumped)
+
+
+def datapackage(tables: list[Table], seed_path: str) -> str:
     resources: list[dict[str, Any]] = [
         {
             "name": table.name,
@@ -217,16 +250,18 @@ def datapackage(tables: list[Table], json_names: list[str], seed_path: str) -> s
         for table in tables
     ]
     resources += [
-        {"name": f"{name}-json", "path": f"{name}.json", "format": "json", "mediatype": "application/json",
-         "encoding": "utf-8", "description": f"The checked contents of data/{name}.yaml"}
-        for name in json_names
+        {"name": f"{section.name}-json", "path": f"{section.name}.json", "format": "json",
+         "mediatype": "application/json", "encoding": "utf-8",
+         "description": f"The checked contents of {section.path}"}
+        for section in SECTIONS
     ]  # fmt: skip
     package = {
         "name": "beijing-etown-profile",
         "title": "Beijing Economic-Technological Development Area: profile data",
         "description": (
-            "Facts hand-extracted from the Chinese government profile 北京经济技术开发区介绍, in Chinese and "
-            "English; every row quotes the passage of the source that supports it."
+            "Facts hand-extracted from the Chinese government profile 北京经济技术开发区介绍, in "
+            + ", ".join(f"{language.english_name} ({language.html_lang})" for language in LANGUAGES)
+            + "; every row quotes the passage of the source that supports it."
         ),
         "sources": [{"title": "北京经济技术开发区介绍 (government website of the Area)", "path": seed_path}],
         "licenses": [{
@@ -238,20 +273,28 @@ def datapackage(tables: list[Table], json_names: list[str], seed_path: str) -> s
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
-def open_data_files(data: SiteData, seed_path: str, changed: Collection[str] | None = None) -> dict[str, str]:
-    """Every open-data file by its path relative to the site root; or, given the names of
-    changed data files, only the files made from them."""
-    every_name = list(SiteData.__dataclass_fields__)
-    names = every_name if changed is None else [name for name in every_name if name in changed]
-    tables = [
-        make(data) for make in TABLES if changed is None or TABLE_SOURCES[_table_name(make)] & set(names)
-    ]
-    files = {f"{FOLDER}/{table.name}.csv": csv_text(table) for table in tables}
-    files.update({f"{FOLDER}/{name}.json": text for name, text in section_json(data, names).items()})
-    if changed is None:  # the package describes columns and files, which no data edit changes
-        files[f"{FOLDER}/datapackage.json"] = datapackage(tables, every_name, seed_path)
-    return files
+class OpenData:
+    name = "open data"
+
+    def targets(self, context: Context) -> Iterator[Target]:
+        for make_table in TABLES:
+            name = make_table.__name__.removesuffix("_table")
+            yield Target(f"{FOLDER}/{name}.csv", _csv_maker(make_table))
+        for section in SECTIONS:
+            yield Target(f"{FOLDER}/{section.name}.json", _json_maker(section))
+        seed_path = context.seed.display_path
+        yield Target(
+            f"{FOLDER}/datapackage.json",
+            lambda data: datapackage([make(data) for make in TABLES], seed_path).encode("utf-8"),
+        )
 
 
-def _table_name(make: Callable[[SiteData], Table]) -> str:
-    return make.__name__.removesuffix("_table")
+def _json_maker(section: Section[Any]) -> Callable[[SiteData], bytes]:
+    return lambda data: section_json(data[section]).encode("utf-8")
+
+
+def _csv_maker(make_table: Callable[[SiteData], Table]) -> Callable[[SiteData], bytes]:
+    return lambda data: csv_text(make_table(data)).encode("utf-8")
+
+
+OPEN_DATA = OpenData()

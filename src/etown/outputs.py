@@ -1,0 +1,62 @@
+"""The shape every output takes: a producer promises targets, and each target makes one file's
+bytes from the site's data when the pipeline asks for it.
+
+A target is handed a recording view of the data, so the pipeline learns which data sections each
+file is made from; what an edit must rebuild is derived from that, never listed by hand.
+"""
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from etown.config import SiteConfig
+from etown.provenance import Seed
+from etown.sections import SiteData
+
+if TYPE_CHECKING:
+    from etown.render import Renderer
+
+STYLESHEET_SOURCE = "assets/style.css"
+"""Inside templates/."""
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    path: str
+    """Relative to the site root, with forward slashes."""
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Target:
+    path: str
+    make: Callable[[SiteData], bytes]
+
+
+@dataclass
+class Context:
+    """What producers may use besides the data: the project, its configuration, its seed and
+    the renderer (templates and the interface's words)."""
+
+    root: Path
+    config: SiteConfig
+    seed: Seed
+    renderer: "Renderer"
+    stylesheet_bytes: bytes
+
+    @cached_property
+    def stylesheet_path(self) -> str:
+        digest = hashlib.sha256(self.stylesheet_bytes).hexdigest()[:10]
+        return f"assets/style.{digest}.css"
+
+
+class Producer(Protocol):
+    """One kind of output (pages, assets, sitemap, open data …), registered in
+    ``etown.producers.PRODUCERS``."""
+
+    name: str
+
+    def targets(self, context: Context) -> Iterable[Target]: ...

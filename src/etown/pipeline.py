@@ -1,0 +1,285 @@
+"""The pipeline: load → validate → render → write, the one path every command takes.
+
+``etown check`` runs it up to rendering (in memory), ``etown build`` runs it whole, and
+``etown serve`` keeps one alive: it remembers each data file's loaded and validated state and
+which data sections every output file was made from, so after an edit it reloads only that file
+and re-renders only the files that read it. No stage prints or exits; the report says what
+happened and the CLI decides how to show it.
+"""
+
+import contextlib
+import gc
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from etown.config import read_config
+from etown.languages import LANGUAGES
+from etown.load import LoadedFile, load_data_file, unexpected_files
+from etown.outputs import STYLESHEET_SOURCE, Context, OutputFile, Target
+from etown.pages import PAGES
+from etown.problems import DataError, EtownError, Problem, errors_only
+from etown.producers import PRODUCERS
+from etown.provenance import read_seed
+from etown.render import Renderer, template_problems
+from etown.sections import SECTION_NAMES, SiteData
+from etown.strings import read_strings
+from etown.validate import FileResult, combine, validate_file
+from etown.write import Staging, refuse_bad_paths, update_files
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one run of the pipeline found and made."""
+
+    problems: list[Problem]
+    strict: bool = False
+    files: int = 0
+    """Output files made (rendered; written too when there is an output folder)."""
+    written: int = 0
+    """Files written to disk (an incremental update writes only those whose bytes changed)."""
+    seconds: float = 0.0
+    out_dir: Path | None = None
+
+    @property
+    def fatal(self) -> list[Problem]:
+        """The problems that stop a build: errors, and warnings too when strict."""
+        return list(self.problems) if self.strict else errors_only(self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return not self.fatal
+
+    @property
+    def pages(self) -> int:
+        return len(PAGES) * len(LANGUAGES)
+
+    @property
+    def languages(self) -> int:
+        return len(LANGUAGES)
+
+
+@dataclass
+class _FileState:
+    loaded: LoadedFile | None
+    load_problems: list[Problem]
+    result: FileResult | None
+
+
+@dataclass
+class Pipeline:
+    root: Path
+    base_url: str | None = None
+    """Overrides etown.toml's base_url (``--base-url``, or the preview server's address)."""
+    strict: bool = False
+    _files: dict[str, _FileState] = field(default_factory=dict)
+    _project_problems: list[Problem] = field(default_factory=list)
+    _context: Context | None = None
+    _targets: list[Target] = field(default_factory=list)
+    _reads: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Which data sections each output file was made from, as recorded while rendering it."""
+
+    # --- the commands -------------------------------------------------------------------------
+
+    def check(self) -> Report:
+        """Everything a build does except writing: a check fails whenever a build would."""
+        started = time.perf_counter()
+        with _cyclic_gc_paused():
+            self._load_everything()
+            data, problems = self._validated()
+            files = 0
+            if data is not None and not self._fatal(problems):
+                files, render_problems = self._render(data, None, sink=None)
+                problems += render_problems
+        return self._report(problems, files, 0, started, None)
+
+    def build(self, out_dir: Path) -> Report:
+        """Check, then write the whole site into ``out_dir`` (atomically: all of it, or none)."""
+        started = time.perf_counter()
+        with _cyclic_gc_paused():
+            self._load_everything()
+            data, problems = self._validated()
+            if data is None or self._fatal(problems):
+                return self._report(problems, 0, 0, started, out_dir)
+            with Staging(out_dir) as staging:
+                files, render_problems = self._render(data, None, sink=staging.write)
+                problems += render_problems
+                if self._fatal(problems):
+                    return self._report(problems, files, 0, started, out_dir)
+                staging.commit()
+        return self._report(problems, files, files, started, out_dir)
+
+    def update(self, changed: Iterable[Path], out_dir: Path) -> Report:
+        """After an edit: reload what changed and rewrite only the output files it feeds.
+
+        An edit to one data file reloads and revalidates that file alone; an edit to anything
+        else (templates, strings, the seed, etown.toml) starts again from scratch."""
+        started = time.perf_counter()
+        sections = self._changed_sections(changed)
+        if sections is None or self._context is None or not (out_dir / "index.html").is_file():
+            return self.build(out_dir)
+        for name in sections:
+            self._files[name] = self._load_section(name)
+        data, problems = self._validated()
+        if data is None or self._fatal(problems):
+            return self._report(problems, 0, 0, started, out_dir)
+        outputs: list[OutputFile] = []
+        files, render_problems = self._render(data, sections, sink=outputs.append)
+        problems += render_problems
+        if self._fatal(problems):
+            return self._report(problems, files, 0, started, out_dir)
+        written = update_files(outputs, out_dir)
+        return self._report(problems, files, written, started, out_dir)
+
+    def validated(self) -> tuple[SiteData | None, list[Problem]]:
+        """Load and validate only: the checked data, or None, and every problem found."""
+        self._load_everything()
+        return self._validated()
+
+    # --- load and validate --------------------------------------------------------------------
+
+    def _load_everything(self) -> None:
+        self._context, self._project_problems = self._load_project()
+        self._files = {name: self._load_section(name) for name in SECTION_NAMES}
+
+    def _load_project(self) -> tuple[Context | None, list[Problem]]:
+        """The seed, the configuration, the interface's words, the stylesheet and templates."""
+        problems: list[Problem] = []
+        try:
+            seed = read_seed(self.root)
+        except EtownError as error:
+            problems.append(Problem("seeds/", 0, 0, "", str(error)))
+            seed = None
+        config, config_problems = read_config(self.root, self.base_url)
+        templates = self.root / "templates"
+        strings, string_problems = read_strings(templates)
+        stylesheet = self._stylesheet(templates, problems)
+        problems += config_problems + string_problems
+        if seed is None or config is None or strings is None or stylesheet is None:
+            return None, problems
+        renderer = Renderer(templates, config, strings)
+        return Context(self.root, config, seed, renderer, stylesheet), problems
+
+    @staticmethod
+    def _stylesheet(templates: Path, problems: list[Problem]) -> bytes | None:
+        path = templates / STYLESHEET_SOURCE
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            problems.append(Problem(f"templates/{STYLESHEET_SOURCE}", 1, 1, "", "the stylesheet is missing"))
+        except OSError as error:
+            problems.append(
+                Problem(
+                    f"templates/{STYLESHEET_SOURCE}", 1, 1, "", f"cannot read the file ({error.strerror})"
+                )
+            )
+        return None
+
+    def _load_section(self, name: str) -> _FileState:
+        loaded, problems = load_data_file(self.root / "data", name)
+        if loaded is None or self._context is None:
+            return _FileState(loaded, problems, None)
+        return _FileState(loaded, problems, validate_file(loaded, self._context.seed))
+
+    def _validated(self) -> tuple[SiteData | None, list[Problem]]:
+        """The checked data of every section, and every problem of the project and the data."""
+        problems = [*self._project_problems, *unexpected_files(self.root / "data", list(SECTION_NAMES))]
+        for state in self._files.values():
+            problems += state.load_problems
+        loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}
+        results = {name: state.result for name, state in self._files.items() if state.result is not None}
+        validated = combine(results, loaded)
+        problems += validated.problems
+        data = validated.data if self._context is not None else None
+        return data, sorted(set(problems))
+
+    def _changed_sections(self, changed: Iterable[Path]) -> set[str] | None:
+        """The data sections an edit touched, or None when it touched more than data."""
+        data_dir = (self.root / "data").resolve()
+        names = set()
+        for path in changed:
+            if path.parent.resolve() != data_dir or path.suffix != ".yaml" or path.stem not in SECTION_NAMES:
+                return None
+            names.add(path.stem)
+        return names
+
+    # --- render -------------------------------------------------------------------------------
+
+    def _render(
+        self, data: SiteData, sections: set[str] | None, sink: Callable[[OutputFile], None] | None
+    ) -> tuple[int, list[Problem]]:
+        """Render every target (or those made from ``sections``) and hand each file to ``sink``."""
+        assert self._context is not None
+        problems: list[Problem] = []
+        if sections is None:
+            self._targets = [target for producer in PRODUCERS for target in producer.targets(self._context)]
+            try:
+                refuse_bad_paths([target.path for target in self._targets])
+            except EtownError as error:
+                return 0, [Problem("templates/", 1, 1, "", str(error))]
+            self._reads = {}
+        count = 0
+        for target in self._targets:
+            if sections is not None and not self._reads.get(target.path, frozenset()) & sections:
+                continue
+            reads: set[str] = set()
+            target_problems: list[Problem] = []
+            with template_problems(self._context.root / "templates", target.path, target_problems):
+                content = target.make(data.recording(reads))
+            problems += target_problems
+            if target_problems:
+                continue
+            self._reads[target.path] = frozenset(reads)
+            count += 1
+            if sink is not None and not problems:
+                sink(OutputFile(target.path, content))
+        return count, sorted(set(problems))
+
+    # --- reporting ----------------------------------------------------------------------------
+
+    def _fatal(self, problems: list[Problem]) -> bool:
+        return bool(problems if self.strict else errors_only(problems))
+
+    def _report(
+        self, problems: list[Problem], files: int, written: int, started: float, out_dir: Path | None
+    ) -> Report:
+        return Report(
+            sorted(set(problems)), self.strict, files, written, time.perf_counter() - started, out_dir
+        )
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector for a run of the pipeline.
+
+    The loaded data and the models form almost no reference cycles, yet the collector rescans
+    the whole growing heap again and again, which made time per record grow with the size of
+    the site. Measured at 300x the real data: 15 % less CPU, the same peak memory."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def check(root: Path, *, strict: bool = False) -> Report:
+    return Pipeline(root, strict=strict).check()
+
+
+def load_site_data(root: Path) -> SiteData:
+    """The checked data of a project, or DataError with every problem (for tools and tests)."""
+    data, problems = Pipeline(root).validated()
+    if data is None:
+        raise DataError("the project has problems", problems)
+    return data
+
+
+def build(root: Path, out_dir: Path, *, strict: bool = False, base_url: str | None = None) -> Report:
+    """Build the site, or raise DataError with every problem (for library users and tests)."""
+    report = Pipeline(root, base_url=base_url, strict=strict).build(out_dir)
+    if not report.ok:
+        raise DataError("the project has problems; nothing was written", report.problems)
+    return report

@@ -1,0 +1,95 @@
+"""The interface's own words (``templates/strings.yaml``), read as strictly as the data.
+
+Each entry maps a key to its text in every authored language (exactly those codes, each a
+non-empty string); a derived language may give its own wording, and otherwise its text is made
+from its source language's, as its data is. Facts never live here.
+"""
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from etown.convert import converter
+from etown.languages import AUTHORED, LANGUAGES, Language
+from etown.load import LoadedFile, load_file
+from etown.problems import Problem, shorten
+
+STRINGS_FILE = "strings.yaml"
+DISPLAY_PATH = f"templates/{STRINGS_FILE}"
+
+
+@dataclass(frozen=True)
+class Strings:
+    values: Mapping[str, Mapping[str, str]]
+    """key → language code → text."""
+
+    def get(self, key: str, language: Language) -> str:
+        texts = self.values[key]
+        if language.code in texts:
+            return texts[language.code]
+        return converter(language)(texts[language.text_from])
+
+    def in_language(self, language: Language, titles: Mapping[str, str]) -> dict[str, str]:
+        """Every string in one language, and the site's name from the configuration."""
+        words = {key: self.get(key, language) for key in self.values}
+        words["site_name"] = titles[language.code]
+        return words
+
+    def __getattr__(self, key: str) -> dict[str, str]:
+        """``strings.title_index['en']`` in templates that show every language at once."""
+        if key.startswith("_") or key not in self.values:
+            raise AttributeError(key)
+        return {language.code: self.get(key, language) for language in LANGUAGES}
+
+
+def read_strings(templates_dir: Path) -> tuple[Strings | None, list[Problem]]:
+    path = templates_dir / STRINGS_FILE
+    if not path.exists() and not path.is_symlink():
+        return None, [Problem(DISPLAY_PATH, 1, 1, "", "the file is missing; the interface's words live here")]
+    loaded, problems = load_file(path, DISPLAY_PATH, "strings", templates_dir)
+    if loaded is None:
+        return None, problems
+    problems += list(_entry_problems(loaded))
+    if any(problem.severity == "error" for problem in problems):
+        return None, problems
+    return Strings(loaded.data), problems
+
+
+def _entry_problems(loaded: LoadedFile) -> Iterator[Problem]:
+    def problem(path: tuple[str, ...], message: str, *, at_key: bool = False) -> Problem:
+        line, column = loaded.source_map.locate(path, at_key=at_key)
+        return Problem(loaded.display_path, line, column, ".".join(path), message)
+
+    allowed = {language.code for language in LANGUAGES}
+    for key, texts in loaded.data.items():
+        if not isinstance(texts, dict):
+            yield problem(
+                (key,), f"expected a mapping of texts by language ({', '.join(AUTHORED)}){_got(texts)}"
+            )
+            continue
+        for code in AUTHORED:
+            if code not in texts:
+                yield problem((key,), f"the {code} text is missing")
+        for code, text in texts.items():
+            if code not in allowed:
+                cut = (
+                    "; a comma inside { } ends the text before it: put the whole text in quotes"
+                    if text == ""
+                    else ""
+                )
+                known = ", ".join(sorted(allowed))
+                message = f"unknown language {code!r} (the languages are: {known}){cut}"
+                yield problem((key, code), message, at_key=True)
+            elif not isinstance(text, str):
+                yield problem((key, code), f"expected text{_got(text)}")
+            elif not text.strip():
+                yield problem((key, code), f"the {code} text is empty")
+
+
+def _got(value: Any) -> str:
+    if isinstance(value, dict):
+        return " (got: a mapping)"
+    if isinstance(value, list):
+        return " (got: a list)"
+    return f" (got: {shorten(value)})"
