@@ -85,11 +85,15 @@ def test_usage_errors_exit_with_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert exit_info.value.code == 2
 
 
-def test_a_missing_seed_is_a_problem_of_the_project(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_seed_is_a_problem_of_the_project(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for seed in (project / "seeds").iterdir():
         seed.unlink()
     assert main(["check", "--root", str(project)]) == 1
-    assert "seeds/: seeds/ must hold exactly one .txt source document (found: none)" in capsys.readouterr().err
+    assert (
+        "seeds/: seeds/ must hold exactly one .txt source document (found: none)" in capsys.readouterr().err
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ the column header rather than in every cell.
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,6 +26,8 @@ class Column:
     language: Language
     divisor: Decimal = Decimal(1)
     """Scaled cells count in billions or millions when the header says so."""
+    convert: Callable[[str], str] = str
+    """For a derived language: its text made from ``language``'s."""
 
     def number(self, quantity: Quantity) -> Decimal:
         if self.language.quantity_style == "as-written":
@@ -34,10 +36,12 @@ class Column:
 
     def cell(self, quantity: Quantity) -> str:
         written = format_number(self.number(quantity), self.language)
-        return self.language.qualified(written, quantity.qualifier)
+        return self.convert(self.language.qualified(written, quantity.qualifier))
 
 
-def column(quantities: Sequence[Quantity | None], language: Language) -> Column | None:
+def column(
+    quantities: Sequence[Quantity | None], language: Language, convert: Callable[[str], str] = str
+) -> Column | None:
     """The unit a column of figures shares, or None when a cell is empty or units differ."""
     if not quantities or any(quantity is None for quantity in quantities):
         return None
@@ -46,9 +50,12 @@ def column(quantities: Sequence[Quantity | None], language: Language) -> Column 
     if len(units) != 1:
         return None
     unit = units.pop()
-    if language.quantity_style == "as-written":
-        return _as_written_column(unit, present, language)
-    return _scaled_column(unit, present, language)
+    made = (
+        _as_written_column(unit, present, language)
+        if language.quantity_style == "as-written"
+        else _scaled_column(unit, present, language)
+    )
+    return None if made is None else Column(convert(made.unit), made.language, made.divisor, convert)
 
 
 def _as_written_column(unit: str, quantities: list[Quantity], language: Language) -> Column | None:

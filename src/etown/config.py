@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from etown.convert import converter
 from etown.languages import LANGUAGES
 from etown.problems import Problem, UsageError, shorten
 
@@ -96,15 +95,15 @@ def _site_config(
 
 
 def _titles(raw: Any, report: Any) -> dict[str, str]:
-    """The site's name in every language; a derived language's is made from its source's."""
+    """The site's name in every authored language (a derived language's is made from its source's)."""
     if not isinstance(raw, dict):
         report("title", f'expected a table such as [site.title] with zh = "…" (got: {shorten(raw)})')
         return {}
     titles: dict[str, str] = {}
     for language in LANGUAGES:
         title = raw.get(language.code)
-        if title is None and not language.is_authored and isinstance(raw.get(language.text_from), str):
-            title = converter(language)(raw[language.text_from])
+        if title is None and not language.is_authored:
+            continue
         if not isinstance(title, str) or not title.strip():
             report("title", f"needs a title for {language.code} (a non-empty text in quotes)")
             continue

@@ -1,28 +1,110 @@
-"""Text of a derived language, made from its source language's (script conversion)."""
+"""Text of a derived language, made from its source language's: a script conversion by OpenCC
+(the configuration named in the language's row), then the project's reviewed corrections
+(``data/conversion/CODE.yaml``), for words the conversion gets wrong in this document's context.
+
+Everything a derived language shows is made this way: the data's texts, the interface's words,
+numbers with their units. Verbatim quotes from the seed are never converted.
+"""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from etown.languages import Language
+from etown.languages import LANGUAGES, Language
+from etown.load import LoadedFile, load_file
+from etown.problems import Problem, field_path, shorten
 from etown.schema import Text
 
+FOLDER = "data/conversion"
+"""One file per derived language: ``data/conversion/zh-Hant.yaml``."""
 
-def converter(language: Language) -> Callable[[str], str]:
-    """``language``'s text made from the text of ``language.text_from``."""
-    return _converter(language.conversion)
+Correction = tuple[str, str]
+"""(what the conversion writes, what the site shows instead)."""
 
 
-@functools.cache
-def _converter(conversion: str | None) -> Callable[[str], str]:
-    if conversion is None:
-        return _unchanged
-    raise NotImplementedError(conversion)
+@dataclass(frozen=True)
+class Conversions:
+    corrections: Mapping[str, tuple[Correction, ...]] = field(default_factory=dict)
+    """By language code, longest first, so a long phrase wins over a shorter one inside it."""
+
+    def converter(self, language: Language) -> Callable[[str], str]:
+        if language.conversion is None:
+            return _unchanged
+        return _converter(language.conversion, self.corrections.get(language.code, ()))
+
+    def text_in(self, language: Language, text: Text) -> str:
+        """A record's text in ``language``: its own, or made from the language it derives from."""
+        return self.converter(language)(text[language.text_from])
+
+
+NO_CONVERSIONS = Conversions()
 
 
 def _unchanged(text: str) -> str:
     return text
 
 
-def text_in(language: Language, text: Text) -> str:
-    """A record's text in ``language``: its own, or made from the language it derives from."""
-    return converter(language)(text[language.text_from])
+@functools.cache
+def _converter(configuration: str, corrections: tuple[Correction, ...]) -> Callable[[str], str]:
+    import opencc  # imported only when a derived language is rendered: it takes 0.1 s to load
+
+    engine = opencc.OpenCC(configuration)
+
+    @functools.cache
+    def convert(text: str) -> str:
+        converted = str(engine.convert(text))
+        for wrong, right in corrections:
+            converted = converted.replace(wrong, right)
+        return converted
+
+    return convert
+
+
+def read_conversions(root: Path) -> tuple[Conversions, list[Problem]]:
+    """The corrections of every derived language, and the problems in their files."""
+    folder = root / FOLDER
+    corrections: dict[str, tuple[Correction, ...]] = {}
+    problems: list[Problem] = []
+    for language in LANGUAGES:
+        path = folder / f"{language.code}.yaml"
+        if language.conversion is None or not (path.exists() or path.is_symlink()):
+            continue
+        loaded, file_problems = load_file(path, f"{FOLDER}/{path.name}", path.stem, folder)
+        problems += file_problems
+        if loaded is not None:
+            entries, entry_problems = _corrections(loaded)
+            problems += entry_problems
+            corrections[language.code] = tuple(sorted(entries, key=lambda entry: -len(entry[0])))
+    return Conversions(corrections), problems
+
+
+def _corrections(loaded: LoadedFile) -> tuple[list[Correction], list[Problem]]:
+    def problem(path: tuple[str | int, ...], message: str) -> Problem:
+        line, column = loaded.source_map.locate(path)
+        return Problem(loaded.display_path, line, column, field_path(path), message)
+
+    entries = loaded.data.get("corrections") if isinstance(loaded.data, dict) else None
+    if not isinstance(entries, list):
+        return [], [problem((), "expected `corrections:` followed by a list of {from, to, why}")]
+    found: list[Correction] = []
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or set(entry) != {"from", "to", "why"}:
+            problems.append(problem(("corrections", index), "each correction has exactly from, to and why"))
+            continue
+        empty = [
+            key for key in ("from", "to", "why") if not isinstance(entry[key], str) or not entry[key].strip()
+        ]
+        if empty:
+            problems.append(problem(("corrections", index, empty[0]), f"{empty[0]} must be a non-empty text"))
+            continue
+        wrong, right = entry["from"], entry["to"]
+        if wrong in seen:
+            message = f"{shorten(wrong)} is already corrected by correction {seen[wrong] + 1}"
+            problems.append(problem(("corrections", index, "from"), message))
+            continue
+        seen[wrong] = index
+        found.append((wrong, right))
+    return found, problems

@@ -118,13 +118,15 @@ def _schema_line_warning(loaded: LoadedFile) -> Iterator[Problem]:
         )  # fmt: skip
 
 
-def unexpected_files(data_dir: Path, names: list[str]) -> Iterator[Problem]:
+def unexpected_files(
+    data_dir: Path, names: list[str], folders: frozenset[str] = frozenset()
+) -> Iterator[Problem]:
     """A warning for each file in data/ that etown does not read (a typo in a name, a stray copy)."""
     try:
         entries = sorted(data_dir.iterdir())
     except OSError:  # no readable folder: every file is reported missing or unreadable already
         return
-    expected = {f"{name}.yaml" for name in names} | {"schema"}  # schema/: the editors' JSON Schemas
+    expected = {f"{name}.yaml" for name in names} | folders
     for path in entries:
         if path.name in expected or path.name.startswith("."):
             continue

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from etown.config import SiteConfig
+from etown.convert import Conversions
 from etown.provenance import Seed
 from etown.sections import SiteData
 
@@ -46,6 +47,7 @@ class Context:
     seed: Seed
     renderer: "Renderer"
     stylesheet_bytes: bytes
+    conversions: Conversions
 
     @cached_property
     def stylesheet_path(self) -> str:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from etown.config import read_config
+from etown.convert import FOLDER as CONVERSIONS_FOLDER
+from etown.convert import read_conversions
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, OutputFile, Target
@@ -23,10 +25,13 @@ from etown.problems import DataError, EtownError, Problem, errors_only
 from etown.producers import PRODUCERS
 from etown.provenance import read_seed
 from etown.render import Renderer, template_problems
-from etown.sections import SECTION_NAMES, SiteData
+from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
 from etown.validate import FileResult, combine, validate_file
 from etown.write import Staging, refuse_bad_paths, update_files
+
+DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name})
+"""Folders of data/ that are not sections: the editors' JSON Schemas, the conversion corrections."""
 
 
 @dataclass(frozen=True)
@@ -152,14 +157,16 @@ class Pipeline:
             problems.append(Problem("seeds/", 0, 0, "", str(error)))
             seed = None
         config, config_problems = read_config(self.root, self.base_url)
+        conversions, conversion_problems = read_conversions(self.root)
         templates = self.root / "templates"
-        strings, string_problems = read_strings(templates)
+        titles = config.titles if config is not None else {}
+        strings, string_problems = read_strings(templates, titles, conversions)
         stylesheet = self._stylesheet(templates, problems)
-        problems += config_problems + string_problems
-        if seed is None or config is None or strings is None or stylesheet is None:
+        problems += config_problems + conversion_problems + string_problems
+        if seed is None or config is None or strings is None or stylesheet is None or conversion_problems:
             return None, problems
-        renderer = Renderer(templates, config, strings)
-        return Context(self.root, config, seed, renderer, stylesheet), problems
+        renderer = Renderer(templates, config, strings, conversions)
+        return Context(self.root, config, seed, renderer, stylesheet, conversions), problems
 
     @staticmethod
     def _stylesheet(templates: Path, problems: list[Problem]) -> bytes | None:
@@ -184,7 +191,10 @@ class Pipeline:
 
     def _validated(self) -> tuple[SiteData | None, list[Problem]]:
         """The checked data of every section, and every problem of the project and the data."""
-        problems = [*self._project_problems, *unexpected_files(self.root / "data", list(SECTION_NAMES))]
+        problems = [
+            *self._project_problems,
+            *unexpected_files(self.root / "data", list(SECTION_NAMES), DATA_FOLDERS),
+        ]
         for state in self._files.values():
             problems += state.load_problems
         loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}

@@ -19,9 +19,9 @@ from markupsafe import Markup
 
 from etown import charts
 from etown.config import SiteConfig
-from etown.convert import text_in
+from etown.convert import Conversions
 from etown.format import format_date, format_number, format_quantity
-from etown.languages import LANGUAGES, Language
+from etown.languages import LANGUAGES, Language, by_code
 from etown.pages import relative_url
 from etown.problems import Problem
 from etown.schema import PartialDate, Text
@@ -88,11 +88,14 @@ class Renderer:
     """What stays the same from one render to the next: compiled templates, the interface's
     words and rendered Markdown. A pipeline keeps one alive between edits."""
 
-    def __init__(self, templates_dir: Path, config: SiteConfig, strings: Strings) -> None:
+    def __init__(
+        self, templates_dir: Path, config: SiteConfig, strings: Strings, conversions: Conversions
+    ) -> None:
         self.templates_dir = templates_dir
         self.environment = make_environment(templates_dir)
         self.config = config
         self.strings = strings
+        self.conversions = conversions
         self.markdown = MarkdownRenderer()
         self._helpers = {language.code: self._language_helpers(language) for language in LANGUAGES}
 
@@ -106,11 +109,15 @@ class Renderer:
         return self._helpers[language.code]
 
     def _language_helpers(self, language: Language) -> dict[str, Any]:
+        """What templates use to say things in ``language``. A derived language says what its
+        source language says, converted: its texts, its numbers with their units, its dates."""
         markdown_renderer = self.markdown
         marked = language.script not in {"Hans", "Hant"}
+        convert = self.conversions.converter(language)
+        speaking = by_code(language.text_from)
 
         def plain(text: Text) -> str:
-            return text_in(language, text)
+            return convert(text[language.text_from])
 
         def tr(text: Text) -> Markup:
             escaped = Markup.escape(plain(text))
@@ -121,18 +128,18 @@ class Renderer:
             return mark_chinese(html) if marked else html
 
         return {
-            "t": self.strings.in_language(language, self.config.titles),
+            "t": self.strings.in_language(language),
             "tr": tr,
             "plain": plain,
             "md": md,
             "md_inline": lambda text: md(text, inline=True),
-            "quantity": lambda value: format_quantity(value, language),
-            "number": lambda value: format_number(value, language),
-            "date": lambda value: format_date(value, language),
+            "quantity": lambda value: convert(format_quantity(value, speaking)),
+            "number": lambda value: format_number(value, speaking),
+            "date": lambda value: convert(format_date(value, speaking)),
             "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
-            "parenthesised": language.parenthesised,
-            "bar_chart": lambda **kwargs: charts.bar_chart(language=language, **kwargs),
-            "column": lambda quantities: charts.column(quantities, language),
+            "parenthesised": speaking.parenthesised,
+            "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
+            "column": lambda quantities: charts.column(quantities, speaking, convert),
             "industry_bars": lambda industries, attribute: [
                 (plain(item.name), getattr(item, attribute)) for item in industries
             ],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from etown.convert import converter
+from etown.convert import NO_CONVERSIONS, Conversions
 from etown.languages import AUTHORED, LANGUAGES, Language
 from etown.load import LoadedFile, load_file
 from etown.problems import Problem, shorten
@@ -24,17 +24,16 @@ class Strings:
     values: Mapping[str, Mapping[str, str]]
     """key → language code → text."""
 
+    conversions: Conversions = NO_CONVERSIONS
+
     def get(self, key: str, language: Language) -> str:
         texts = self.values[key]
         if language.code in texts:
             return texts[language.code]
-        return converter(language)(texts[language.text_from])
+        return self.conversions.converter(language)(texts[language.text_from])
 
-    def in_language(self, language: Language, titles: Mapping[str, str]) -> dict[str, str]:
-        """Every string in one language, and the site's name from the configuration."""
-        words = {key: self.get(key, language) for key in self.values}
-        words["site_name"] = titles[language.code]
-        return words
+    def in_language(self, language: Language) -> dict[str, str]:
+        return {key: self.get(key, language) for key in self.values}
 
     def __getattr__(self, key: str) -> dict[str, str]:
         """``strings.title_index['en']`` in templates that show every language at once."""
@@ -43,7 +42,10 @@ class Strings:
         return {language.code: self.get(key, language) for language in LANGUAGES}
 
 
-def read_strings(templates_dir: Path) -> tuple[Strings | None, list[Problem]]:
+def read_strings(
+    templates_dir: Path, titles: Mapping[str, str], conversions: Conversions
+) -> tuple[Strings | None, list[Problem]]:
+    """The interface's words; ``site_name`` comes from etown.toml's titles."""
     path = templates_dir / STRINGS_FILE
     if not path.exists() and not path.is_symlink():
         return None, [Problem(DISPLAY_PATH, 1, 1, "", "the file is missing; the interface's words live here")]
@@ -53,7 +55,7 @@ def read_strings(templates_dir: Path) -> tuple[Strings | None, list[Problem]]:
     problems += list(_entry_problems(loaded))
     if any(problem.severity == "error" for problem in problems):
         return None, problems
-    return Strings(loaded.data), problems
+    return Strings({**loaded.data, "site_name": dict(titles)}, conversions), problems
 
 
 def _entry_problems(loaded: LoadedFile) -> Iterator[Problem]:

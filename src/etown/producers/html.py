@@ -77,7 +77,6 @@ def _special_maker(
             url=url,
             stylesheet=url(context.stylesheet_path),
             canonical=context.config.absolute(path),
-            titles=context.config.titles,
         )
         return html.encode("utf-8")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from etown.convert import text_in
+from etown.convert import Conversions
 from etown.languages import LANGUAGES
 from etown.outputs import Context, Target
 from etown.schema import Fact, Quantity, Text, Topic
@@ -56,8 +56,11 @@ def _text_columns(prefix: str, what: str) -> tuple[Column, ...]:
     )  # fmt: skip
 
 
-def _texts(prefix: str, text: Text) -> dict[str, str]:
-    return {f"{prefix}_{column_code(language.code)}": text_in(language, text) for language in LANGUAGES}
+def _texts(prefix: str, text: Text, conversions: Conversions) -> dict[str, str]:
+    return {
+        f"{prefix}_{column_code(language.code)}": conversions.text_in(language, text)
+        for language in LANGUAGES
+    }
 
 
 SOURCE_COLUMN = Column(
@@ -65,7 +68,7 @@ SOURCE_COLUMN = Column(
 )
 
 
-def history_table(data: SiteData) -> Table:
+def history_table(data: SiteData, conversions: Conversions) -> Table:
     columns = (
         Column("id", "string", "Identifier of the event"),
         Column(
@@ -77,13 +80,13 @@ def history_table(data: SiteData) -> Table:
     )
     rows = [
         {"id": event.id, "date": str(event.date), "precision": event.date.precision,
-         **_texts("text", event.text), "source": event.source}
+         **_texts("text", event.text, conversions), "source": event.source}
         for event in data[HISTORY].events
     ]  # fmt: skip
     return Table("history", "History", "Every dated event of the area's history", columns, rows)
 
 
-def leadership_table(data: SiteData) -> Table:
+def leadership_table(data: SiteData, conversions: Conversions) -> Table:
     leadership = data[LEADERSHIP]
     people = {person.id: person for person in leadership.people}
     columns = (
@@ -96,16 +99,16 @@ def leadership_table(data: SiteData) -> Table:
         SOURCE_COLUMN,
     )
     rows = [
-        {"body_id": body.id, **_texts("body", body.name), "order": order, "person_id": member.person,
-         **_texts("name", people[member.person].name), **_texts("position", member.position),
-         "source": member.source}
+        {"body_id": body.id, **_texts("body", body.name, conversions), "order": order,
+         "person_id": member.person, **_texts("name", people[member.person].name, conversions),
+         **_texts("position", member.position, conversions), "source": member.source}
         for body in leadership.bodies
         for order, member in enumerate(body.members, start=1)
     ]  # fmt: skip
     return Table("leadership", "Leadership", "Members of the two leading bodies", columns, rows)
 
 
-def institutions_table(data: SiteData) -> Table:
+def institutions_table(data: SiteData, conversions: Conversions) -> Table:
     columns = (
         Column("group_id", "string", "Identifier of the group"),
         *_text_columns("group", "The group of institutions"),
@@ -114,15 +117,15 @@ def institutions_table(data: SiteData) -> Table:
         SOURCE_COLUMN,
     )
     rows = [
-        {"group_id": group.id, **_texts("group", group.name), "number": institution.number,
-         **_texts("name", institution.name), "source": institution.source}
+        {"group_id": group.id, **_texts("group", group.name, conversions), "number": institution.number,
+         **_texts("name", institution.name, conversions), "source": institution.source}
         for group in data[INSTITUTIONS].groups
         for institution in group.institutions
     ]  # fmt: skip
     return Table("institutions", "Institutions", "The institutions in their three groups", columns, rows)
 
 
-def figures_table(data: SiteData) -> Table:
+def figures_table(data: SiteData, conversions: Conversions) -> Table:
     columns = (
         Column("section", "string", "The part of the site the figure belongs to (data file, then topic)"),
         Column("id", "string", "Identifier of the figure"),
@@ -138,7 +141,7 @@ def figures_table(data: SiteData) -> Table:
         Column("growth_comparable_percent", "number", "Growth on a comparable basis in %, where given"),
         SOURCE_COLUMN,
     )
-    rows = [_figure_row(where, fact) for where, fact in figures(data) if fact.value is not None]
+    rows = [_figure_row(where, fact, conversions) for where, fact in figures(data) if fact.value is not None]
     return Table("figures", "Figures", "Every figure with a number, in the source's units", columns, rows)
 
 
@@ -164,11 +167,11 @@ def _number(quantity: Quantity | None) -> str:
     return "" if quantity is None else str(quantity.value)
 
 
-def _figure_row(section: str, fact: Fact) -> dict[str, Any]:
+def _figure_row(section: str, fact: Fact, conversions: Conversions) -> dict[str, Any]:
     assert fact.value is not None
     base = fact.value.value * UNITS[fact.value.unit].scale
     return {
-        "section": section, "id": fact.id, **_texts("label", fact.label),
+        "section": section, "id": fact.id, **_texts("label", fact.label, conversions),
         "value": str(fact.value.value), "unit": fact.value.unit, "value_in_base_unit": f"{base:f}",
         "qualifier": fact.value.qualifier or "", "as_of": str(fact.as_of or ""),
         "growth_percent": _number(fact.growth), "growth_comparable_percent": _number(fact.growth_comparable),
@@ -176,7 +179,7 @@ def _figure_row(section: str, fact: Fact) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def industries_table(data: SiteData) -> Table:
+def industries_table(data: SiteData, conversions: Conversions) -> Table:
     industries = data[ECONOMY].industries
     columns = (
         Column("id", "string", "Identifier of the industry"),
@@ -187,7 +190,7 @@ def industries_table(data: SiteData) -> Table:
         SOURCE_COLUMN,
     )
     rows = [
-        {"id": industry.id, **_texts("name", industry.name), "year": industry.as_of.year,
+        {"id": industry.id, **_texts("name", industry.name, conversions), "year": industry.as_of.year,
          "output_100m_yuan": str(industry.output.value),
          "share_of_beijing_percent": str(industry.share_of_beijing.value), "source": industry.source}
         for industry in industries
@@ -197,7 +200,9 @@ def industries_table(data: SiteData) -> Table:
     return Table("industries", "Leading industries", description, columns, rows)
 
 
-TABLES: tuple[Callable[[SiteData], Table], ...] = (
+TableMaker = Callable[[SiteData, Conversions], Table]
+
+TABLES: tuple[TableMaker, ...] = (
     history_table, leadership_table, institutions_table, figures_table, industries_table,
 )  # fmt: skip
 
@@ -210,24 +215,24 @@ def csv_text(table: Table) -> str:
     return buffer.getvalue()
 
 
-def section_json(model: BaseModel) -> str:
+def section_json(model: BaseModel, conversions: Conversions) -> str:
     """One section in the shape of its YAML, every text in every language."""
     dumped = model.model_dump(mode="json")
-    _add_derived_texts(model, dumped)
+    _add_derived_texts(model, dumped, conversions)
     return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
 
 
-def _add_derived_texts(node: Any, dumped: Any) -> None:
+def _add_derived_texts(node: Any, dumped: Any, conversions: Conversions) -> None:
     if isinstance(node, Text):
         for language in LANGUAGES:
             if not language.is_authored:
-                dumped[language.code] = text_in(language, node)
+                dumped[language.code] = conversions.text_in(language, node)
     if isinstance(node, BaseModel):
         for name in type(node).model_fields:
-            _add_derived_texts(getattr(node, name), dumped[name])
+            _add_derived_texts(getattr(node, name), dumped[name], conversions)
     elif isinstance(node, list):
         for item, item_dumped in zip(node, dumped, strict=True):
-            _add_derived_texts(item, item_dumped)
+            _add_derived_texts(item, item_dumped, conversions)
 
 
 def datapackage(tables: list[Table], seed_path: str) -> str:
@@ -277,24 +282,25 @@ class OpenData:
     name = "open data"
 
     def targets(self, context: Context) -> Iterator[Target]:
+        conversions = context.conversions
         for make_table in TABLES:
             name = make_table.__name__.removesuffix("_table")
-            yield Target(f"{FOLDER}/{name}.csv", _csv_maker(make_table))
+            yield Target(f"{FOLDER}/{name}.csv", _csv_maker(make_table, conversions))
         for section in SECTIONS:
-            yield Target(f"{FOLDER}/{section.name}.json", _json_maker(section))
+            yield Target(f"{FOLDER}/{section.name}.json", _json_maker(section, conversions))
         seed_path = context.seed.display_path
         yield Target(
             f"{FOLDER}/datapackage.json",
-            lambda data: datapackage([make(data) for make in TABLES], seed_path).encode("utf-8"),
+            lambda data: datapackage([make(data, conversions) for make in TABLES], seed_path).encode("utf-8"),
         )
 
 
-def _json_maker(section: Section[Any]) -> Callable[[SiteData], bytes]:
-    return lambda data: section_json(data[section]).encode("utf-8")
+def _json_maker(section: Section[Any], conversions: Conversions) -> Callable[[SiteData], bytes]:
+    return lambda data: section_json(data[section], conversions).encode("utf-8")
 
 
-def _csv_maker(make_table: Callable[[SiteData], Table]) -> Callable[[SiteData], bytes]:
-    return lambda data: csv_text(make_table(data)).encode("utf-8")
+def _csv_maker(make_table: TableMaker, conversions: Conversions) -> Callable[[SiteData], bytes]:
+    return lambda data: csv_text(make_table(data, conversions)).encode("utf-8")
 
 
 OPEN_DATA = OpenData()
