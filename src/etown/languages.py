@@ -91,6 +91,10 @@ LANGUAGES: tuple[Language, ...] = (
         },
         punctuation=Punctuation(" (", ")", ": ", ", ", "“", "”"),
     ),
+    Language(
+        code="zh-Hant", html_lang="zh-Hant", name="繁體中文", english_name="Traditional Chinese",
+        locale="zh_Hant_TW", og_locale="zh_TW", script="Hant", text_from="zh", conversion="s2tw",
+    ),
 )  # fmt: skip
 """Every language of the site, in the order the switcher lists them; the first is the default
 language of the root page's links."""
