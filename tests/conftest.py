@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from etown.pipeline import Report, build
+from etown.pipeline import build
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,5 +40,5 @@ def project(tmp_path: Path) -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real site, built once per test session (base URL https://example.org/etown/)."""
     out = tmp_path_factory.mktemp("site") / "build"
-    report: Report = build(REPO, out, base_url="https://example.org/etown/")
-    return report.out_dir
+    build(REPO, out, base_url="https://example.org/etown/")
+    return out

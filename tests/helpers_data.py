@@ -36,6 +36,16 @@ def replace_bytes(name: str, old: bytes, new: bytes) -> Mutation:
     return mutate
 
 
+def reencode(name: str, encoding: str) -> Mutation:
+    """Save ``data/NAME.yaml`` in another encoding."""
+
+    def mutate(root: Path) -> None:
+        path = data_file(root, name)
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+
+    return mutate
+
+
 def write(name: str, content: bytes) -> Mutation:
     def mutate(root: Path) -> None:
         data_file(root, name).write_bytes(content)

@@ -20,6 +20,7 @@ from helpers_data import (
     data_file,
     line_of,
     problems_of,
+    reencode,
     replace,
     replace_bytes,
     shown,
@@ -105,23 +106,17 @@ CASES = [
         "not UTF-8 text (byte 0xe9); save the file as UTF-8", at="en: Construction caf", column=27,
     ),
     Broken(
-        "utf8-bom", HISTORY, lambda root: data_file(root, "history").write_bytes(
-            b"\xef\xbb\xbf" + data_file(root, "history").read_bytes()
-        ),
+        "utf8-bom", HISTORY, replace_bytes("history", b"# yaml", b"\xef\xbb\xbf# yaml"),
         "starts with a UTF-8 byte-order mark; save it as UTF-8 (no BOM)",
     ),
     Broken(
         "utf16-with-bom", "data/vision.yaml",
-        lambda root: data_file(root, "vision").write_bytes(
-            data_file(root, "vision").read_text(encoding="utf-8").encode("utf-16")
-        ),
+        reencode("vision", "utf-16"),
         "UTF-16 byte-order mark",
     ),
     Broken(
         "utf16-without-bom", "data/vision.yaml",
-        lambda root: data_file(root, "vision").write_bytes(
-            data_file(root, "vision").read_text(encoding="utf-8").encode("utf-16-le")
-        ),
+        reencode("vision", "utf-16-le"),
         "the file holds zero bytes: it is UTF-16 or not text at all",
     ),
     Broken(

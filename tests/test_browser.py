@@ -1,6 +1,6 @@
 """The reader-facing gates, in Debian's Chromium: WCAG A/AA by axe-core in light and dark, valid
 HTML by the Nu HTML Checker, no sideways scrolling at 320 px, visible keyboard focus, a clean
-print layout; and screenshots of every page in test-artifacts/screenshots/ for a person to look at.
+print layout. (Screenshots for a person to look at: tests/tools/screenshots.py.)
 
 The checks that need no browser (links, the language switcher, table markup, the weight budget)
 are in test_pages_html.py.
@@ -14,7 +14,6 @@ import pytest
 
 from browser_support import (
     REPO,
-    SCREENSHOTS,
     SITE_PAGES,
     open_tab,
     run_axe,
@@ -23,6 +22,9 @@ from browser_support import (
 )
 from browser_support import browser as chromium  # noqa: F401 (the fixture "browser")
 from browser_support import site_url as served_site  # noqa: F401 (the fixture "site_url")
+from etown.languages import LANGUAGES
+
+pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -91,17 +93,6 @@ def test_no_page_scrolls_sideways_at_320_px(site_url: str, narrow_tab: "Page", p
     assert width <= 320, f"{page} is {width} px wide in a 320 px viewport"
 
 
-@pytest.mark.parametrize("page", SITE_PAGES)
-def test_screenshots_of_every_page(site_url: str, light_tab: "Page", mobile_tab: "Page", page: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    name = page.removesuffix(".html").replace("/", "-")
-    for viewport, tab in (("desktop", light_tab), ("mobile", mobile_tab)):
-        show(tab, site_url, page)
-        target = SCREENSHOTS / f"{name}-{viewport}.png"
-        tab.screenshot(path=str(target), full_page=True)
-        assert target.read_bytes().startswith(b"\x89PNG"), target
-
-
 FOCUS_STYLE = """() => {
     const element = document.activeElement;
     const style = getComputedStyle(element);
@@ -136,7 +127,7 @@ def test_skip_link_moves_focus_to_the_main_content(site_url: str, light_tab: "Pa
 PRINT_HIDDEN = [".skip-link", ".site-nav", ".languages", "details", "a.src"]
 
 
-@pytest.mark.parametrize("language", ["zh", "en"])
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
 def test_fact_sheet_prints_on_a4_without_navigation(site_url: str, light_tab: "Page", language: str) -> None:
     show(light_tab, site_url, f"{language}/factsheet.html")
     light_tab.emulate_media(media="print")

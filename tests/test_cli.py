@@ -8,6 +8,8 @@ import pytest
 
 from etown import __version__
 from etown.cli import main
+from etown.languages import LANGUAGES
+from etown.pages import PAGES
 
 
 def test_help_and_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -28,7 +30,8 @@ def test_build_prints_one_summary_line(project: Path, capsys: pytest.CaptureFixt
     assert code == 0, output.err
     lines = output.out.strip().splitlines()
     assert len(lines) == 1
-    assert "14 pages in 2 languages" in lines[0] and str(out) in lines[0]
+    pages = f"{len(PAGES) * len(LANGUAGES)} pages in {len(LANGUAGES)} languages"
+    assert pages in lines[0] and str(out) in lines[0]
     assert (out / "zh" / "index.html").is_file() and (out / "en" / "factsheet.html").is_file()
 
 

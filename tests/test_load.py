@@ -10,6 +10,7 @@ import yaml
 from conftest import REPO
 from etown import load
 from etown.load import LoadedFile, SourceMap, load_data_file, load_file, unexpected_files
+from etown.pipeline import DATA_FOLDERS
 from etown.problems import Problem
 from etown.sections import SECTION_NAMES as DATA_FILES
 
@@ -217,7 +218,7 @@ class Loaded:
 
 def load_data(root: Path, names: list[str]) -> Loaded:
     """Every named file of root/data/, as the pipeline loads them, and the unexpected files."""
-    result = Loaded({}, list(unexpected_files(root / "data", names)))
+    result = Loaded({}, list(unexpected_files(root / "data", names, DATA_FOLDERS)))
     for name in names:
         loaded, problems = load_data_file(root / "data", name)
         result.problems += problems

@@ -417,7 +417,7 @@ def test_every_fact_on_the_fact_sheet_can_show_its_source(
 def test_every_discrepancy_is_footnoted_on_the_fact_sheet(
     documents: dict[str, Element], data: SiteData
 ) -> None:
-    notes = {clean(note.en) for record in _sourced_records(data) for note in record.notes}
+    notes = {clean(note["en"]) for record in _sourced_records(data) for note in record.notes}
     footnotes = documents["en/factsheet.html"].find("section", "footnotes")
     shown = [clean(li.text()) for li in footnotes.iter("li")]
     assert all(any(s.startswith(note) for s in shown) for note in notes)

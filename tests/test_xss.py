@@ -60,7 +60,8 @@ def poisoned_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for index, edit in enumerate(edits):
             edit(document, PAYLOADS[index % len(PAYLOADS)] + " " + PAYLOADS[(index + 4) % len(PAYLOADS)])
         path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return build(project, project / "build").out_dir
+    build(project, project / "build")
+    return project / "build"
 
 
 def test_payloads_reach_the_pages_as_text(poisoned_site: Path) -> None:
@@ -71,11 +72,17 @@ def test_payloads_reach_the_pages_as_text(poisoned_site: Path) -> None:
 
 
 @pytest.mark.parametrize("page", SITE_PAGES)
+@pytest.mark.browser
 def test_no_payload_runs_in_chromium(browser, poisoned_site: Path, page: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     context = browser.new_context(java_script_enabled=True)
     tab = context.new_page()
     dialogs: list[str] = []
-    tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def dismiss(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    tab.on("dialog", dismiss)
     tab.goto((poisoned_site / page).as_uri())
     tab.wait_for_load_state("load")
     assert tab.evaluate("window.__pwned") is None
