@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from etown.config import SiteConfig
+from etown.problems import Problem
 from etown.convert import Conversions
 from etown.provenance import Seed
 from etown.sections import SiteData
@@ -62,3 +63,12 @@ class Producer(Protocol):
     name: str
 
     def targets(self, context: Context) -> Iterable[Target]: ...
+
+
+@runtime_checkable
+class Finisher(Protocol):
+    """A producer that also works on the written site, after every target is on disk and
+    before the site is published (a search index made from the pages): it may add files to
+    ``folder`` and returns the problems it met."""
+
+    def finish(self, context: Context, folder: Path) -> "list[Problem]": ...

@@ -19,7 +19,7 @@ from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
-from etown.outputs import STYLESHEET_SOURCE, Context, OutputFile, Target
+from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
 from etown.pages import PAGES
 from etown.problems import DataError, EtownError, Problem, errors_only
 from etown.producers import PRODUCERS
@@ -110,6 +110,8 @@ class Pipeline:
             with Staging(out_dir) as staging:
                 files, render_problems = self._render(data, None, sink=staging.write)
                 problems += render_problems
+                if not self._fatal(problems):
+                    problems += self._finish(staging.folder)
                 if self._fatal(problems):
                     return self._report(problems, files, 0, started, out_dir)
                 staging.commit()
@@ -135,6 +137,8 @@ class Pipeline:
         if self._fatal(problems):
             return self._report(problems, files, 0, started, out_dir)
         written = update_files(outputs, out_dir)
+        if written:
+            problems += self._finish(out_dir)
         return self._report(problems, files, written, started, out_dir)
 
     def validated(self) -> tuple[SiteData | None, list[Problem]]:
@@ -245,6 +249,15 @@ class Pipeline:
             if sink is not None and not problems:
                 sink(OutputFile(target.path, content))
         return count, sorted(set(problems))
+
+    def _finish(self, folder: Path) -> list[Problem]:
+        """Let producers that work on the written site (a search index) do so."""
+        assert self._context is not None
+        problems: list[Problem] = []
+        for producer in PRODUCERS:
+            if isinstance(producer, Finisher):
+                problems += producer.finish(self._context, folder)
+        return problems
 
     # --- reporting ----------------------------------------------------------------------------
 
