@@ -50,7 +50,7 @@ class Broken:
 
 HISTORY = "data/history.yaml"
 BEGINS = "  - id: construction-begins\n"
-BEGINS_EN = "      en: Construction of the BDA began.\n"
+BEGINS_EN = "      en: Construction of the Beijing Economic-Technological Development Area (BDA) began.\n"
 BEGINS_ZH = "      zh: 北京经济技术开发区开工建设。\n"
 
 
@@ -271,7 +271,8 @@ CASES = [
     ),
     Broken(
         "missing-chinese", HISTORY, replace("history", BEGINS_ZH, ""),
-        "the Chinese translation is missing (the English is: Construction of the BDA began.)",
+        "the Chinese translation is missing "
+        "(the English is: Construction of the Beijing Economic-Technological Developm…)",
         at=BEGINS_EN.strip(), field="events[2].text.zh",
     ),
     Broken(
