@@ -30,9 +30,8 @@ from etown.strings import read_strings
 from etown.validate import FileResult, combine, validate_file
 from etown.write import Staging, refuse_bad_paths, update_files
 
-DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, "terms.yaml"})
-"""What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections,
-the terminology list."""
+DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name})
+"""What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections."""
 
 
 @dataclass(frozen=True)
