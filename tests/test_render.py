@@ -64,6 +64,8 @@ def test_base_url_decides_absolute_urls(tmp_path) -> None:  # type: ignore[no-un
     assert read_config(tmp_path, "https://other.example/").absolute("404.html") == (
         "https://other.example/404.html"
     )
+    with pytest.raises(UsageError):  # an empty override is a mistake, never "use etown.toml"
+        read_config(tmp_path, "")
 
 
 @pytest.mark.parametrize("url", ["example.org", "ftp://example.org/", "/etown/", ""])

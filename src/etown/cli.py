@@ -38,7 +38,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/build)"
     )
     build.add_argument(
-        "--base-url", default=None, metavar="URL",
+        "--base-url", type=_base_url, default=None, metavar="URL",
         help="where the site is published, e.g. https://example.org/etown/ (default: etown.toml)",
     )  # fmt: skip
     check = commands.add_parser("check", help="check the data only; exit 1 if it has problems")
@@ -53,6 +53,17 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=None, metavar="DIR", help=argparse.SUPPRESS)
     serve.add_argument("--base-url", default=None, help=argparse.SUPPRESS)
     return parser
+
+
+def _base_url(text: str) -> str:
+    # An empty value usually means an unset variable (--base-url "$BASE_URL"); falling back to
+    # etown.toml would publish a site whose canonical links point somewhere else.
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "is empty; give an absolute http(s) URL such as https://example.org/etown/, "
+            "or leave --base-url out to use base_url from etown.toml"
+        )
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,7 +40,9 @@ def read_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
     unknown = sorted(set(site) - {"base_url", "default_language", "title"})
     if unknown:
         raise UsageError(f"{CONFIG_FILE}: unknown setting(s) in [site]: {', '.join(unknown)}")
-    base_url = normalise_base_url(base_url_override or site.get("base_url", "http://localhost:8000/"))
+    if base_url_override is None:
+        base_url_override = site.get("base_url", "http://localhost:8000/")
+    base_url = normalise_base_url(base_url_override)
     default_language = site.get("default_language", "zh")
     if default_language not in LANGUAGE_CODES:
         raise UsageError(f"{CONFIG_FILE}: default_language must be one of {', '.join(LANGUAGE_CODES)}")
@@ -54,5 +56,5 @@ def read_config(root: Path, base_url_override: str | None = None) -> SiteConfig:
 def normalise_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise UsageError(f"the base URL must be an absolute http(s) URL (got: {url})")
+        raise UsageError(f"the base URL must be an absolute http(s) URL (got: {url!r})")
     return url if url.endswith("/") else url + "/"
