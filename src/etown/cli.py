@@ -36,7 +36,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     def add_base_url(command: argparse.ArgumentParser) -> None:
         command.add_argument(
-            "--base-url", default=None, metavar="URL",
+            "--base-url", type=_base_url, default=None, metavar="URL",
             help="where the site is published, e.g. https://example.org/etown/ (default: etown.toml)",
         )  # fmt: skip
 
@@ -63,6 +63,17 @@ def make_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8000, help="port, 1-65535 (default: 8000; 0 picks a free one)"
     )
     return parser
+
+
+def _base_url(text: str) -> str:
+    # An empty value usually means an unset variable (--base-url "$BASE_URL"); falling back to
+    # etown.toml would publish a site whose canonical links point somewhere else.
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "is empty; give an absolute http(s) URL such as https://example.org/etown/, "
+            "or leave --base-url out to use base_url from etown.toml"
+        )
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
