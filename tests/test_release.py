@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from etown import __version__
-from etown.build import build
+from etown.pipeline import build
 from etown.write import MARKER
 from helpers_clone import files_in, fresh_clone, new_venv, outside_env, run, untracked_and_ignored
 

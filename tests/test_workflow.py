@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import pytest
 import yaml
 
-from etown.build import build
+from etown.pipeline import build
 from etown.write import MARKER
 from helpers_clone import files_in, fresh_clone, new_venv, outside_env, run, untracked_and_ignored
 

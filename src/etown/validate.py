@@ -21,6 +21,7 @@ from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path, shorten
 from etown.provenance import Seed
+from etown.records import NOTE_FLAGS
 from etown.references import check_references
 from etown.schema import (
     Fact,
@@ -85,7 +86,12 @@ def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> Val
     if set(models) == set(SECTION_NAMES):
         problems.extend(check_references(models, files))
         problems.extend(check_wording(models, files))
-        noted = {ref for note in cast(NotesFile, models[NOTES.name]).notes for ref in note.touches}
+        noted = {
+            ref
+            for note in cast(NotesFile, models[NOTES.name]).notes
+            if (note.flag or NOTE_FLAGS[note.kind]) in {"conflict", "sic"}
+            for ref in note.touches
+        }
         problems.extend(problem for ref, problem in _unless_noted(results) if ref not in noted)
     complete = set(models) == set(SECTION_NAMES)
     data = (
@@ -502,7 +508,10 @@ def _parts_exist(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
 NotedFinding = tuple[str, PathKey, str]
 """The ref of the record a note may acknowledge it on, where, and what."""
 
-_ACKNOWLEDGE = "if the seed says so, add a note to data/notes.yaml that touches this record"
+_ACKNOWLEDGE = (
+    "if the seed says so, add a note to data/notes.yaml that touches this record "
+    "(of a kind that flags a conflict, or with flag: sic)"
+)
 
 
 def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[NotedFinding]:

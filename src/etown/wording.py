@@ -95,6 +95,7 @@ def _term_findings(zh: str, en: str, terms: list[Term]) -> Iterator[str]:
             if not any(taken[start:end]):
                 taken[start:end] = [True] * (end - start)
                 accepted = [term.en, *term.also, term.zh]
+                accepted += [form[0].upper() + form[1:] for form in accepted]  # at the start of a sentence
                 if not any(form in en for form in accepted):
                     yield f"the Chinese names {term.zh}, whose English name is “{term.en}” (data/terms.yaml)"
                     break
