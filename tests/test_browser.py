@@ -197,8 +197,9 @@ def test_every_source_link_highlights_its_quote_in_the_source_document(
             unhighlighted.append(link)
             continue
         # the paragraph, and the one after it (a number and the name it numbers are two)
-        clip = {"x": 0, "y": max(box["y"] - 4, 0), "width": 1280, "height": box["height"] + 60}
-        pixels = Image.open(io.BytesIO(light_tab.screenshot(clip=clip))).convert("RGB").tobytes()
+        clip = {"x": 0.0, "y": max(box["y"] - 4, 0.0), "width": 1280.0, "height": box["height"] + 60}
+        shot = light_tab.screenshot(clip=clip)  # type: ignore[arg-type]
+        pixels = Image.open(io.BytesIO(shot)).convert("RGB").tobytes()
         everywhere = Image.open(io.BytesIO(light_tab.screenshot())).convert("RGB").tobytes()
         painted, painted_anywhere = _count(pixels), _count(everywhere)
         if painted == 0 or painted < painted_anywhere:
