@@ -19,7 +19,7 @@ from etown.serve import STATUS_PATH, Preview, open_server, watch
 
 @pytest.fixture
 def live(project: Path, tmp_path: Path) -> Iterator[tuple[Preview, str]]:
-    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/"), tmp_path / "preview")
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/", expensive=False), tmp_path / "preview")
     assert preview.build().ok, preview.problems
     server = open_server(0, preview)
     stop = threading.Event()
@@ -109,7 +109,7 @@ def test_the_watcher_survives_an_unexpected_failure(
 
 
 def test_an_edit_rewrites_only_the_files_made_from_it(project: Path, tmp_path: Path) -> None:
-    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/"), tmp_path / "preview")
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/", expensive=False), tmp_path / "preview")
     assert preview.build().ok
     before = {p: p.stat().st_mtime_ns for p in preview.folder.rglob("*") if p.is_file()}
     vision = project / "data" / "vision.yaml"
@@ -126,7 +126,7 @@ def test_an_edit_rewrites_only_the_files_made_from_it(project: Path, tmp_path: P
 
 @pytest.mark.parametrize("name", SECTION_NAMES)
 def test_an_incremental_rebuild_equals_a_full_build(project: Path, tmp_path: Path, name: str) -> None:
-    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/"), tmp_path / "preview")
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/", expensive=False), tmp_path / "preview")
     assert preview.build().ok
     path = project / "data" / f"{name}.yaml"
     text = path.read_text(encoding="utf-8")
@@ -138,7 +138,7 @@ def test_an_incremental_rebuild_equals_a_full_build(project: Path, tmp_path: Pat
     assert report.ok, report.problems
     assert report.written > 0
     full = tmp_path / "full"
-    build(project, full, base_url="http://127.0.0.1/")
+    assert Pipeline(project, base_url="http://127.0.0.1/", expensive=False).build(full).ok  # as serve does
     files = sorted(p.relative_to(full).as_posix() for p in full.rglob("*") if p.is_file())
     previewed = sorted(
         p.relative_to(preview.folder).as_posix() for p in preview.folder.rglob("*") if p.is_file()
@@ -155,7 +155,9 @@ def test_a_preview_never_touches_build(project: Path, tmp_path: Path) -> None:
     published = project / "build"
     build(project, published, base_url="https://example.org/etown/")
     before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
-    preview = Preview(Pipeline(project, base_url="http://127.0.0.1:8123/"), tmp_path / "preview")
+    preview = Preview(
+        Pipeline(project, base_url="http://127.0.0.1:8123/", expensive=False), tmp_path / "preview"
+    )
     assert preview.build().ok
     vision = project / "data" / "vision.yaml"
     vision.write_text(vision.read_text(encoding="utf-8").replace("Looking ahead", "X"), encoding="utf-8")

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from etown.config import SiteConfig
-from etown.problems import Problem
 from etown.convert import Conversions
+from etown.problems import Problem
 from etown.provenance import Seed
 from etown.sections import SiteData
 
@@ -36,6 +36,9 @@ class OutputFile:
 class Target:
     path: str
     make: Callable[[SiteData], bytes]
+    expensive: bool = False
+    """Takes seconds to make (a PDF): only a full build makes it; ``etown check`` and the
+    preview's updates after a data edit skip it."""
 
 
 @dataclass

@@ -4,7 +4,7 @@ A new output format is a new module here and one line in ``PRODUCERS``.
 """
 
 from etown.outputs import Producer
-from etown.producers import assets, citations, html, opendata, sitemap
+from etown.producers import assets, citations, html, opendata, pdf, sitemap
 
 PRODUCERS: tuple[Producer, ...] = (
     assets.ASSETS,
@@ -12,4 +12,5 @@ PRODUCERS: tuple[Producer, ...] = (
     sitemap.SITEMAP,
     opendata.OPEN_DATA,
     citations.CITATIONS,
+    pdf.PDFS,
 )
