@@ -22,7 +22,7 @@ KEY_FACTS = {
     # the headline figure with its label, a dated event, a name of the government page
     "zh": ["地区生产总值", "2456.4", "小米汽车落户亦庄", "亦庄新城"],
     "zh-Hant": ["地區生產總值", "2456.4", "小米汽車落戶亦莊", "亦莊新城"],
-    "en": ["Gross domestic product", "245.64", "Xiaomi Auto came to Yizhuang", "Yizhuang New Town"],
+    "en": ["Gross domestic product (GDP)", "245.64", "Xiaomi Auto came to Yizhuang", "Yizhuang New Town"],
 }
 CJK_FONT = {"zh": "Noto-Sans-CJK-SC", "zh-Hant": "Noto-Sans-CJK-TC", "en": "Noto-Sans-CJK-SC"}
 

@@ -29,6 +29,7 @@ PAGES = (
     Page("society", ("figures.csv", "society.json", "ecology.json")),
     Page("vision", ("vision.json",)),
     Page("factsheet", ("history.csv", "leadership.csv", "institutions.csv", "figures.csv", "industries.csv")),
+    Page("search"),
 )
 
 

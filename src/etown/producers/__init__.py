@@ -4,7 +4,7 @@ A new output format is a new module here and one line in ``PRODUCERS``.
 """
 
 from etown.outputs import Producer
-from etown.producers import assets, citations, html, opendata, pdf, sitemap
+from etown.producers import assets, citations, html, opendata, pdf, search, sitemap
 
 PRODUCERS: tuple[Producer, ...] = (
     assets.ASSETS,
@@ -13,4 +13,5 @@ PRODUCERS: tuple[Producer, ...] = (
     opendata.OPEN_DATA,
     citations.CITATIONS,
     pdf.PDFS,
+    search.SEARCH,
 )
