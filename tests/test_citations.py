@@ -155,7 +155,7 @@ def test_gbt_7714_leaves_out_what_is_not_known() -> None:
 def test_a_figure_citation_points_at_its_anchor() -> None:
     source = _work(key=SOURCE_KEY, title="北京经济技术开发区介绍", language="zh-Hans", accessed=TAKEN)
     page = _work(container="Beijing E-Town", issued=TAKEN, url="https://x.org/en/economy.html")
-    citation = Citation(by_code("en"), source, page, page, "As cited in:")
+    citation = Citation(by_code("en"), source, page, "As cited in:")
     assert citation.at("indicators").text() == (
         "北京经济技术开发区介绍. (n.d.). Accessed 24 November 2026. As cited in: "
         "Economy. (2026, 24 November). Beijing E-Town. https://x.org/en/economy.html#indicators"

@@ -109,7 +109,7 @@ class Citation:
     language: Language
     source: Work
     page: Work
-    site: Work
+    """A page of this site, or the whole site."""
     via: str
     """Between the source and this site: "As cited in:", 转引自:."""
 
@@ -182,7 +182,6 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
     convert = context.conversions.converter(language)
     issued = edition_date(record)
     site_title = words.get("site_name", language)
-    home = context.config.absolute(PAGES[0].path(language))
     source = Work(
         key=SOURCE_KEY,
         title=record.title,
@@ -194,16 +193,15 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
         translated_title=words.get("cite_source_translation", language) if language.is_translation else None,
         note=words.get("cite_source_note", language),
     )
-    site = Work(
-        key=f"etown-{language.code}",
-        title=site_title,
-        language=language.html_lang,
-        issued=issued,
-        url=home,
-        note=words.get("cite_site_note", language),
-    )
     if page is None:
-        work = site
+        work = Work(
+            key=f"etown-{language.code}",
+            title=site_title,
+            language=language.html_lang,
+            issued=issued,
+            url=context.config.absolute(PAGES[0].path(language)),
+            note=words.get("cite_site_note", language),
+        )
     else:
         work = Work(
             key=f"etown-{language.code}-{page.key}",
@@ -214,7 +212,7 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
             url=context.config.absolute(page.path(language)),
             note=words.get("cite_site_note", language),
         )
-    return Citation(language, source, work, site, convert(STYLES[language.script][1]))
+    return Citation(language, source, work, convert(STYLES[language.script][1]))
 
 
 @dataclass(frozen=True)
@@ -224,6 +222,7 @@ class PageCitations:
     give each part; ``cite.files`` lists the citation files of the page and of the whole site."""
 
     citation: Citation
+    page_key: str
 
     def __call__(self, anchor: str | None = None) -> Markup:
         return self._marked(self.citation.at(anchor).text())
@@ -238,9 +237,8 @@ class PageCitations:
     def files(self) -> dict[str, list[tuple[str, str]]]:
         """``{"page": [(label, path), …], "site": […]}``, paths relative to the site root."""
         code = self.citation.language.code
-        key = self.citation.page.key.removeprefix(f"etown-{code}-")
         return {
-            "page": [(label, f"{FOLDER}/{code}/{key}.{suffix}") for suffix, label in FORMATS],
+            "page": [(label, f"{FOLDER}/{code}/{self.page_key}.{suffix}") for suffix, label in FORMATS],
             "site": [(label, f"{FOLDER}/{code}/site.{suffix}") for suffix, label in FORMATS],
         }
 
@@ -255,7 +253,7 @@ class PageCitations:
 
 
 def page_citations(context: Context, page: Page, language: Language) -> PageCitations:
-    return PageCitations(citation(context, page, language))
+    return PageCitations(citation(context, page, language), page.key)
 
 
 # --- the files -----------------------------------------------------------------------------------
