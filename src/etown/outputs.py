@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from etown.config import SiteConfig
-from etown.problems import Problem
 from etown.convert import Conversions
+from etown.problems import Problem
 from etown.provenance import Seed
 from etown.sections import SiteData
 
