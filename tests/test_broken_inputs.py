@@ -98,6 +98,11 @@ def without_schema_line(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
 
 
+def english_text(text: str) -> Mutation:
+    """The English text of the event 'construction-begins', written as given (quotes included)."""
+    return replace("history", BEGINS_EN, f"      en: {text}\n")
+
+
 CASES = [
     # --- encoding and layout -------------------------------------------------------------------
     Broken(
@@ -358,6 +363,37 @@ CASES = [
         replace("institutions", 'number: "02"', 'number: "2"'),
         "a number is written with two digits, like 01 or 12 (got: 2)", at='number: "2"',
     ),
+    # --- text: one cleaner for every text field --------------------------------------------------
+    Broken(
+        "nul-escape", HISTORY, english_text('"Construction\\0 of the BDA began."'),
+        "an invisible control character (U+0000) at character 13", at="Construction\\0", column=11,
+        field="events[2].text.en",
+    ),
+    Broken(
+        "escape-escape", HISTORY, english_text('"\\e[31mConstruction of the BDA began."'),
+        "an invisible control character (U+001B) at character 1", at="\\e[31m", field="events[2].text.en",
+    ),
+    Broken(
+        "delete-escape", HISTORY, english_text('"Construction\\x7f of the BDA began."'),
+        "an invisible control character (U+007F)", at="\\x7f",
+    ),
+    Broken(
+        "noncharacter-escape", HISTORY, english_text('"Construction\\uFFFE of the BDA began."'),
+        "a code point that is not a character (U+FFFE)", at="\\uFFFE",
+    ),
+    Broken(
+        "bidi-override", HISTORY, english_text('"Construction of the \\u202EADB began."'),
+        "a bidirectional control character (U+202E) at character 21", at="\\u202E",
+    ),
+    Broken(
+        "bidi-override-pasted", HISTORY, english_text("Construction of the \u2067BDA began."),
+        "a bidirectional control character (U+2067)", at="\u2067",
+    ),
+    Broken(
+        "zero-width-space", HISTORY, english_text("Construction of the\u200b BDA began."),
+        "an invisible character (U+200B) at character 20; delete it unless it is meant to be there",
+        at="\u200b", severity="warning", errors=0,
+    ),
     # --- cross-checks ----------------------------------------------------------------------------
     Broken(
         "history-out-of-order", HISTORY, replace("history", "date: 1993-04-26\n", "date: 1990-04-26\n"),
@@ -446,6 +482,11 @@ CASES = [
         "this quote is not in seeds/000_c6099870205fbbe0.txt (got: 开发区实际管辖面积达到59平方公里); "
         "the closest passage of the seed is: 开发区实际管辖面积达到59.6平方公里",
         at="达到59平方公里", field="areas[1].notes[0].source",
+    ),
+    Broken(
+        "terminal-escape-in-a-quote", HISTORY,
+        replace("history", "source: 北京经济技术开发区于1992年4月开工建设\n", 'source: "\\e]0;owned\\a北京经济技术开发区于1992年4月开工建设"\n'),
+        "not in seeds/", at="owned", errors=2,  # and the control characters themselves
     ),
     # --- warnings --------------------------------------------------------------------------------
     Broken(
