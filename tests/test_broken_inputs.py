@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from etown.load import MAX_BYTES, MAX_DEPTH
+from etown.schema import MAX_DIGITS
 from helpers_data import (
     Mutation,
     append,
@@ -363,6 +364,42 @@ CASES = [
         replace("institutions", 'number: "02"', 'number: "2"'),
         "a number is written with two digits, like 01 or 12 (got: 2)", at='number: "2"',
     ),
+    # --- numbers and dates: one guard for every number ------------------------------------------
+    Broken(
+        "number-with-26-digits", "data/economy.yaml",
+        replace("economy", "{value: 2456.4, unit: 亿元}", "{value: 12345678901234567890123456, unit: 亿元}"),
+        f"a number may have at most {MAX_DIGITS} digits", at="12345678901234567890123456",
+    ),
+    Broken(
+        "number-with-many-decimals", "data/economy.yaml",
+        replace("economy", "{value: 2456.4, unit: 亿元}", "{value: 0.0000000000000001, unit: 亿元}"),
+        f"a number may have at most {MAX_DIGITS} digits", at="0.0000000000000001",
+    ),
+    Broken(
+        "huge-exponent-on-a-part", "data/divisions.yaml",
+        replace("divisions", "{value: 83, unit: 平方公里", "{value: 1e999999999, unit: 平方公里"),
+        "write the number plainly, as digits and a point, like 2456.4 (got: 1e999999999)", at="1e999999999",
+    ),
+    Broken(
+        "infinity", "data/economy.yaml",
+        replace("economy", "{value: 2456.4, unit: 亿元}", "{value: Infinity, unit: 亿元}"),
+        "expected a number such as 2456.4 or -3", at="Infinity",
+    ),
+    Broken(
+        "negative-amount", "data/economy.yaml",
+        replace("economy", "{value: 2456.4, unit: 亿元}", "{value: -2456.4, unit: 亿元}"),
+        "a figure in 亿元 cannot be negative (got: -2456.4); only changes, in % or 个百分点, can be",
+        at="{value: -2456.4",
+    ),
+    Broken(
+        "negative-population", "data/population.yaml",
+        replace("population", "{value: 29, unit: 万人}", "{value: -29, unit: 万人}"),
+        "a figure in 万人 cannot be negative", at="{value: -29",
+    ),
+    Broken(
+        "year-0000", HISTORY, replace("history", "date: 1992-04\n", "date: 0000\n"),
+        "there is no year 0000", at="date: 0000", field="events[2].date",
+    ),
     # --- text: one cleaner for every text field --------------------------------------------------
     Broken(
         "nul-escape", HISTORY, english_text('"Construction\\0 of the BDA began."'),
@@ -485,7 +522,10 @@ CASES = [
     ),
     Broken(
         "terminal-escape-in-a-quote", HISTORY,
-        replace("history", "source: 北京经济技术开发区于1992年4月开工建设\n", 'source: "\\e]0;owned\\a北京经济技术开发区于1992年4月开工建设"\n'),
+        replace(
+            "history", "source: 北京经济技术开发区于1992年4月开工建设\n",
+            'source: "\\e]0;owned\\a北京经济技术开发区于1992年4月开工建设"\n',
+        ),
         "not in seeds/", at="owned", errors=2,  # and the control characters themselves
     ),
     # --- warnings --------------------------------------------------------------------------------

@@ -155,6 +155,8 @@ def _explain(kind: str, path: PathKey, detail: Any, model_type: type[BaseModel],
 
 
 def _got(value: Any) -> str:
+    if value == "":
+        return ""
     if isinstance(value, dict):
         return " (got: a mapping)"
     if isinstance(value, list):
@@ -366,11 +368,9 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
     models = list(_models(model, ()))
     facts = [(path, node) for path, node in models if isinstance(node, Fact)]
     industries = [(path, node) for path, node in models if isinstance(node, Industry)]
-    quantities = [(path, node) for path, node in models if isinstance(node, Quantity)]
     findings += _parts_within_wholes(facts)
     findings += _shares_in_range(facts, industries)
     findings += _growth_plausible(facts)
-    findings += _numbers_written_plainly(loaded.data, quantities)
     for path, message in findings:
         line, column = loaded.source_map.locate(path)
         yield Problem(loaded.display_path, line, column, field_path(path), message)
@@ -511,17 +511,3 @@ def _growth_plausible(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
                     f"a growth rate of {growth.value} % is not plausible (expected between "
                     f"{low} and +{high} %); if the seed says so, add a note acknowledging it",
                 )
-
-
-_PLAIN_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
-
-
-def _numbers_written_plainly(data: Any, quantities: list[tuple[PathKey, Quantity]]) -> Iterator[Finding]:
-    """Decimal() reads '1e3', '1_000' and '+5' too; a fact sheet's numbers are written plainly."""
-    for path, _quantity in quantities:
-        raw = _raw_at(data, (*path, "value"))
-        if isinstance(raw, str) and not _PLAIN_NUMBER.match(raw):
-            yield (
-                (*path, "value"),
-                f"write the number plainly, as digits and a point, like 2456.4 (got: {raw})",
-            )
