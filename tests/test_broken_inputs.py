@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from etown.load import MAX_BYTES, MAX_DEPTH
+from etown.render import MAX_MARKDOWN_NESTING, MAX_TEXT_CHARACTERS, MAX_TEXT_LINES
 from etown.schema import MAX_DIGITS
 from helpers_data import (
     Mutation,
@@ -430,6 +431,28 @@ CASES = [
         "zero-width-space", HISTORY, english_text("Construction of the\u200b BDA began."),
         "an invisible character (U+200B) at character 20; delete it unless it is meant to be there",
         at="\u200b", severity="warning", errors=0,
+    ),
+    # --- text Markdown cannot render quickly or at all ------------------------------------------
+    Broken(
+        "nested-list-markers", HISTORY, english_text("'" + "- " * 500 + "x'"),
+        f"lists or quotes are nested more than {MAX_MARKDOWN_NESTING} levels deep", at="- - - -",
+        field="events[2].text.en",
+    ),
+    Broken(
+        "nested-quote-markers", HISTORY, english_text("'" + ">" * 300 + " x'"),
+        "nested more than", at=">>>",
+    ),
+    Broken(
+        "run-of-brackets", HISTORY, english_text("'" + "[" * 4000 + "'"),
+        f"square brackets are nested more than {MAX_MARKDOWN_NESTING} levels deep", at="[[[[",
+    ),
+    Broken(
+        "text-of-10-kb", HISTORY, english_text("'" + "[" * 10_000 + "'"),
+        f"the text is 10,000 characters long; a text may have at most {MAX_TEXT_CHARACTERS:,}", at="[[[[",
+    ),
+    Broken(
+        "text-of-many-lines", HISTORY, english_text('"' + "a\\n\\n" * 200 + '"'),
+        f"the text has 399 lines; a text may have at most {MAX_TEXT_LINES}", at="a\\n",
     ),
     # --- cross-checks ----------------------------------------------------------------------------
     Broken(

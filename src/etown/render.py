@@ -9,12 +9,14 @@ import contextlib
 import re
 import traceback
 from collections.abc import Callable, Iterator
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markdown
 import nh3
+from markdown import inlinepatterns
 from markupsafe import Markup
 
 from etown import charts
@@ -46,31 +48,173 @@ def mark_chinese(html: str) -> Markup:
     return Markup("".join(pieces))
 
 
+# --- Markdown ----------------------------------------------------------------------------------
+
+MAX_TEXT_CHARACTERS = 5_000
+"""The longest text etown renders (the longest paragraph of the data has under 800)."""
+MAX_TEXT_LINES = 100
+"""The most lines a text may have; Python-Markdown's time grows with the square of the number of
+blocks in a text (5,000 characters of one-line headings: 0.3 s)."""
+MAX_MARKDOWN_NESTING = 8
+"""The deepest lists, quotes or square brackets may nest; Python-Markdown recurses once per level
+and gives up (RecursionError) a few hundred levels down, which a 1 kB text can reach."""
+LINK_SCAN_LIMIT = 200
+"""How far past a '[' Markdown looks for the ']' that closes it, and past '](' for the ')': a link's
+text and its address are this short. Unbounded, the search ran to the end of the text from
+every '[', so a run of '[' took time growing with the square of its length (20 kB: 100 s)."""
+
+# Text with none of these renders as one paragraph of itself, without Markdown.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!\n\r]|^[\s#+\-=>|0-9]")
+_NESTED_MARKERS = re.compile(r"[ ]*(?:(?:[*+-]|\d+\.)[ \t]+|>[ \t]*)")
+_BRACKETS = re.compile(r"\\.|[\[\]]")
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why ``text`` cannot be rendered as Markdown safely and quickly, or None when it can."""
+    if len(text) > MAX_TEXT_CHARACTERS:
+        return (
+            f"the text is {len(text):,} characters long; a text may have at most "
+            f"{MAX_TEXT_CHARACTERS:,} (split it into passages)"
+        )
+    if not _MARKDOWN_SYNTAX.search(text):
+        return None
+    lines = text.count("\n") + 1
+    if lines > MAX_TEXT_LINES:
+        return (
+            f"the text has {lines:,} lines; a text may have at most {MAX_TEXT_LINES} (split it into passages)"
+        )
+    if _deepest_nesting(text) > MAX_MARKDOWN_NESTING:
+        return (
+            f"lists or quotes are nested more than {MAX_MARKDOWN_NESTING} levels deep; "
+            "start lines with fewer '- ', '1. ' or '> '"
+        )
+    if _deepest_brackets(text) > MAX_MARKDOWN_NESTING:
+        return (
+            f"square brackets are nested more than {MAX_MARKDOWN_NESTING} levels deep; "
+            "write \\[ for a bracket that does not start a link"
+        )
+    return None
+
+
+def _deepest_nesting(text: str) -> int:
+    deepest = 0
+    for line in text.splitlines():
+        depth, position = 0, 0
+        while match := _NESTED_MARKERS.match(line, position):
+            if match.end() == position:
+                break
+            depth, position = depth + 1, match.end()
+        indent = len(line) - len(line.lstrip(" "))
+        deepest = max(deepest, depth + indent // 4)
+    return deepest
+
+
+def _deepest_brackets(text: str) -> int:
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group() == "]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+class _Bounded(inlinepatterns.LinkInlineProcessor):
+    """A link pattern that looks for a link's end no further than LINK_SCAN_LIMIT characters."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        return super().getText(data[: index + LINK_SCAN_LIMIT], index)
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        return super().getLink(data[: index + LINK_SCAN_LIMIT], index)
+
+
+class _BoundedLink(_Bounded):
+    pass
+
+
+class _BoundedImage(_Bounded, inlinepatterns.ImageInlineProcessor):
+    pass
+
+
+class _BoundedReference(_Bounded, inlinepatterns.ReferenceInlineProcessor):
+    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
+        return super().evalId(data[: index + LINK_SCAN_LIMIT], index, text)
+
+
+class _BoundedShortReference(_Bounded, inlinepatterns.ShortReferenceInlineProcessor):
+    pass
+
+
+class _BoundedImageReference(_BoundedReference, inlinepatterns.ImageReferenceInlineProcessor):
+    pass
+
+
+class _BoundedShortImageReference(_Bounded, inlinepatterns.ShortImageReferenceInlineProcessor):
+    pass
+
+
+_BOUNDED_LINK_PATTERNS: dict[str, tuple[type[_Bounded], float]] = {
+    # name and priority as Python-Markdown registers them (markdown.inlinepatterns)
+    "reference": (_BoundedReference, 170),
+    "link": (_BoundedLink, 160),
+    "image_link": (_BoundedImage, 150),
+    "image_reference": (_BoundedImageReference, 140),
+    "short_reference": (_BoundedShortReference, 130),
+    "short_image_ref": (_BoundedShortImageReference, 125),
+}
+
+
+def _markdown() -> markdown.Markdown:
+    """Python-Markdown whose link patterns search a bounded distance (see LINK_SCAN_LIMIT)."""
+    md = markdown.Markdown(output_format="html")
+    for name, (bounded, priority) in _BOUNDED_LINK_PATTERNS.items():
+        md.inlinePatterns.register(bounded(md.inlinePatterns[name].pattern, md), name, priority)
+    return md
+
+
 class MarkdownRenderer:
     """Markdown → sanitised HTML; raw HTML in the data can never reach the page."""
 
     def __init__(self) -> None:
-        self._markdown = markdown.Markdown(output_format="html")
+        self._markdown = _markdown()
         self._cache: dict[str, Markup] = {}
 
     def block(self, text: str) -> Markup:
         if text not in self._cache:
-            html = self._markdown.reset().convert(text)
-            clean = nh3.clean(
-                html,
-                tags=_ALLOWED_TAGS,
-                attributes={"a": {"href", "title"}},
-                url_schemes={"http", "https", "mailto"},
-                link_rel="noopener noreferrer",
-            )
-            self._cache[text] = Markup(clean)
+            problem = markdown_problem(text)
+            if problem is not None:  # validation refuses such text before anything is rendered
+                raise ValueError(f"cannot render this text as Markdown: {problem}")
+            if _MARKDOWN_SYNTAX.search(text):
+                html = self._convert(text)
+            else:
+                html = f"<p>{escape_html(text, quote=False)}</p>"
+            self._cache[text] = Markup(_sanitised(html))
         return self._cache[text]
+
+    def _convert(self, text: str) -> str:
+        try:
+            return self._markdown.reset().convert(text)
+        except BaseException:
+            self._markdown = _markdown()  # a conversion cut short leaves it unusable
+            raise
 
     def inline(self, text: str) -> Markup:
         html = str(self.block(text))
         if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             html = html[3:-4]
         return Markup(html)
+
+
+def _sanitised(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
 
 
 def make_environment(templates_dir: Path) -> jinja2.Environment:

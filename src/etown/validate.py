@@ -18,8 +18,9 @@ from pydantic import BaseModel, ValidationError
 
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
-from etown.problems import Problem, field_path, shorten
+from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import Seed
+from etown.render import markdown_problem
 from etown.schema import (
     Fact,
     HistoryFile,
@@ -324,13 +325,16 @@ _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def check_text(loaded: LoadedFile) -> Iterator[Problem]:
-    """Warn about HTML, unsafe links and untranslated English in the zh/en texts."""
+    """Refuse texts too long or too deeply nested to render safely; warn about HTML, unsafe links
+    and untranslated English in the zh/en texts."""
     for path, text, holder in _text_fields(loaded.data, (), set(LANGUAGE_NAMES)):
         twin = holder.get("zh" if path[-1] == "en" else "en")
-        message = _text_warning(path[-1], text, twin)
+        refusal = markdown_problem(text.strip())
+        message = refusal or _text_warning(path[-1], text, twin)
         if message:
             line, column = loaded.source_map.locate(path)
-            yield Problem(loaded.display_path, line, column, field_path(path), message, "warning")
+            severity: Severity = "error" if refusal else "warning"
+            yield Problem(loaded.display_path, line, column, field_path(path), message, severity)
 
 
 def _text_warning(language: str | int, text: str, twin: Any) -> str | None:
