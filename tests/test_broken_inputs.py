@@ -100,10 +100,32 @@ def without_schema_line(root: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
 
 
+def emptied(name: str, key: str) -> Mutation:
+    """Make the top-level list ``key`` of ``data/NAME.yaml`` empty."""
+
+    def mutate(root: Path) -> None:
+        path = data_file(root, name)
+        text = path.read_text(encoding="utf-8")
+        start = text.index(f"\n{key}:\n") + 1
+        end = re.search(r"^\S", text[start + len(key) + 2 :], re.MULTILINE)
+        stop = start + len(key) + 2 + end.start() if end else len(text)
+        path.write_text(text[:start] + f"{key}: []\n" + text[stop:], encoding="utf-8")
+
+    return mutate
+
+
 def english_text(text: str) -> Mutation:
     """The English text of the event 'construction-begins', written as given (quotes included)."""
     return replace("history", BEGINS_EN, f"      en: {text}\n")
 
+
+SEAT_ROW = """  - key: seat
+    label: {zh: 政府驻地, en: Seat of government}
+    value:
+      zh: 北京经济技术开发区荣华中路15号
+      en: 15 Ronghua Middle Road, Beijing Economic-Technological Development Area
+    source: 政府驻地 北京经济技术开发区荣华中路15号
+"""
 
 CASES = [
     # --- encoding and layout -------------------------------------------------------------------
@@ -453,6 +475,23 @@ CASES = [
     Broken(
         "text-of-many-lines", HISTORY, english_text('"' + "a\\n\\n" * 200 + '"'),
         f"the text has 399 lines; a text may have at most {MAX_TEXT_LINES}", at="a\\n",
+    ),
+    # --- what the pages need ---------------------------------------------------------------------
+    Broken(
+        "key-fact-missing", "data/overview.yaml", replace("overview", SEAT_ROW, ""),
+        "the key facts lack seat", at="  - key: chinese_name", field="infobox",
+    ),
+    Broken(
+        "key-fact-twice", "data/overview.yaml", replace("overview", "key: dialect\n", "key: location\n"),
+        "the key fact 'location' is already given in infobox[5]", at="key: location\n    label: {zh: 方言",
+    ),
+    Broken(
+        "introduction-empty", "data/overview.yaml", emptied("overview", "introduction"),
+        "the introduction is empty", at="introduction: []",
+    ),
+    Broken(
+        "industries-empty", "data/economy.yaml", emptied("economy", "industries"),
+        "the list of leading industries is empty", at="industries: []",
     ),
     # --- cross-checks ----------------------------------------------------------------------------
     Broken(

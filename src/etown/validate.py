@@ -22,12 +22,14 @@ from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import Seed
 from etown.render import markdown_problem
 from etown.schema import (
+    EconomyFile,
     Fact,
     HistoryFile,
     Industry,
     InstitutionNumber,
     InstitutionsFile,
     LeadershipFile,
+    OverviewFile,
     PartialDate,
     Quantity,
     Slug,
@@ -39,6 +41,8 @@ from etown.units import UNITS
 GROWTH_RANGE = (Decimal(-100), Decimal(1000))
 """Growth rates (in %) outside this range are almost surely typos, unless a note says otherwise."""
 SHARE_RANGE = (Decimal(0), Decimal(100))
+REQUIRED_INFOBOX_KEYS = ("foreign_name", "seat", "postal_code")
+"""The key facts every page's schema.org description is made of (``metadata.json_ld``)."""
 
 
 @dataclass
@@ -369,6 +373,12 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
         findings += _members_are_people(model)
     if isinstance(model, InstitutionsFile):
         findings += _institutions_numbered(model)
+    if isinstance(model, OverviewFile):
+        findings += _key_facts_complete(model)
+    if isinstance(model, EconomyFile) and not model.industries:
+        findings.append(
+            (("industries",), "the list of leading industries is empty; the economy page needs one")
+        )
     models = list(_models(model, ()))
     facts = [(path, node) for path, node in models if isinstance(node, Fact)]
     industries = [(path, node) for path, node in models if isinstance(node, Industry)]
@@ -450,6 +460,29 @@ def _institutions_numbered(institutions: InstitutionsFile) -> Iterator[Finding]:
                     f"expected {expected} (got: {institution.number})",
                 )
                 break  # one wrong number shifts all after it: report the first only
+
+
+def _key_facts_complete(overview: OverviewFile) -> Iterator[Finding]:
+    if not overview.introduction:
+        yield (
+            ("introduction",),
+            "the introduction is empty; every page describes the area with its first passage",
+        )
+    seen: dict[str, int] = {}
+    for index, row in enumerate(overview.infobox):
+        if row.key in seen:
+            yield (
+                ("infobox", index, "key"),
+                f"the key fact {row.key!r} is already given in infobox[{seen[row.key]}]; give each once",
+            )
+        seen.setdefault(row.key, index)
+    missing = [key for key in REQUIRED_INFOBOX_KEYS if key not in seen]
+    if missing:
+        yield (
+            ("infobox",),
+            f"the key facts lack {', '.join(missing)}; every page's description for search engines "
+            "is made of them",
+        )
 
 
 def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
