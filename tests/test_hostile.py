@@ -2,6 +2,12 @@
 configuration, the seed, the output folder, the dev server and what the published files hold.
 Nothing here may end in a traceback, a dead watcher or an unsafe file."""
 
+import csv
+import io
+import json
+from pathlib import Path
+
+from etown.pipeline import Pipeline
 from etown.problems import Problem, visible
 
 
@@ -11,3 +17,41 @@ def test_a_message_never_carries_what_a_terminal_would_act_on() -> None:
     assert shown == "data/\\x1b[31mred\\udcff.yaml:3:5: text.en: got: a\\nb\\u202ec\\x00\\u200b"
     assert shown.isprintable()
     assert visible("北京 E-Town, 32.6%") == "北京 E-Town, 32.6%"
+
+
+# --- open data: no cell a spreadsheet runs as a formula --------------------------------------
+
+
+def test_csv_text_cells_that_look_like_formulas_are_made_inert(project: Path) -> None:
+    history = project / "data" / "history.yaml"
+    text = history.read_text(encoding="utf-8")
+    for old, new in [
+        ("      en: Construction of the BDA began.\n", "      en: '=HYPERLINK(\"http://evil.example\")'\n"),
+        (
+            "      en: The foundation stone of the Beijing Yizhuang Industrial Development Zone was laid.\n",
+            "      en: '@SUM(A1:A9)'\n",
+        ),
+    ]:
+        assert old in text
+        text = text.replace(old, new, 1)
+    history.write_text(text, encoding="utf-8")
+    economy = project / "data" / "economy.yaml"
+    economy.write_text(
+        economy.read_text(encoding="utf-8").replace(
+            'growth: {value: 6, unit: "%"}', 'growth: {value: -3, unit: "%"}', 1
+        ),
+        encoding="utf-8",
+    )
+    out = project / "site"
+    report = Pipeline(project).build(out)
+    assert report.ok, "\n".join(map(str, report.problems))
+    rows = list(csv.DictReader(io.StringIO((out / "data" / "history.csv").read_text(encoding="utf-8"))))
+    texts = {row["text_en"] for row in rows}
+    assert '\'=HYPERLINK("http://evil.example")' in texts and "'@SUM(A1:A9)" in texts
+    assert not [cell for row in rows for cell in row.values() if cell[:1] in {"=", "+", "-", "@", "\t", "\r"}]
+    figures = list(csv.DictReader(io.StringIO((out / "data" / "figures.csv").read_text(encoding="utf-8"))))
+    assert "-3" in {row["growth_percent"] for row in figures}  # a number stays a number
+    events = json.loads((out / "data" / "history.json").read_text(encoding="utf-8"))["events"]
+    assert '=HYPERLINK("http://evil.example")' in {event["text"]["en"] for event in events}
+    package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    assert "begins with a single quote (')" in package["description"]
