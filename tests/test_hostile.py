@@ -5,10 +5,16 @@ Nothing here may end in a traceback, a dead watcher or an unsafe file."""
 import csv
 import io
 import json
+import os
 from pathlib import Path
 
-from etown.pipeline import Pipeline
-from etown.problems import Problem, visible
+from etown.pipeline import Pipeline, Report
+from etown.problems import Problem, errors_only, visible
+from etown.provenance import HINT_BUDGET, MAX_SEED_BYTES, HintBudget, Seed
+
+
+def errors(report: Report) -> list[Problem]:
+    return errors_only(report.problems)
 
 
 def test_a_message_never_carries_what_a_terminal_would_act_on() -> None:
@@ -55,3 +61,45 @@ def test_csv_text_cells_that_look_like_formulas_are_made_inert(project: Path) ->
     assert '=HYPERLINK("http://evil.example")' in {event["text"]["en"] for event in events}
     package = json.loads((out / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert "begins with a single quote (')" in package["description"]
+
+
+# --- the seed: bounded in size, and in what the hints may read of it --------------------------
+
+
+def only_seed(root: Path) -> Path:
+    return next((root / "seeds").glob("*.txt"))
+
+
+def test_a_seed_over_the_limit_is_refused_before_it_is_read(project: Path) -> None:
+    with only_seed(project).open("a", encoding="utf-8") as stream:
+        stream.write("北" * (MAX_SEED_BYTES // 3 + 1))
+    problems = errors(Pipeline(project).check())
+    assert [p.file for p in problems] == ["seeds/"]
+    assert "is larger than 2 MB" in problems[0].message
+
+
+def test_a_seed_that_is_a_pipe_is_refused_not_read(project: Path) -> None:
+    seed = only_seed(project)
+    seed.unlink()
+    os.mkfifo(seed)
+    problems = errors(Pipeline(project).check())
+    assert problems and "not a regular file" in problems[0].message
+
+
+def test_hints_stop_once_they_have_read_their_budget_of_seed() -> None:
+    seed = Seed("seeds/long.txt", "北京经济技术开发区" * (HINT_BUDGET // 9 // 2 + 1000))
+    budget = HintBudget()
+    hints = [seed.hint(f"北京经济技术开发区于{year}年开工建设", budget) for year in range(1990, 1996)]
+    assert hints[0].startswith("the closest passage of the seed is")
+    assert all(hint.startswith("etown stopped looking") for hint in hints[1:]), hints
+
+
+def test_a_long_seed_with_many_wrong_quotes_still_names_every_quote(project: Path) -> None:
+    with only_seed(project).open("a", encoding="utf-8") as stream:
+        stream.write("北京经济技术开发区\n" * 60_000)  # about 1.8 MB
+    history = project / "data" / "history.yaml"
+    text = history.read_text(encoding="utf-8")
+    history.write_text(text.replace("    source: ", "    source: 错", 30), encoding="utf-8")
+    problems = errors(Pipeline(project).check())
+    assert len(problems) == 30 and all("this quote is not in" in p.message for p in problems)
+    assert any("etown stopped looking" in p.message for p in problems)

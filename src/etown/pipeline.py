@@ -23,7 +23,7 @@ from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Targ
 from etown.pages import PAGES
 from etown.problems import DataError, EtownError, Problem, errors_only
 from etown.producers import PRODUCERS
-from etown.provenance import read_seed
+from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, template_problems
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
@@ -84,6 +84,8 @@ class Pipeline:
     _targets: list[Target] = field(default_factory=list)
     _reads: dict[str, frozenset[str]] = field(default_factory=dict)
     """Which data sections each output file was made from, as recorded while rendering it."""
+    _hints: HintBudget = field(default_factory=HintBudget)
+    """What the closest-passage hints of this run may still read of the seed."""
 
     # --- the commands -------------------------------------------------------------------------
 
@@ -126,6 +128,7 @@ class Pipeline:
         sections = self._changed_sections(changed)
         if sections is None or self._context is None or not (out_dir / "index.html").is_file():
             return self.build(out_dir)
+        self._hints = HintBudget()
         for name in sections:
             self._files[name] = self._load_section(name)
         data, problems = self._validated()
@@ -149,6 +152,7 @@ class Pipeline:
     # --- load and validate --------------------------------------------------------------------
 
     def _load_everything(self) -> None:
+        self._hints = HintBudget()
         self._context, self._project_problems = self._load_project()
         self._files = {name: self._load_section(name) for name in SECTION_NAMES}
 
@@ -191,7 +195,7 @@ class Pipeline:
         loaded, problems = load_data_file(self.root / "data", name)
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
-        return _FileState(loaded, problems, validate_file(loaded, self._context.seed))
+        return _FileState(loaded, problems, validate_file(loaded, self._context.seed, self._hints))
 
     def _validated(self) -> tuple[SiteData | None, list[Problem]]:
         """The checked data of every section, and every problem of the project and the data."""

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, Severity, field_path, shorten
-from etown.provenance import Seed
+from etown.provenance import HintBudget, Seed
 from etown.render import markdown_problem
 from etown.schema import (
     EconomyFile,
@@ -60,12 +60,17 @@ class FileResult:
 
 
 def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
-    return combine({name: validate_file(loaded, seed) for name, loaded in files.items()}, files)
+    budget = HintBudget()
+    return combine({name: validate_file(loaded, seed, budget) for name, loaded in files.items()}, files)
 
 
-def validate_file(loaded: LoadedFile, seed: Seed) -> FileResult:
-    """Everything that can be checked within one file (``etown serve`` redoes only the edited one)."""
-    problems = [*check_provenance(loaded, seed), *check_text(loaded)]
+def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = None) -> FileResult:
+    """Everything that can be checked within one file (``etown serve`` redoes only the edited one);
+    ``budget`` is what the closest-passage hints of the run may still spend."""
+    problems = [
+        *check_provenance(loaded, seed, budget if budget is not None else HintBudget()),
+        *check_text(loaded),
+    ]
     model, schema_problems = check_schema(loaded)
     problems.extend(schema_problems)
     if model is not None:
@@ -296,14 +301,14 @@ def _literal_choices(annotation: Any) -> list[Any]:
 # --- provenance -----------------------------------------------------------------------------------
 
 
-def check_provenance(loaded: LoadedFile, seed: Seed) -> Iterator[Problem]:
+def check_provenance(loaded: LoadedFile, seed: Seed, budget: HintBudget) -> Iterator[Problem]:
     for path, quote, _ in _text_fields(loaded.data, (), {"source"}):
         if not quote.strip() or seed.contains(quote):
             continue
         line, column = loaded.source_map.locate(path)
         yield Problem(
             loaded.display_path, line, column, field_path(path),
-            f"this quote is not in {seed.display_path} (got: {shorten(quote)}); {seed.hint(quote)}",
+            f"this quote is not in {seed.display_path} (got: {shorten(quote)}); {seed.hint(quote, budget)}",
         )  # fmt: skip
 
 
