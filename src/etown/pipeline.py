@@ -24,7 +24,7 @@ from etown.pages import PAGES
 from etown.problems import DataError, EtownError, Problem, errors_only
 from etown.producers import PRODUCERS
 from etown.provenance import HintBudget, read_seed
-from etown.render import Renderer, template_problems
+from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
 from etown.validate import FileResult, combine, validate_file
@@ -169,27 +169,13 @@ class Pipeline:
         templates = self.root / "templates"
         titles = config.titles if config is not None else {}
         strings, string_problems = read_strings(templates, titles, conversions)
-        stylesheet = self._stylesheet(templates, problems)
-        problems += config_problems + conversion_problems + string_problems
+        stylesheet, stylesheet_problems = read_template_file(templates, STYLESHEET_SOURCE)
+        problems += config_problems + conversion_problems + string_problems + stylesheet_problems
+        problems += include_cycles(templates)
         if seed is None or config is None or strings is None or stylesheet is None or conversion_problems:
             return None, problems
         renderer = Renderer(templates, config, strings, conversions)
         return Context(self.root, config, seed, renderer, stylesheet, conversions), problems
-
-    @staticmethod
-    def _stylesheet(templates: Path, problems: list[Problem]) -> bytes | None:
-        path = templates / STYLESHEET_SOURCE
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            problems.append(Problem(f"templates/{STYLESHEET_SOURCE}", 1, 1, "", "the stylesheet is missing"))
-        except OSError as error:
-            problems.append(
-                Problem(
-                    f"templates/{STYLESHEET_SOURCE}", 1, 1, "", f"cannot read the file ({error.strerror})"
-                )
-            )
-        return None
 
     def _load_section(self, name: str) -> _FileState:
         loaded, problems = load_data_file(self.root / "data", name)

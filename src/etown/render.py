@@ -6,6 +6,7 @@ interface strings. Producers (``etown.producers``) decide which files are render
 """
 
 import contextlib
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from typing import Any
 import jinja2
 import markdown
 import nh3
+from jinja2.loaders import split_template_path
 from markdown import inlinepatterns
 from markupsafe import Markup
 
@@ -24,6 +26,7 @@ from etown.config import SiteConfig
 from etown.convert import Conversions
 from etown.format import format_date, format_number, format_quantity
 from etown.languages import LANGUAGES, Language, by_code
+from etown.load import refuse_location
 from etown.pages import relative_url
 from etown.problems import Problem
 from etown.schema import PartialDate, Text
@@ -217,9 +220,130 @@ def _sanitised(html: str) -> str:
     )
 
 
+# --- templates -----------------------------------------------------------------------------------
+
+
+class TemplateFileError(jinja2.TemplateError):
+    """A template file that cannot be used, with where to say so."""
+
+    def __init__(self, where: str, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.where, self.line, self.column, self.text = where, line, column, message
+
+
+class ProjectTemplates(jinja2.BaseLoader):
+    """The templates in ``templates/``, and nothing a link there leads to outside it (Jinja's own
+    file loader follows links anywhere, so a template could publish any file of the machine);
+    a file that is not UTF-8 is reported at its first bad byte."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        path = self.folder.joinpath(*pieces)
+        shown = "templates/" + "/".join(pieces)
+        if not path.exists() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
+        refusal = refuse_location(path, self.folder, "templates/")
+        if refusal:
+            raise TemplateFileError(shown, 1, 1, refusal)
+        try:
+            raw, modified = path.read_bytes(), path.stat().st_mtime_ns
+        except OSError as error:
+            raise TemplateFileError(
+                shown, 1, 1, f"cannot read the file ({error.strerror or error})"
+            ) from error
+        try:
+            source = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            before = raw[: error.start]
+            line = before.count(b"\n") + 1
+            column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+            message = f"not UTF-8 text (byte {raw[error.start]:#04x}); save the file as UTF-8"
+            raise TemplateFileError(shown, line, column, message) from None
+
+        def unchanged() -> bool:
+            try:
+                return path.stat().st_mtime_ns == modified
+            except OSError:
+                return False
+
+        return source, str(path), unchanged
+
+    def list_templates(self) -> list[str]:
+        found = []
+        for folder, _folders, files in os.walk(self.folder):  # links to folders are not entered
+            relative = Path(folder).relative_to(self.folder)
+            found += [(relative / name).as_posix() for name in files]
+        return sorted(found)
+
+
+def read_template_file(templates_dir: Path, relative: str) -> tuple[bytes | None, list[Problem]]:
+    """A file of ``templates/`` published as it is (the stylesheet), read as templates are."""
+    path = templates_dir / relative
+    shown = f"templates/{relative}"
+    if not path.exists() and not path.is_symlink():
+        return None, [Problem(shown, 1, 1, "", "the file is missing")]
+    refusal = refuse_location(path, templates_dir, "templates/")
+    if refusal:
+        return None, [Problem(shown, 1, 1, "", refusal)]
+    try:
+        return path.read_bytes(), []
+    except OSError as error:
+        return None, [Problem(shown, 1, 1, "", f"cannot read the file ({error.strerror or error})")]
+
+
+_REFERENCES = (jinja2.nodes.Include, jinja2.nodes.Extends, jinja2.nodes.Import, jinja2.nodes.FromImport)
+
+
+def include_cycles(templates_dir: Path) -> list[Problem]:
+    """Templates that include, extend or import themselves, directly or through others. Jinja
+    would recurse until Python gives up, seconds later, and blame whichever template was
+    innermost then; each cycle is named here at the line that closes it."""
+    environment = make_environment(templates_dir)
+    references: dict[str, list[tuple[str, int]]] = {}
+    for name in environment.list_templates(extensions=[suffix[1:] for suffix in TEMPLATE_SUFFIXES]):
+        try:
+            source, _, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
+            tree = environment.parse(source)
+        except jinja2.TemplateError:  # reported where the template is used
+            continue
+        references[name] = [
+            (template.value, node.lineno)
+            for node in tree.find_all(_REFERENCES)
+            if isinstance(template := getattr(node, "template", None), jinja2.nodes.Const)
+            and isinstance(template.value, str)
+        ]
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+    for start in sorted(references):
+        for chain, line in _paths_back(start, references):
+            if frozenset(chain) not in reported:
+                reported.add(frozenset(chain))
+                through = " → ".join([*chain, start])
+                message = f"template error: a template includes itself ({through}); it would never end"
+                problems.append(Problem(f"templates/{chain[-1]}", line, 1, "", message))
+    return problems
+
+
+def _paths_back(start: str, references: dict[str, list[tuple[str, int]]]) -> Iterator[tuple[list[str], int]]:
+    """Each way from ``start`` back to itself (as the templates on it, and the line of the last
+    reference), through templates not yet on the way."""
+    stack: list[tuple[list[str], str, int]] = [([start], target, line) for target, line in references[start]]
+    while stack:
+        chain, target, line = stack.pop()
+        if target == start:
+            yield chain, line
+        elif target not in chain and target in references:
+            stack.extend(([*chain, target], onward, next_line) for onward, next_line in references[target])
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=ProjectTemplates(templates_dir),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -304,6 +428,8 @@ def template_problems(templates_dir: Path, output: str, problems: list[Problem])
     (or, when no template was running, a problem naming the output)."""
     try:
         yield
+    except TemplateFileError as error:
+        problems.append(Problem(error.where, error.line, error.column, "", error.text))
     except jinja2.TemplateSyntaxError as error:
         where = template_name(error.filename or error.name, templates_dir)
         problems.append(Problem(where, error.lineno, 1, "", f"template syntax: {error.message}"))
