@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from etown.languages import LANGUAGES
+from etown.load import character_problem
 from etown.problems import Problem, UsageError, shorten
 
 CONFIG_FILE = "etown.toml"
@@ -107,6 +108,10 @@ def _titles(raw: Any, report: Any) -> dict[str, str]:
         if not isinstance(title, str) or not title.strip():
             report("title", f"needs a title for {language.code} (a non-empty text in quotes)")
             continue
+        refusal = character_problem(title)
+        if refusal is not None and refusal[1] == "error":
+            report("title", f"{language.code}: {refusal[0]}")
+            continue
         titles[language.code] = title
     for code in sorted(set(raw) - set(LANGUAGE_CODES)):
         report("title", f"unknown language {code!r} (the languages are: {', '.join(LANGUAGE_CODES)})")
@@ -132,7 +137,7 @@ _UNSAFE = re.compile(r"[\s\"'<>\\^`{|}]|[\x00-\x1f\x7f]")
 def normalise_base_url(url: str) -> str:
     """An absolute http(s) URL ending in a slash, refusing what would break a page or a file
     that quotes it (white space, quotes, markup, control characters)."""
-    if _UNSAFE.search(url):
+    if _UNSAFE.search(url) or character_problem(url):
         raise UsageError(
             "the base URL must not contain spaces, quotes, <, > or control characters "
             f"(got: {shorten(url)!r}); percent-encode them, e.g. "
