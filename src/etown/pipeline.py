@@ -28,7 +28,7 @@ from etown.render import Renderer, include_cycles, read_template_file, template_
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
 from etown.validate import FileResult, combine, validate_file
-from etown.write import Staging, refuse_bad_paths, update_files
+from etown.write import Staging, refuse_bad_paths, unpublishable, update_files
 
 DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name})
 """Folders of data/ that are not sections: the editors' JSON Schemas, the conversion corrections."""
@@ -231,6 +231,8 @@ class Pipeline:
             target_problems: list[Problem] = []
             with template_problems(self._context.root / "templates", target.path, target_problems):
                 content = target.make(data.recording(reads))
+            if not target_problems and (refusal := unpublishable(OutputFile(target.path, content))):
+                target_problems.append(Problem(f"build:{target.path}", 0, 0, "", refusal))
             problems += target_problems
             if target_problems:
                 continue
