@@ -3,11 +3,22 @@ configuration, the seed, the output folder, the dev server and what the publishe
 Nothing here may end in a traceback, a dead watcher or an unsafe file."""
 
 import csv
+import errno
 import io
 import json
 import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
+import pytest
+
+from conftest import copy_project
+from etown.cli import DEBUG_VARIABLE, main
 from etown.pipeline import Pipeline, Report
 from etown.problems import Problem, errors_only, visible
 from etown.provenance import HINT_BUDGET, MAX_SEED_BYTES, HintBudget, Seed
@@ -103,3 +114,310 @@ def test_a_long_seed_with_many_wrong_quotes_still_names_every_quote(project: Pat
     problems = errors(Pipeline(project).check())
     assert len(problems) == 30 and all("this quote is not in" in p.message for p in problems)
     assert any("etown stopped looking" in p.message for p in problems)
+
+
+# --- the command line: an exit code and a message, never a traceback ---------------------------
+
+
+def run(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(arguments)
+    output = capsys.readouterr()
+    assert code in {0, 1, 2}, (code, output.err)
+    assert "Traceback" not in output.err + output.out
+    return code, output.out, output.err
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name} any more: update the test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def line_in(path: Path, needle: str) -> int:
+    text = path.read_bytes().decode("utf-8", "replace")
+    return text[: text.index(needle)].count("\n") + 1
+
+
+def add_to_vision(root: Path, markup: str) -> int:
+    """Put ``markup`` into templates/vision.html's content block; return its line."""
+    edit(root / "templates" / "vision.html", "{% endblock %}", markup + "{% endblock %}")
+    return line_in(root / "templates" / "vision.html", markup)
+
+
+def link_outside(root: Path, name: str, content: str) -> None:
+    outside = root.parent / f"outside-{Path(name).name}"
+    outside.write_text(content, encoding="utf-8")
+    target = root / "templates" / name
+    if target.exists():
+        target.unlink()
+    target.symlink_to(outside)
+
+
+def runtime_error(root: Path) -> str:
+    return f"templates/vision.html:{add_to_vision(root, '{{ 1/0 }}')}:1: template error: division by zero"
+
+
+def includes_itself(root: Path) -> str:
+    line = add_to_vision(root, "{% include 'vision.html' %}")
+    message = "template error: a template includes itself (vision.html → vision.html)"
+    return f"templates/vision.html:{line}:1: {message}"
+
+
+def include_cycle(root: Path) -> str:
+    (root / "templates" / "_a.html").write_text("{% include '_b.html' %}\n", encoding="utf-8")
+    (root / "templates" / "_b.html").write_text("\n{% include '_a.html' %}\n", encoding="utf-8")
+    add_to_vision(root, "{% include '_a.html' %}")
+    return "templates/_b.html:2:1: template error: a template includes itself (_a.html → _b.html → _a.html)"
+
+
+def not_utf8(root: Path) -> str:
+    line = add_to_vision(root, "caf\u00e9")
+    path = root / "templates" / "vision.html"
+    path.write_bytes(path.read_bytes().replace("caf\u00e9".encode(), b"caf\xe9"))
+    return f"templates/vision.html:{line}:4: not UTF-8 text (byte 0xe9); save the file as UTF-8"
+
+
+def missing_include(root: Path) -> str:
+    line = add_to_vision(root, "{% include '_nowhere.html' %}")
+    return f"templates/vision.html:{line}:1: the template templates/_nowhere.html does not exist"
+
+
+def missing_page_template(root: Path) -> str:
+    (root / "templates" / "vision.html").unlink()
+    return "templates/vision.html:1:1: the template templates/vision.html does not exist"
+
+
+def missing_stylesheet(root: Path) -> str:
+    (root / "templates" / "assets" / "style.css").unlink()
+    return "templates/assets/style.css:1:1: the file is missing"
+
+
+def stylesheet_outside(root: Path) -> str:
+    link_outside(root, "assets/style.css", "body { color: red }")
+    return "templates/assets/style.css:1:1: the file is a link to"
+
+
+def template_outside(root: Path) -> str:
+    link_outside(root, "_secret.html", "the machine's secrets")
+    add_to_vision(root, "{% include '_secret.html' %}")
+    return "templates/_secret.html:1:1: the file is a link to"
+
+
+def control_character_in_a_template(root: Path) -> str:
+    add_to_vision(root, "\x07")
+    return (
+        "build:en/vision.html: the file would hold an invisible control or bidirectional character (U+0007)"
+    )
+
+
+def missing_strings(root: Path) -> str:
+    (root / "templates" / "strings.yaml").unlink()
+    return "templates/strings.yaml:1:1: the file is missing; the interface's words live here"
+
+
+def control_character_in_strings(root: Path) -> str:
+    path = root / "templates" / "strings.yaml"
+    edit(path, "{zh: 北京亦庄概况,", '{zh: "\\e[2J北京亦庄概况",')
+    return f"templates/strings.yaml:{line_in(path, '[2J')}:"
+
+
+def config_value(old: str, new: str, expected: str) -> Callable[[Path], str]:
+    def mutate(root: Path) -> str:
+        edit(root / "etown.toml", old, new)
+        return expected
+
+    return mutate
+
+
+def site_a_number(root: Path) -> str:
+    (root / "etown.toml").write_text("site = 5\n", encoding="utf-8")
+    return "etown.toml:1:1: site: [site] must be a table of settings (got: 5)"
+
+
+BASE_URL = 'base_url = "https://example.org/"'
+UNSAFE_URL = "site.base_url: the base URL must not contain spaces, quotes, <, > or control characters"
+
+PROJECT_FAULTS: dict[str, Callable[[Path], str]] = {
+    "template-runtime-error": runtime_error,
+    "template-includes-itself": includes_itself,
+    "templates-include-each-other": include_cycle,
+    "template-not-utf8": not_utf8,
+    "template-includes-a-missing-one": missing_include,
+    "page-template-missing": missing_page_template,
+    "stylesheet-missing": missing_stylesheet,
+    "stylesheet-links-outside": stylesheet_outside,
+    "template-links-outside": template_outside,
+    "control-character-in-a-template": control_character_in_a_template,
+    "strings-missing": missing_strings,
+    "control-character-in-strings": control_character_in_strings,
+    "config-base-url-a-number": config_value(
+        BASE_URL, "base_url = 5", "etown.toml:5:1: site.base_url: expected a URL in quotes (got: 5)",
+    ),
+    "config-title-not-a-table": config_value(
+        '[site.title]\nzh = "北京经济技术开发区"\nen = "Beijing E-Town"', 'title = "x"',
+        "etown.toml:8:1: site.title: expected a table such as [site.title]",
+    ),
+    "config-site-a-number": site_a_number,
+    "config-base-url-space": config_value(BASE_URL, 'base_url = "https://exa mple.org/"', UNSAFE_URL),
+    "config-base-url-newline": config_value(
+        BASE_URL, 'base_url = "https://example.org/\\nDisallow: /"', UNSAFE_URL,
+    ),
+    "config-base-url-quote": config_value(
+        BASE_URL, "base_url = 'https://example.org/\"onmouseover=x'", UNSAFE_URL,
+    ),
+    "config-base-url-markup": config_value(
+        BASE_URL, 'base_url = "https://example.org/</loc><x>"', UNSAFE_URL,
+    ),
+    "config-base-url-bidi": config_value(BASE_URL, 'base_url = "https://example.org/\\u202e/"', UNSAFE_URL),
+    "config-title-control-character": config_value(
+        'zh = "北京', 'zh = "\\u0000北京', "site.title: zh: an invisible control character (U+0000)",
+    ),
+    "config-not-toml": config_value("[site]", "[site", "etown.toml:2:1: not valid TOML"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", PROJECT_FAULTS, ids=str)
+def test_check_and_build_fail_alike_naming_the_file_and_line(
+    fault: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    expected = PROJECT_FAULTS[fault](project)
+    check_code, _, check_err = run(["check", "--root", str(project)], capsys)
+    out = project / "site"
+    build_code, _, build_err = run(["build", "--root", str(project), "--out", str(out)], capsys)
+    assert check_code == build_code == 1
+    assert expected in check_err and expected in build_err, check_err
+    assert not out.exists()
+
+
+def test_a_link_inside_templates_is_followed(project: Path) -> None:
+    components = project / "templates" / "_components.html"
+    components.rename(project / "templates" / "_components-real.html")
+    components.symlink_to("_components-real.html")
+    assert Pipeline(project).check().ok
+
+
+def test_an_ampersand_in_the_base_url_is_escaped_wherever_it_is_published(project: Path) -> None:
+    out = project / "site"
+    report = Pipeline(project, base_url="https://example.org/a&b/").build(out)
+    assert report.ok, report.problems
+    sitemap = ElementTree.parse(out / "sitemap.xml").getroot()  # well-formed XML
+    locations = [element.text for element in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert "https://example.org/a&b/en/" in locations
+    assert (out / "robots.txt").read_text(encoding="utf-8").splitlines()[-1] == (
+        "Sitemap: https://example.org/a&b/sitemap.xml"
+    )
+    assert 'href="https://example.org/a&amp;b/en/"' in (out / "en" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("url", ["https://x.org/ a/", "https://x.org/\n", "ftp://x.org/", 'https://x.org/"/'])
+def test_a_bad_base_url_on_the_command_line_is_a_usage_error(
+    url: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        ["build", "--root", str(project), "--base-url", url, "--out", str(project / "s")], capsys
+    )
+    assert code == 2 and "base URL" in err
+    assert not (project / "s").exists()
+
+
+def test_an_internal_error_is_a_short_message_unless_debugging(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_self: Pipeline) -> Report:
+        raise RuntimeError("a bug\x1b[2J in etown")
+
+    monkeypatch.setattr(Pipeline, "check", broken)
+    monkeypatch.delenv(DEBUG_VARIABLE, raising=False)
+    code, _, err = run(["check", "--root", str(project)], capsys)
+    assert code == 1
+    assert err.strip() == (
+        "etown: internal error (RuntimeError: a bug\\x1b[2J in etown); this is a bug in etown, not in "
+        "your project: run again with ETOWN_DEBUG=1 to see where, and report it"
+    )
+    monkeypatch.setenv(DEBUG_VARIABLE, "1")
+    with pytest.raises(RuntimeError):
+        main(["check", "--root", str(project)])
+
+
+def test_etown_schema_never_writes_through_a_link(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    outside = project.parent / "precious.json"
+    outside.write_text("keep me\n", encoding="utf-8")
+    schema = project / "data" / "schema" / "history.schema.json"
+    schema.unlink()
+    schema.symlink_to(outside)
+    code, _, err = run(["schema", "--root", str(project)], capsys)
+    assert code == 1 and "refusing to write data/schema/history.schema.json: it is a link" in err
+    assert outside.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_etown_schema_never_writes_into_a_folder_outside(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = project.parent / "elsewhere"
+    outside.mkdir()
+    shutil.rmtree(project / "data" / "schema")
+    (project / "data" / "schema").symlink_to(outside, target_is_directory=True)
+    code, _, err = run(["schema", "--root", str(project)], capsys)
+    assert code == 1 and "its folder leads out of the project" in err
+    assert list(outside.iterdir()) == []
+
+
+def test_a_full_disk_is_a_message_and_the_old_site_stays(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = project / "site"
+    assert run(["build", "--root", str(project), "--out", str(out)], capsys)[0] == 0
+    before = sorted(path.relative_to(out).as_posix() for path in out.rglob("*"))
+
+    def full(_path: Path, _content: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(_path))
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    code, _, err = run(["build", "--root", str(project), "--out", str(out)], capsys)
+    assert code == 1 and "No space left on device" in err
+    assert sorted(path.relative_to(out).as_posix() for path in out.rglob("*")) == before
+
+
+def subprocess_etown(*arguments: str, **options: Any) -> subprocess.CompletedProcess[bytes]:
+    environment = {**os.environ, **options.pop("env", {})}
+    environment.pop(DEBUG_VARIABLE, None)
+    return subprocess.run(
+        [sys.executable, "-m", "etown", *arguments],
+        capture_output=True,
+        check=False,
+        env=environment,
+        **options,
+    )
+
+
+def test_no_traceback_from_a_real_process_over_broken_projects(tmp_path: Path) -> None:
+    """A few of the faults above, run as the user runs etown: a separate process, a real terminal
+    encoding (ASCII, even), file names that are not UTF-8."""
+    root = copy_project(tmp_path / "project")
+    runtime_error(root)
+    (root / "data" / "\x1b[31m.yaml").write_text("x: 1\n", encoding="utf-8")
+    os.close(os.open(os.fsencode(root / "data") + b"/caf\xe9.yaml", os.O_CREAT | os.O_WRONLY))
+    history = root / "data" / "history.yaml"
+    edit(history, "date: 1992-04\n", "date: 0000\n")
+    for command in (["check"], ["build", "--out", str(tmp_path / "site")], ["schema"]):
+        for encoding in ("utf-8", "ascii"):
+            result = subprocess_etown(*command, "--root", str(root), env={"PYTHONIOENCODING": encoding})
+            err = result.stderr.decode("utf-8")
+            assert result.returncode in {0, 1}, err
+            assert "Traceback" not in err and "\x1b" not in err, err
+    result = subprocess_etown("check", "--root", str(root))
+    err = result.stderr.decode("utf-8")
+    assert "data/\\x1b[31m.yaml:1:1: warning:" in err and "data/caf\\udce9.yaml:1:1: warning:" in err
+    assert "data/history.yaml:21:11: events[2].date: there is no year 0000" in err
+
+
+def test_a_closed_pipe_is_not_a_traceback(project: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etown", "check", "--root", str(project)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    err = process.stderr.read().decode("utf-8")
+    assert process.wait() in {0, 1}
+    assert "Traceback" not in err and "Exception ignored" not in err, err
