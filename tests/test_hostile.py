@@ -2,15 +2,22 @@
 configuration, the seed, the output folder, the dev server and what the published files hold.
 Nothing here may end in a traceback, a dead watcher or an unsafe file."""
 
+import concurrent.futures
 import csv
 import errno
+import http.client
 import io
 import json
 import os
+import re
 import shutil
+import socket
+import struct
 import subprocess
 import sys
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -22,6 +29,7 @@ from etown.cli import DEBUG_VARIABLE, main
 from etown.pipeline import Pipeline, Report
 from etown.problems import Problem, errors_only, visible
 from etown.provenance import HINT_BUDGET, MAX_SEED_BYTES, HintBudget, Seed
+from etown.serve import STATUS_PATH, Preview, PreviewHandler, PreviewServer, open_server, watch
 
 
 def errors(report: Report) -> list[Problem]:
@@ -421,3 +429,177 @@ def test_a_closed_pipe_is_not_a_traceback(project: Path) -> None:
     err = process.stderr.read().decode("utf-8")
     assert process.wait() in {0, 1}
     assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
+# --- the dev server: a proper answer to every request, a watcher that outlives anything -------
+
+
+@pytest.fixture
+def live(project: Path, tmp_path: Path) -> Iterator[tuple[Preview, str]]:
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/"), tmp_path / "preview")
+    assert preview.build().ok, preview.problems
+    server = open_server(0, preview)
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=server.serve_forever, daemon=True),
+        threading.Thread(target=watch, args=(preview, stop, lambda report: None), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)  # let the watcher start before the test edits anything
+    yield preview, f"127.0.0.1:{server.server_port}"
+    stop.set()
+    server.shutdown()
+    server.server_close()
+
+
+def status_of(address: str) -> dict[str, Any]:
+    connection = http.client.HTTPConnection(address, timeout=5)
+    connection.request("GET", STATUS_PATH)
+    result: dict[str, Any] = json.loads(connection.getresponse().read())
+    return result
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def raw_request(address: str, data: bytes) -> int:
+    """The status the server answers ``data`` with, sent as it is (in the status line, or in the
+    error page alone where the request was too broken to say which HTTP it speaks)."""
+    host, port = address.split(":")
+    answer = b""
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(data)
+        while chunk := connection.recv(4096):
+            answer += chunk
+            if b"\r\n\r\n" in answer and not answer.startswith(b"<"):
+                break
+    status = re.search(rb"^HTTP/1\.[01] (\d{3})|Error code: (\d{3})", answer)
+    assert status, answer[:200]
+    return int(status.group(1) or status.group(2))
+
+
+def test_the_server_answers_odd_requests_with_a_status(live: tuple[Preview, str]) -> None:
+    _preview, address = live
+    assert raw_request(address, b"POST /en/ HTTP/1.1\r\nHost: localhost\r\n\r\n") == 501
+    assert raw_request(address, b"GET / HTTP/9.9\r\n\r\n") == 505
+    assert raw_request(address, b"GET /" + b"x" * 70_000 + b" HTTP/1.1\r\n\r\n") == 414
+    assert raw_request(address, b"GET /%00 HTTP/1.1\r\nHost: localhost\r\n\r\n") == 404
+    assert raw_request(address, b"GET /en HTTP/1.1\r\n\r\n") == 403  # no Host
+
+
+def test_a_failure_while_answering_is_a_500_not_a_dropped_connection(
+    live: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _preview, address = live
+
+    def broken(*_arguments: object) -> None:
+        raise RuntimeError("a bug while answering")
+
+    monkeypatch.setattr(PreviewHandler, "_file", broken)
+    assert raw_request(address, b"GET /en/ HTTP/1.1\r\nHost: localhost\r\n\r\n") == 500
+
+
+def test_a_client_hanging_up_is_no_traceback(
+    live: tuple[Preview, str], capfd: pytest.CaptureFixture[str]
+) -> None:
+    _preview, address = live
+    host, port = address.split(":")
+    for _ in range(5):
+        with socket.create_connection((host, int(port)), timeout=5) as connection:
+            connection.sendall(b"GET /en/index.html HTTP/1.1\r\nHost: localhost\r\n")
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
+    time.sleep(0.3)
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_fifty_clients_at_once_are_all_answered(live: tuple[Preview, str]) -> None:
+    _preview, address = live
+
+    def fetch(_: int) -> int:
+        connection = http.client.HTTPConnection(address, timeout=10)
+        connection.request("GET", "/zh/index.html")
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        assert set(pool.map(fetch, range(50))) == {200}
+    assert PreviewServer.request_queue_size >= 128
+
+
+def test_the_watcher_survives_its_own_failure(
+    live: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Watching itself may fail (a watched folder removed, the system's limit of watches); the
+    failure is shown, and watching starts again."""
+    import watchfiles
+
+    preview, address = live
+    real_watch = watchfiles.watch
+    failures = iter([OSError(28, "inotify watch limit reached")])
+
+    def failing_once(*arguments: Any, **options: Any) -> Iterator[Any]:
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return real_watch(*arguments, **options)
+
+    monkeypatch.setattr("etown.serve.RETRY_SECONDS", 0.1)
+    monkeypatch.setattr(watchfiles, "watch", failing_once)
+    stop = threading.Event()
+    reports: list[Report] = []
+    watcher = threading.Thread(target=watch, args=(preview, stop, reports.append), daemon=True)
+    watcher.start()
+    try:
+        assert eventually(
+            lambda: any("watching for changes failed" in p for p in status_of(address)["problems"])
+        )
+        time.sleep(0.5)  # watching again
+        vision = preview.pipeline.root / "data" / "vision.yaml"
+        edit(vision, "Looking ahead", "Watched again")
+        assert eventually(
+            lambda: "Watched again" in (preview.folder / "en" / "vision.html").read_text("utf-8")
+        )
+        assert watcher.is_alive()
+    finally:
+        stop.set()
+
+
+def test_a_port_in_use_is_a_usage_error_before_anything_is_built(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        code, out, err = run(["serve", "--root", str(project), "--port", str(busy.getsockname()[1])], capsys)
+    assert code == 2 and "it is in use; choose another with --port" in err
+    assert not (project / "build").exists() and out == ""
+
+
+@pytest.mark.parametrize("port", ["70000", "-1"])
+def test_a_port_out_of_range_is_a_usage_error(
+    port: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["serve", "--root", str(project), f"--port={port}"], capsys)
+    assert code == 2 and "--port must be between" in err
+
+
+def test_serve_honours_strict_and_reports_as_check_does(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "data" / "notes.txt").write_text("to do\n", encoding="utf-8")
+    check_code, check_out, check_err = run(["check", "--strict", "--root", str(project)], capsys)
+    serve_code, serve_out, serve_err = run(
+        ["serve", "--strict", "--root", str(project), "--port", "0"], capsys
+    )
+    assert check_code == serve_code == 1
+    warning = "data/notes.txt:1:1: warning: etown does not read this file"
+    assert warning in check_err and warning in serve_err
+    assert warning not in check_out + serve_out
