@@ -237,6 +237,16 @@ def config_value(old: str, new: str, expected: str) -> Callable[[Path], str]:
     return mutate
 
 
+def key_fact_missing(root: Path) -> str:
+    overview = root / "data" / "overview.yaml"
+    text = overview.read_text(encoding="utf-8")
+    start = text.index("  - key: seat\n")
+    overview.write_text(text[:start] + text[text.index("  - key: postal_code\n") :], encoding="utf-8")
+    return (
+        f"data/overview.yaml:{line_in(overview, '  - key: chinese_name')}:3: infobox: the key facts lack seat"
+    )
+
+
 def site_a_number(root: Path) -> str:
     (root / "etown.toml").write_text("site = 5\n", encoding="utf-8")
     return "etown.toml:1:1: site: [site] must be a table of settings (got: 5)"
@@ -281,6 +291,7 @@ PROJECT_FAULTS: dict[str, Callable[[Path], str]] = {
         'zh = "北京', 'zh = "\\u0000北京', "site.title: zh: an invisible control character (U+0000)",
     ),
     "config-not-toml": config_value("[site]", "[site", "etown.toml:2:1: not valid TOML"),
+    "data-key-fact-missing": key_fact_missing,
 }  # fmt: skip
 
 

@@ -79,13 +79,19 @@ def markdown_problem(text: str) -> str | None:
             f"the text is {len(text):,} characters long; a text may have at most "
             f"{MAX_TEXT_CHARACTERS:,} (split it into passages)"
         )
-    if not _MARKDOWN_SYNTAX.search(text):
-        return None
     lines = text.count("\n") + 1
     if lines > MAX_TEXT_LINES:
         return (
             f"the text has {lines:,} lines; a text may have at most {MAX_TEXT_LINES} (split it into passages)"
         )
+    return _nesting_problem(text)
+
+
+def _nesting_problem(text: str) -> str | None:
+    """What Markdown would recurse on too deeply (a derived language's text, converted from the
+    checked one, nests just as deeply: conversion changes words, not markup)."""
+    if not _MARKDOWN_SYNTAX.search(text):
+        return None
     if _deepest_nesting(text) > MAX_MARKDOWN_NESTING:
         return (
             f"lists or quotes are nested more than {MAX_MARKDOWN_NESTING} levels deep; "
@@ -186,7 +192,7 @@ class MarkdownRenderer:
 
     def block(self, text: str) -> Markup:
         if text not in self._cache:
-            problem = markdown_problem(text)
+            problem = _nesting_problem(text)
             if problem is not None:  # validation refuses such text before anything is rendered
                 raise ValueError(f"cannot render this text as Markdown: {problem}")
             if _MARKDOWN_SYNTAX.search(text):
