@@ -61,6 +61,10 @@ blocks in a text (5,000 characters of one-line headings: 0.3 s)."""
 MAX_MARKDOWN_NESTING = 8
 """The deepest lists, quotes or square brackets may nest; Python-Markdown recurses once per level
 and gives up (RecursionError) a few hundred levels down, which a 1 kB text can reach."""
+MAX_MARKDOWN_MARKS = 1_000
+"""The most Markdown marks (``* _ ` [ ] < > & ! \\`` and line breaks) the texts of one data file
+may hold. Python-Markdown spends 20-300 µs on each, so 2 MB of them took minutes; the data uses
+21 in all, 10 in the busiest file."""
 LINK_SCAN_LIMIT = 200
 """How far past a '[' Markdown looks for the ']' that closes it, and past '](' for the ')': a link's
 text and its address are this short. Unbounded, the search ran to the end of the text from
@@ -68,6 +72,7 @@ every '[', so a run of '[' took time growing with the square of its length (20 k
 
 # Text with none of these renders as one paragraph of itself, without Markdown.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!\n\r]|^[\s#+\-=>|0-9]")
+_MARKS = re.compile(r"[\\`*_\[\]<>&!\n]")
 _NESTED_MARKERS = re.compile(r"[ ]*(?:(?:[*+-]|\d+\.)[ \t]+|>[ \t]*)")
 _BRACKETS = re.compile(r"\\.|[\[\]]")
 
@@ -85,6 +90,11 @@ def markdown_problem(text: str) -> str | None:
             f"the text has {lines:,} lines; a text may have at most {MAX_TEXT_LINES} (split it into passages)"
         )
     return _nesting_problem(text)
+
+
+def markdown_marks(text: str) -> int:
+    """How many Markdown marks ``text`` holds (see MAX_MARKDOWN_MARKS)."""
+    return len(_MARKS.findall(text))
 
 
 def _nesting_problem(text: str) -> str | None:
@@ -248,6 +258,19 @@ class ProjectTemplates(jinja2.BaseLoader):
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        source, path = self.source_of(template)
+        modified = path.stat().st_mtime_ns
+
+        def unchanged() -> bool:
+            try:
+                return path.stat().st_mtime_ns == modified
+            except OSError:
+                return False
+
+        return source, str(path), unchanged
+
+    def source_of(self, template: str) -> tuple[str, Path]:
+        """The text of ``template`` and its file, or TemplateFileError saying why not."""
         pieces = split_template_path(template)
         path = self.folder.joinpath(*pieces)
         shown = "templates/" + "/".join(pieces)
@@ -257,27 +280,18 @@ class ProjectTemplates(jinja2.BaseLoader):
         if refusal:
             raise TemplateFileError(shown, 1, 1, refusal)
         try:
-            raw, modified = path.read_bytes(), path.stat().st_mtime_ns
+            raw = path.read_bytes()
         except OSError as error:
-            raise TemplateFileError(
-                shown, 1, 1, f"cannot read the file ({error.strerror or error})"
-            ) from error
+            message = f"cannot read the file ({error.strerror or error})"
+            raise TemplateFileError(shown, 1, 1, message) from error
         try:
-            source = raw.decode("utf-8")
+            return raw.decode("utf-8"), path
         except UnicodeDecodeError as error:
             before = raw[: error.start]
             line = before.count(b"\n") + 1
             column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
             message = f"not UTF-8 text (byte {raw[error.start]:#04x}); save the file as UTF-8"
             raise TemplateFileError(shown, line, column, message) from None
-
-        def unchanged() -> bool:
-            try:
-                return path.stat().st_mtime_ns == modified
-            except OSError:
-                return False
-
-        return source, str(path), unchanged
 
     def list_templates(self) -> list[str]:
         found = []
@@ -302,26 +316,29 @@ def read_template_file(templates_dir: Path, relative: str) -> tuple[bytes | None
         return None, [Problem(shown, 1, 1, "", f"cannot read the file ({error.strerror or error})")]
 
 
-_REFERENCES = (jinja2.nodes.Include, jinja2.nodes.Extends, jinja2.nodes.Import, jinja2.nodes.FromImport)
+_REFERENCE = re.compile(r"""\{%[-+]?\s*(?:include|extends|import|from)\s+(["'])([^"'\n]+)\1""")
+_UNREAD = re.compile(r"\{#.*?#\}|\{%[-+]?\s*raw\s*[-+]?%\}.*?\{%[-+]?\s*endraw\s*[-+]?%\}", re.DOTALL)
+"""Comments and raw blocks: what Jinja does not read as template code."""
 
 
 def include_cycles(templates_dir: Path) -> list[Problem]:
     """Templates that include, extend or import themselves, directly or through others. Jinja
     would recurse until Python gives up, seconds later, and blame whichever template was
-    innermost then; each cycle is named here at the line that closes it."""
-    environment = make_environment(templates_dir)
+    innermost then; each cycle is named here at the line that closes it. (The names are found
+    by a pattern, not by parsing, which would cost a fifth of a build: a name built at run time
+    is not seen, and such a cycle is reported when it recurses.)"""
+    loader = ProjectTemplates(templates_dir)
     references: dict[str, list[tuple[str, int]]] = {}
-    for name in environment.list_templates(extensions=[suffix[1:] for suffix in TEMPLATE_SUFFIXES]):
-        try:
-            source, _, _ = environment.loader.get_source(environment, name)  # type: ignore[union-attr]
-            tree = environment.parse(source)
-        except jinja2.TemplateError:  # reported where the template is used
+    for name in loader.list_templates():
+        if not name.endswith(TEMPLATE_SUFFIXES):
             continue
+        try:
+            source = loader.source_of(name)[0]
+        except (jinja2.TemplateError, OSError):  # reported where the template is used
+            continue
+        code = _UNREAD.sub(lambda unread: re.sub(r"[^\n]", " ", unread.group()), source)
         references[name] = [
-            (template.value, node.lineno)
-            for node in tree.find_all(_REFERENCES)
-            if isinstance(template := getattr(node, "template", None), jinja2.nodes.Const)
-            and isinstance(template.value, str)
+            (match.group(2), code.count("\n", 0, match.start()) + 1) for match in _REFERENCE.finditer(code)
         ]
     problems: list[Problem] = []
     reported: set[frozenset[str]] = set()
