@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from etown.load import MAX_BYTES, MAX_DEPTH
-from etown.render import MAX_MARKDOWN_NESTING, MAX_TEXT_CHARACTERS, MAX_TEXT_LINES
+from etown.render import MAX_MARKDOWN_MARKS, MAX_MARKDOWN_NESTING, MAX_TEXT_CHARACTERS, MAX_TEXT_LINES
 from etown.schema import MAX_DIGITS
 from helpers_data import (
     Mutation,
@@ -118,6 +118,14 @@ def english_text(text: str) -> Mutation:
     """The English text of the event 'construction-begins', written as given (quotes included)."""
     return replace("history", BEGINS_EN, f"      en: {text}\n")
 
+
+MORE_ENGLISH = [
+    f"      en: {text}\n"
+    for text in [
+        "The foundation stone of the Beijing Yizhuang Industrial Development Zone was laid.",
+        "The first office building, the “Little Red Building”, was completed and put into use.",
+    ]
+]
 
 SEAT_ROW = """  - key: seat
     label: {zh: 政府驻地, en: Seat of government}
@@ -475,6 +483,15 @@ CASES = [
     Broken(
         "text-of-many-lines", HISTORY, english_text('"' + "a\\n\\n" * 200 + '"'),
         f"the text has 399 lines; a text may have at most {MAX_TEXT_LINES}", at="a\\n",
+    ),
+    Broken(
+        "too-much-markdown-in-a-file", HISTORY,
+        chain(*(
+            replace("history", text, f"      en: '{'*a* ' * 200}{number}'\n")
+            for number, text in enumerate([BEGINS_EN, *MORE_ENGLISH])
+        )),
+        f"the texts of the file use Markdown's marks (* _ ` [ ] < > & ! \\ and line breaks) more than "
+        f"{MAX_MARKDOWN_MARKS:,} times", at="*a* 2'",
     ),
     # --- what the pages need ---------------------------------------------------------------------
     Broken(

@@ -20,7 +20,7 @@ from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import HintBudget, Seed
-from etown.render import markdown_problem
+from etown.render import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.schema import (
     EconomyFile,
     Fact,
@@ -334,11 +334,20 @@ _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def check_text(loaded: LoadedFile) -> Iterator[Problem]:
-    """Refuse texts too long or too deeply nested to render safely; warn about HTML, unsafe links
-    and untranslated English in the zh/en texts."""
+    """Refuse texts too long or too deeply nested to render safely, and more Markdown in one file
+    than renders quickly; warn about HTML, unsafe links and untranslated English."""
+    marks, too_many = 0, False
     for path, text, holder in _text_fields(loaded.data, (), set(LANGUAGE_NAMES)):
         twin = holder.get("zh" if path[-1] == "en" else "en")
         refusal = markdown_problem(text.strip())
+        marks += markdown_marks(text.strip()) if refusal is None else 0
+        if refusal is None and marks > MAX_MARKDOWN_MARKS and not too_many:
+            too_many = True  # said once per file, at the text that goes over
+            refusal = (
+                f"with this text, the texts of the file use Markdown's marks (* _ ` [ ] < > & ! \\ and "
+                f"line breaks) more than {MAX_MARKDOWN_MARKS:,} times, which etown cannot render quickly; "
+                "use fewer"
+            )
         message = refusal or _text_warning(path[-1], text, twin)
         if message:
             line, column = loaded.source_map.locate(path)
