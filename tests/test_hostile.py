@@ -614,3 +614,10 @@ def test_serve_honours_strict_and_reports_as_check_does(
     warning = "data/notes.txt:1:1: warning: etown does not read this file"
     assert warning in check_err and warning in serve_err
     assert warning not in check_out + serve_out
+
+
+def test_an_include_in_a_comment_is_no_cycle(project: Path) -> None:
+    add_to_vision(
+        project, "{# {% include 'vision.html' %} #}{% raw %}{% include 'vision.html' %}{% endraw %}"
+    )
+    assert Pipeline(project).check().ok

@@ -17,9 +17,9 @@ _WHITESPACE = re.compile(r"\s+")
 _CLOSEST_ENOUGH = 0.5
 MAX_SEED_BYTES = 2_000_000
 """The longest seed etown reads; the real one is 21 kB."""
-HINT_BUDGET = 3_000_000
+HINT_BUDGET = 2_000_000
 """How many characters of the seed the closest-passage hints of one check may read (a hint reads
-the whole seed once). With the real seed that is some 300 hints; a seed of 2 MB and thousands of
+the whole seed once). With the real seed that is some 200 hints; a seed of 2 MB and thousands of
 wrong quotes would otherwise take minutes (88 s measured)."""
 HINT_QUOTE_LENGTH = 200
 """The first this many characters of a quote (white space removed) are compared for a hint: the
