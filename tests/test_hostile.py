@@ -621,3 +621,20 @@ def test_an_include_in_a_comment_is_no_cycle(project: Path) -> None:
         project, "{# {% include 'vision.html' %} #}{% raw %}{% include 'vision.html' %}{% endraw %}"
     )
     assert Pipeline(project).check().ok
+
+
+def test_a_seed_that_is_not_utf8_is_named_without_python_words(project: Path) -> None:
+    only_seed(project).write_bytes("北京\n经济".encode() + b"\xff")
+    problems = errors(Pipeline(project).check())
+    assert [str(p) for p in problems] == [
+        "seeds/: cannot read seeds/000_c6099870205fbbe0.txt: not UTF-8 text (byte 0xff on line 2); save it as UTF-8"
+    ]
+
+
+def test_an_etown_toml_that_is_a_folder_is_said_to_be_one(project: Path) -> None:
+    (project / "etown.toml").unlink()
+    (project / "etown.toml").mkdir()
+    problems = errors(Pipeline(project).check())
+    assert [str(p) for p in problems] == [
+        "etown.toml:1:1: this is not a regular file; etown.toml must be a text file"
+    ]

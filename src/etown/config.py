@@ -43,6 +43,8 @@ def read_config(root: Path, base_url_override: str | None = None) -> tuple[SiteC
     override = normalise_base_url(base_url_override) if base_url_override is not None else None
     path = root / CONFIG_FILE
     text = ""
+    if path.exists() and not path.is_file():
+        return None, [_problem(1, "", "this is not a regular file; etown.toml must be a text file")]
     try:
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         raw = tomllib.loads(text)

@@ -168,7 +168,13 @@ def read_seed(root: Path) -> Seed:
             raise UsageError(
                 f"{shown} is larger than {MAX_SEED_BYTES // 1_000_000} MB; etown reads seeds up to that size"
             )
+    except OSError as error:
+        raise UsageError(f"cannot read {shown}: {error.strerror or error}") from error
+    try:
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {shown}: {error}") from error
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise UsageError(
+            f"cannot read {shown}: not UTF-8 text (byte {raw[error.start]:#04x} on line {line}); save it as UTF-8"
+        ) from None
     return Seed(shown, text)
