@@ -627,7 +627,8 @@ def test_a_seed_that_is_not_utf8_is_named_without_python_words(project: Path) ->
     only_seed(project).write_bytes("北京\n经济".encode() + b"\xff")
     problems = errors(Pipeline(project).check())
     assert [str(p) for p in problems] == [
-        "seeds/: cannot read seeds/000_c6099870205fbbe0.txt: not UTF-8 text (byte 0xff on line 2); save it as UTF-8"
+        f"seeds/: cannot read seeds/{only_seed(project).name}: not UTF-8 text (byte 0xff on line 2); "
+        "save it as UTF-8"
     ]
 
 

@@ -173,8 +173,8 @@ def read_seed(root: Path) -> Seed:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
+        byte, line = raw[error.start], raw[: error.start].count(b"\n") + 1
         raise UsageError(
-            f"cannot read {shown}: not UTF-8 text (byte {raw[error.start]:#04x} on line {line}); save it as UTF-8"
+            f"cannot read {shown}: not UTF-8 text (byte {byte:#04x} on line {line}); save it as UTF-8"
         ) from None
     return Seed(shown, text)
