@@ -8,7 +8,7 @@ time of N runs (default 3). The target is 2 s for each. Nothing in the project i
 
 The limits these cases press against: a data file or the seed of 2 MB, a text of 5,000
 characters or 100 lines, lists, quotes or brackets nested 8 deep, numbers of 15 digits, and
-3 million characters of seed read by the closest-passage hints of one check.
+2 million characters of seed read by the closest-passage hints of one check.
 """
 
 import argparse
