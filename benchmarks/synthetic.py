@@ -6,7 +6,13 @@ after its ids and after the ids it points to (``part_of``, ``person``), so every
 and its references resolve to the same copy; the copies of one event follow it, so the history
 stays in chronological order; a group keeps its own institutions, so they stay numbered 01, 02 …
 (the schema allows two digits); quotes stay as they are, because they must stand in the seed.
-The prose of each copy gets its copy number, so that Markdown has new text to convert.
+A note's ``touches`` follow its copy too (``history-1994-x3``, ``institution:GROUP-x3:01``,
+``member:BODY-x3:PERSON-x3``), so each copy of a record carries its own copy of the note.
+The prose of each copy gets its copy number written in letters (``(copy bc)``), so that Markdown
+has new text to convert; digits would be numbers that the record's quote does not hold, which
+the evidence check refuses. Lists whose rows are unique by a fixed ``key`` (the infobox) and
+the project's word lists (terms, coverage skips) are kept once: they are not records that grow
+with a bigger site.
 """
 
 import copy
@@ -19,6 +25,9 @@ import yaml
 CONFIG_FILE = "etown.toml"
 REFERENCE_KEYS = {"id", "part_of", "person"}
 PROSE_KEY = "text"
+TOUCHES_KEY = "touches"
+KEPT_ONCE = {"terms", "skip", "infobox"}
+"""Top-level lists that are not multiplied (see above)."""
 
 
 class _TextLoader(yaml.CSafeLoader):
@@ -48,7 +57,7 @@ def count_records(node: Any) -> int:
 def multiplied(data: dict[str, Any], factor: int) -> dict[str, Any]:
     return {
         key: [numbered_copy(item, n) for item in value for n in range(factor)]
-        if _is_record_list(value) else value
+        if _is_record_list(value) and key not in KEPT_ONCE else value
         for key, value in data.items()
     }  # fmt: skip
 
@@ -68,14 +77,40 @@ def _renumber(node: Any, n: int) -> Any:
         for key, value in node.items():
             if key in REFERENCE_KEYS and isinstance(value, str):
                 node[key] = f"{value}-x{n}"
+            elif key == TOUCHES_KEY and isinstance(value, list):
+                node[key] = [_touched_copy(ref, n) for ref in value]
             elif key == PROSE_KEY and isinstance(value, dict):
-                node[key] = {language: f"{text} ({n})" for language, text in value.items()}
+                node[key] = {language: f"{text} (copy {_letters(n)})" for language, text in value.items()}
             else:
                 _renumber(value, n)
     elif isinstance(node, list):
         for item in node:
             _renumber(item, n)
     return node
+
+
+def _touched_copy(ref: str, n: int) -> str:
+    """The reference of copy ``n`` of the record ``ref`` names (see etown.records)."""
+    kind, _, rest = ref.partition(":")
+    if kind == "infobox":
+        return ref
+    if kind == "institution":
+        group, number = rest.split(":")
+        return f"institution:{group}-x{n}:{number}"
+    if kind == "member":
+        body, person = rest.split(":")
+        return f"member:{body}-x{n}:{person}-x{n}"
+    return f"{ref}-x{n}"
+
+
+def _letters(n: int) -> str:
+    """1 → b, 25 → z, 26 → ba: the copy number in letters (a is 0)."""
+    letters = ""
+    while True:
+        n, digit = divmod(n, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+        if n == 0:
+            return letters
 
 
 def make_project(source: Path, target: Path, factor: int) -> int:
