@@ -11,6 +11,7 @@ taken, so that two builds of the same inputs stay byte-identical.
 """
 
 import datetime
+import functools
 import json
 import os
 import re
@@ -52,6 +53,19 @@ def read_source_record(root: Path, seed: Seed) -> SourceRecord:
     """The seed's metadata file, beside it (``seeds/000_….meta.yaml`` for ``000_….txt``)."""
     path = (root / seed.display_path).with_suffix(".meta.yaml")
     shown = path.relative_to(root).as_posix()
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise EtownError(f"{shown} is missing: citations need the seed's title and date") from None
+    except OSError as error:
+        raise EtownError(f"cannot read {shown}: {error}") from error
+    return _source_record(path, shown, (status.st_mtime_ns, status.st_size, status.st_ino))
+
+
+@functools.lru_cache(maxsize=8)
+def _source_record(path: Path, shown: str, _version: tuple[int, int, int]) -> SourceRecord:
+    """The file parsed once per version of it (``_version``: its time, size and inode): every
+    citation of a build asks for it, 129 of them, and parsing it each time was a tenth of a check."""
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
