@@ -52,7 +52,8 @@ def test_the_wheel_holds_the_package_and_the_command(clone: Path, dist: Path) ->
     with zipfile.ZipFile(dist / f"{NAME}-py3-none-any.whl") as wheel:
         names = set(wheel.namelist())
         entry_points = wheel.read(f"{NAME}.dist-info/entry_points.txt").decode()
-    modules = {f"etown/{p.name}" for p in (clone / "src" / "etown").glob("*.py")}
+    package = clone / "src" / "etown"
+    modules = {f"etown/{p.relative_to(package).as_posix()}" for p in package.rglob("*.py")}
     assert {name for name in names if not name.startswith(f"{NAME}.dist-info/")} == modules
     assert "etown = etown.cli:main" in entry_points
 
