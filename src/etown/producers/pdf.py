@@ -21,6 +21,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from etown.cache import CACHE_ENV as CACHE_ENV  # where the tests point the cache
+from etown.cache import cache_folder as _cache_folder
+from etown.cache import trim
 from etown.languages import LANGUAGES, Language
 from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
@@ -31,8 +34,6 @@ from etown.sections import SiteData
 
 PRINT_STYLESHEET = "print/factsheet.css"
 """Inside templates/: what the PDF adds to the site's print stylesheet."""
-CACHE_ENV = "ETOWN_CACHE_DIR"
-CACHE_FOLDER = ".etown-cache"
 CACHE_KEPT = 48
 """PDFs kept in the cache (the most recently used); each is under 1 MB."""
 RECIPE = "1"
@@ -187,8 +188,7 @@ def _fonts_fingerprint() -> str:
 
 
 def cache_folder(root: Path) -> Path:
-    configured = os.environ.get(CACHE_ENV)
-    return (Path(configured) if configured else root / CACHE_FOLDER) / "pdf"
+    return _cache_folder(root, "pdf")
 
 
 def _cached(root: Path, key: str, make: Callable[[], bytes]) -> bytes:
@@ -204,15 +204,8 @@ def _cached(root: Path, key: str, make: Callable[[], bytes]) -> bytes:
         temporary = folder / f".{key}.{os.getpid()}.tmp"
         temporary.write_bytes(content)
         os.replace(temporary, path)
-        _trim(folder)
+        trim(folder, "*.pdf", CACHE_KEPT)
     return content
-
-
-def _trim(folder: Path) -> None:
-    kept = sorted(folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
-    for path in kept[CACHE_KEPT:]:
-        with contextlib.suppress(OSError):
-            path.unlink()
 
 
 PDFS = FactSheetPdfs()

@@ -1,0 +1,69 @@
+"""The cache between runs (``.etown-cache/``) saves time and changes nothing: compiled templates
+are read back only while their source is the same, and a cache that is damaged or cannot be
+written is as good as none."""
+
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from etown.cache import CACHE_ENV
+from etown.pipeline import Pipeline
+
+
+def _build(project: Path, out: Path) -> None:
+    report = Pipeline(project, expensive=False).build(out)
+    assert report.ok, report.problems
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
+
+
+def _never_compile(*_arguments: object, **_keywords: object) -> object:
+    raise AssertionError("a template was compiled although the cache holds it")
+
+
+def test_compiled_templates_are_read_back_and_the_output_stays_the_same(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    _build(project, tmp_path / "first")
+    assert len(list((tmp_path / "cache" / "jinja").glob("*.cache"))) >= 10
+    monkeypatch.setattr(jinja2.Environment, "compile", _never_compile)
+    _build(project, tmp_path / "second")
+    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+
+
+def test_an_edited_template_is_compiled_afresh(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    _build(project, tmp_path / "first")
+    root = project / "templates" / "root.html"
+    root.write_text(root.read_text(encoding="utf-8").replace("</ul>", "</ul><!-- edited -->"), "utf-8")
+    _build(project, tmp_path / "second")
+    assert b"<!-- edited -->" in (tmp_path / "second" / "index.html").read_bytes()
+
+
+def test_a_damaged_cache_is_compiled_over(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    _build(project, tmp_path / "first")
+    for entry in (tmp_path / "cache" / "jinja").glob("*.cache"):
+        entry.write_bytes(entry.read_bytes()[:40])
+    _build(project, tmp_path / "second")
+    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+
+
+def test_a_cache_that_cannot_be_written_costs_only_time(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv(CACHE_ENV, str(blocked))
+    _build(project, tmp_path / "out")
+    assert (tmp_path / "out" / "en" / "index.html").is_file()
