@@ -4,6 +4,7 @@ Every internal link is made by ``relative_url``, so the site works from a domain
 sub-path, and straight from the file system.
 """
 
+import functools
 import posixpath
 from dataclasses import dataclass
 
@@ -52,7 +53,10 @@ ROOT_PAGE = "index.html"
 NOT_FOUND_PAGE = "404.html"
 
 
+@functools.lru_cache(maxsize=4096)
 def relative_url(from_path: str, to_path: str) -> str:
-    """The link from one output file to another, both given relative to the site root."""
+    """The link from one output file to another, both given relative to the site root. (Kept:
+    pages ask for the same few links thousands of times, and relpath asks the OS for the
+    working folder each time.)"""
     start = posixpath.dirname(from_path) or "."
     return posixpath.relpath(to_path, start)

@@ -41,6 +41,7 @@ class SourceDocument:
             Paragraph(f"p{number}", line.strip())
             for number, line in enumerate((line for line in seed.text.splitlines() if line.strip()), start=1)
         ]
+        self._located: dict[str, Passage | None] = {}
 
     @cached_property
     def _text(self) -> str:
@@ -60,7 +61,13 @@ class SourceDocument:
 
     def locate(self, quote: str) -> Passage | None:
         """Where ``quote`` stands, and a fragment that takes a browser to it; None when the quote
-        is not in the seed."""
+        is not in the seed. (Every page of every language links each quote it shows: each is
+        found once.)"""
+        if quote not in self._located:
+            self._located[quote] = self._locate(quote)
+        return self._located[quote]
+
+    def _locate(self, quote: str) -> Passage | None:
         wanted = normalise(quote)
         position = self._normalised.find(wanted) if wanted else -1
         if position < 0:
