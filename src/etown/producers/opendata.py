@@ -7,10 +7,12 @@ Texts come in every language of the site, derived ones included.
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pydantic_core
 from pydantic import BaseModel
 
 from etown.convert import Conversions
@@ -336,12 +338,30 @@ def inert_cell(value: Any) -> Any:
     return value
 
 
+def json_text(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` and a final line break, for a value
+    made of JSON's own types. Written by pydantic-core's serializer: the same text, several times
+    faster than the json module (whose indented output is pure Python), except for floats,
+    which it writes in its own shortest form (0.00006103515625 for 6.103515625e-05); a value
+    holding one is written again by the json module. (The data has no floats: its numbers are
+    Decimals, written as text.)"""
+    written = pydantic_core.to_json(value, indent=2)
+    if _FLOAT.search(written):
+        return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    return written.decode("utf-8") + "\n"
+
+
+_FLOAT = re.compile(rb'^ *(?:"(?:[^"\\\n]|\\.)*": )?-?[0-9]+[.eE]', re.MULTILINE)
+"""A float: a number with a point or an exponent, alone on its line as an array item or a value
+(indented output puts every value on a line of its own)."""
+
+
 def section_json(data: SiteData, model: BaseModel, conversions: Conversions) -> str:
     """One section in the shape of its YAML, every text in every language, and each record with
     its status: the flags it carries and the notes that touch it."""
     dumped = model.model_dump(mode="json")
     _enrich(data, model, dumped, conversions)
-    return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
+    return json_text(dumped)
 
 
 def _enrich(data: SiteData, node: Any, dumped: Any, conversions: Conversions) -> None:
@@ -407,7 +427,7 @@ def datapackage(tables: list[Table], seed_path: str) -> str:
         }],
         "resources": resources,
     }  # fmt: skip
-    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+    return json_text(package)
 
 
 class OpenData:
