@@ -148,14 +148,20 @@ def apa(work: Work) -> str:
     if work.container:
         parts.append(_period(work.container))
     if work.accessed and not work.url:
-        parts.append(f"Accessed {format_date(work.accessed, 'long', locale='en_GB')}.")
+        parts.append(f"Accessed {_en_gb(work.accessed, 'long')}.")
     if work.url:
         parts.append(work.url)
     return " ".join(parts)
 
 
 def _apa_date(day: datetime.date | None) -> str:
-    return f"{day.year}, {format_date(day, 'd MMMM', locale='en_GB')}" if day else "n.d."
+    return f"{day.year}, {_en_gb(day, 'd MMMM')}" if day else "n.d."
+
+
+@functools.lru_cache(maxsize=64)
+def _en_gb(day: datetime.date, pattern: str) -> str:
+    """A date as British English writes it (asked for by every figure's citation: made once)."""
+    return format_date(day, pattern, locale="en_GB")
 
 
 def gbt_7714(work: Work) -> str:
