@@ -43,9 +43,12 @@ class Record:
         return anchor(self.ref)
 
 
+_NOT_IN_ANCHOR = re.compile(r"[^a-z0-9-]")
+
+
 def anchor(ref: str) -> str:
     """``institution:functional-departments:01`` → ``institution-functional-departments-01``."""
-    return re.sub(r"[^a-z0-9-]", "-", ref.lower())
+    return _NOT_IN_ANCHOR.sub("-", ref.lower())
 
 
 def records_in(section: str, model: BaseModel) -> Iterator[Record]:
@@ -105,6 +108,7 @@ class RecordIndex:
         self._refs = {id(record.model): record.ref for record in self.records}
         self._by_ref = {record.ref: record for record in self.records}
         notes = models.get("notes")
+        self._flags: dict[int, tuple[Flag, ...]] = {}
         self._notes: dict[str, list[SourceNote]] = {}
         if isinstance(notes, NotesFile):
             for note in notes.notes:
@@ -122,7 +126,14 @@ class RecordIndex:
         return self._notes.get(ref, []) if ref is not None else []
 
     def flags(self, record: object) -> list[Flag]:
-        """Its own flags, its period's (inferred, as of publication), its notes' (in FLAG order)."""
+        """Its own flags, its period's (inferred, as of publication), its notes' (in FLAG order).
+        (Worked out once per record: every page and table showing the record asks.)"""
+        key = id(record)
+        if key not in self._flags:
+            self._flags[key] = self._flags_of(record)
+        return list(self._flags[key])
+
+    def _flags_of(self, record: object) -> tuple[Flag, ...]:
         found: set[str] = set(getattr(record, "flags", []))
         period = getattr(record, "period", None)
         if isinstance(period, Period):
@@ -134,4 +145,4 @@ class RecordIndex:
             flag = note.flag or NOTE_FLAGS[note.kind]
             if flag is not None:
                 found.add(flag)
-        return [flag for flag in FLAGS if flag in found]
+        return tuple(flag for flag in FLAGS if flag in found)
