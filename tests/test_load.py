@@ -241,3 +241,33 @@ def test_an_error_at_the_end_of_the_stream_points_inside_the_file(tmp_path: Path
     loaded, problems = load_file(path, "data/history.yaml", "history", tmp_path)
     assert loaded is None
     assert [(problem.line, problem.column) for problem in problems] == [(2, 3)]
+
+
+def test_positions_are_read_only_when_a_problem_needs_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean check keeps no positions (they were most of its memory at scale); a problem still
+    gets its exact line and column, read again from the file."""
+    from etown.pipeline import Pipeline
+
+    read_again: list[bool] = []
+    builder = load._TreeBuilder
+
+    def counting(*, positions: bool, **others: type) -> load._TreeBuilder:
+        read_again.append(positions)
+        return builder(positions=positions, **others)
+
+    monkeypatch.setattr(load, "_TreeBuilder", counting)
+    assert Pipeline(REPO).check().ok
+    assert read_again and not any(read_again)
+
+
+def test_a_file_changed_since_it_was_read_points_its_problems_at_its_first_line(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    path = data_dir / "sample.yaml"
+    path.write_text("a: 1\nb:\n  c: 2\n", encoding="utf-8")
+    loaded, problems = load_file(path, "data/sample.yaml", "sample", data_dir)
+    assert loaded is not None and problems == []
+    path.write_text("b:\n  c: 2\n", encoding="utf-8")
+    assert loaded.source_map.locate(("b", "c")) == (1, 1)
+    unchanged, _ = load_file(path, "data/sample.yaml", "sample", data_dir)
+    assert unchanged is not None and unchanged.source_map.locate(("b", "c")) == (2, 6)

@@ -7,11 +7,13 @@ their position instead of a traceback. The tree is built from the parser's event
 stack, so neither deep nesting nor shared nodes ("billion laughs") can exhaust the loader.
 """
 
+import contextlib
 import difflib
 import errno
 import re
 import stat
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,12 +64,50 @@ _INVISIBLE_CHARACTER = re.compile(
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
-@dataclass
 class SourceMap:
-    """Where each value (and each mapping key) of one file was written, 1-based."""
+    """Where each value (and each mapping key) of one file was written, 1-based.
 
-    values: dict[PathKey, Position] = field(default_factory=dict)
-    keys: dict[PathKey, Position] = field(default_factory=dict)
+    A file's map is made only when something asks for a position, which only a problem does:
+    ``reader`` reads the file again and returns the map. Kept for every value of every file, the
+    positions were the largest thing in memory at scale (a third of a ×100 build's peak)."""
+
+    def __init__(
+        self,
+        values: dict[PathKey, Position] | None = None,
+        keys: dict[PathKey, Position] | None = None,
+        *,
+        reader: "Callable[[], SourceMap] | None" = None,
+    ) -> None:
+        self._values = values if values is not None else {}
+        self._keys = keys if keys is not None else {}
+        self._reader = reader
+
+    @property
+    def values(self) -> dict[PathKey, Position]:
+        self._read()
+        return self._values
+
+    @property
+    def keys(self) -> dict[PathKey, Position]:
+        self._read()
+        return self._keys
+
+    def _read(self) -> None:
+        if self._reader is not None:
+            read, self._reader = self._reader(), None
+            self._values, self._keys = read.values, read.keys
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SourceMap):
+            return NotImplemented
+        return (self.values, self.keys) == (other.values, other.keys)
+
+    def __repr__(self) -> str:
+        return (
+            "SourceMap(not read yet)"
+            if self._reader is not None
+            else f"SourceMap({len(self._values)} values)"
+        )
 
     def locate(self, path: PathKey, *, at_key: bool = False) -> Position:
         """The position of ``path``, or of its nearest ancestor that exists."""
@@ -185,7 +225,7 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
     layout_problems = list(_layout_problems(text))
     if layout_problems:
         return None, located(layout_problems)
-    builder = _TreeBuilder()
+    builder = _TreeBuilder(positions=False)
     try:
         data = builder.build(text)
     except _Refused as refused:
@@ -193,7 +233,27 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
     if builder.fatal:
         return None, with_fields(builder.problems)
     first_line = _LINE_BREAK.split(text, maxsplit=1)[0]
-    return LoadedFile(name, display, data, builder.source_map, first_line), with_fields(builder.problems)
+    source_map = SourceMap(reader=_positions_reader(path, raw, EventLoader))
+    return LoadedFile(name, display, data, source_map, first_line), with_fields(builder.problems)
+
+
+def _positions_reader(path: Path, raw: bytes, loader: type) -> Callable[[], SourceMap]:
+    """What reads the positions of ``path`` when a problem first needs one: the file parsed again
+    (with the parser that read it, ``loader``). Only a fingerprint of the bytes is kept; should
+    the file have changed since, its problems point at its first line (the new bytes are not
+    the ones checked, and the preview rebuilds on the change anyway)."""
+    size, checksum = len(raw), zlib.crc32(raw)
+
+    def read() -> SourceMap:
+        again = _read(path)
+        if isinstance(again, str) or len(again) != size or zlib.crc32(again) != checksum:
+            return SourceMap()
+        builder = _TreeBuilder(positions=True, loader=loader)
+        with contextlib.suppress(_Refused):
+            builder.build(again.decode("utf-8"))
+        return builder.source_map
+
+    return read
 
 
 def refuse_location(path: Path, folder: Path, folder_shown: str) -> str | None:
@@ -304,6 +364,8 @@ class _Container:
     key: str | None = None
     """In a mapping: the key whose value comes next; None when a key comes next."""
     key_keep: bool = True
+    key_lines: dict[str, int] = field(default_factory=dict)
+    """In a mapping: the line of each key, for the message about a duplicate."""
     start: Position = (1, 1)
     flow: bool = False
     """Written inline, in [ ] or { }."""
@@ -312,7 +374,10 @@ class _Container:
 class _TreeBuilder:
     """Turns parser events into plain dicts, lists and strings, recording positions on the way."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, positions: bool, loader: type = EventLoader) -> None:
+        self.positions = positions
+        """Whether to record where every value and key stands (see SourceMap)."""
+        self.loader = loader
         self.source_map = SourceMap()
         self.problems: list[_Finding] = []
         self.fatal = False
@@ -323,7 +388,7 @@ class _TreeBuilder:
 
     def build(self, text: str) -> Any:
         try:
-            for event in yaml.parse(text, Loader=EventLoader):
+            for event in yaml.parse(text, Loader=self.loader):
                 self._take(event)
         except yaml.MarkedYAMLError as error:
             position, message = _syntax_problem(error, text, self._open_flow())
@@ -399,7 +464,7 @@ class _TreeBuilder:
             else:
                 assert parent.key is not None
                 path, keep = (*parent.path, parent.key), parent.keep and parent.key_keep
-        if keep:
+        if keep and self.positions:
             self.source_map.values[path] = _mark(event)
         if decorated:
             self._refuse_decorations(event, path)
@@ -430,12 +495,14 @@ class _TreeBuilder:
             mapping.key_keep = False
         elif key in mapping.value:
             if mapping.keep:
-                first_line = self.source_map.keys[key_path][0]
-                message = f"duplicate key {key!r}: it is already given at line {first_line}"
+                message = f"duplicate key {key!r}: it is already given at line {mapping.key_lines[key]}"
                 self._report(event, key_path, message)
             mapping.key_keep = False
         elif mapping.keep:
-            self.source_map.keys[key_path] = _mark(event)
+            mark = _mark(event)
+            mapping.key_lines[key] = mark[0]
+            if self.positions:
+                self.source_map.keys[key_path] = mark
 
     def _alias(self, event: yaml.AliasEvent) -> None:
         if self.stack and self.stack[-1].key is None and isinstance(self.stack[-1].value, dict):
