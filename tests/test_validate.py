@@ -170,3 +170,23 @@ def test_schema_errors_in_every_file_come_in_one_run(project: Path) -> None:
         error.field == "colour" and error.message.startswith("unknown field 'colour'") for error in errors
     )
     assert errors == sorted(errors)
+
+
+def test_checked_files_let_their_trees_go_and_ids_are_still_compared_across_files(
+    project: Path, tmp_path: Path
+) -> None:
+    """The pipeline keeps a checked file's models, not its loaded tree (the data twice over); an
+    edit to one file is still checked against the ids of every other file."""
+    from etown.pipeline import Pipeline
+
+    pipeline = Pipeline(project, expensive=False)
+    assert pipeline.build(tmp_path / "out").ok
+    assert all(state.loaded is None or state.loaded.data is None for state in pipeline._files.values())
+    history = project / "data" / "history.yaml"
+    text = history.read_text(encoding="utf-8")
+    history.write_text(text.replace("id: industrial-estate-decision", "id: growth-since-founding"), "utf-8")
+    report = pipeline.update([history], tmp_path / "out")
+    assert (
+        "data/history.yaml:3:9: events[0].id: the id 'growth-since-founding' is already used at "
+        "data/economy.yaml:3 (passages[0].id); ids must be unique across all data files"
+    ) in [str(problem) for problem in report.problems]

@@ -11,7 +11,7 @@ import contextlib
 import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from etown.config import read_config
@@ -183,7 +183,10 @@ class Pipeline:
         loaded, problems = load_data_file(self.root / "data", name)
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
-        return _FileState(loaded, problems, validate_file(loaded, self._context.seed, self._hints))
+        result = validate_file(loaded, self._context.seed, self._hints)
+        # Once checked, the file's loaded tree is let go: its models hold the data, its result
+        # what the checks across files need (a ×100 build no longer holds the data twice).
+        return _FileState(replace(loaded, data=None), problems, result)
 
     def _validated(self) -> tuple[SiteData | None, list[Problem]]:
         """The checked data of every section, and every problem of the project and the data."""

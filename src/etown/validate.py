@@ -64,6 +64,9 @@ class FileResult:
     unless_noted: list[tuple[str, Problem]] = field(default_factory=list)
     """Problems a note of data/notes.yaml acknowledges when it touches the record (by ref):
     a part larger than its whole, a share beyond 100 % — if the seed itself says so."""
+    ids: list[tuple[PathKey, str]] = field(default_factory=list)
+    """Every ``id`` the file gives, where it gives it: what the check across files needs of the
+    loaded tree, which can then be let go (the models hold the data)."""
 
 
 def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
@@ -85,13 +88,18 @@ def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = No
         problems.extend(cross_check(loaded, model))
         problems.extend(check_evidence(loaded, model))
         unless_noted = list(implausible(loaded, model))
-    return FileResult(model, problems, unless_noted)
+    return FileResult(model, problems, unless_noted, record_ids(loaded.data))
 
 
 def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> ValidationResult:
-    """The per-file results plus the checks that span files, as one site or one list of problems."""
+    """The per-file results plus the checks that span files, as one site or one list of problems.
+    ``files`` need not hold their loaded trees any more where ``results`` has the file."""
     problems = [problem for result in results.values() for problem in result.problems]
-    problems.extend(check_unique_ids(files.values()))
+    ids = {
+        name: results[name].ids if name in results else record_ids(loaded.data)
+        for name, loaded in files.items()
+    }
+    problems.extend(check_unique_ids((loaded, ids[name]) for name, loaded in files.items()))
     models = {name: result.model for name, result in results.items() if result.model is not None}
     if set(models) == set(SECTION_NAMES):
         problems.extend(check_references(models, files))
@@ -452,11 +460,17 @@ def implausible(loaded: LoadedFile, model: BaseModel) -> Iterator[tuple[str, Pro
         yield ref, Problem(loaded.display_path, line, column, field_path(path), message)
 
 
-def check_unique_ids(files: Iterable[LoadedFile]) -> Iterator[Problem]:
-    """An id names one record in the whole site (it becomes a page anchor and a link target)."""
+def record_ids(data: Any) -> list[tuple[PathKey, str]]:
+    """Every ``id`` of a loaded tree, where it stands, in the order of the file."""
+    return [(path, record_id) for path, record_id, _ in _text_fields(data, (), {"id"})]
+
+
+def check_unique_ids(files: Iterable[tuple[LoadedFile, list[tuple[PathKey, str]]]]) -> Iterator[Problem]:
+    """An id names one record in the whole site (it becomes a page anchor and a link target).
+    ``files``: each file with its ids (``record_ids``)."""
     seen: dict[str, tuple[LoadedFile, PathKey]] = {}
-    for loaded in sorted(files, key=lambda loaded: loaded.display_path):
-        for path, record_id, _ in _text_fields(loaded.data, (), {"id"}):
+    for loaded, ids in sorted(files, key=lambda file: file[0].display_path):
+        for path, record_id in ids:
             if record_id not in seen:
                 seen[record_id] = (loaded, path)
                 continue

@@ -16,6 +16,8 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from pydantic import BaseModel
+
 from etown.evidence import chinese_number
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path
@@ -61,7 +63,7 @@ def check_wording(models: Mapping[str, Any], files: Mapping[str, LoadedFile]) ->
     for name, loaded in sorted(files.items()):
         if name in CHECKED_ELSEWHERE:
             continue
-        for path, zh, en in _bilingual(loaded.data, ()):
+        for path, zh, en in _bilingual(models.get(name), ()):
             messages = [
                 *_term_findings(zh, en, _candidates(zh, terms, starting)),
                 *_number_findings(zh, en),
@@ -75,12 +77,14 @@ def check_wording(models: Mapping[str, Any], files: Mapping[str, LoadedFile]) ->
 
 
 def _bilingual(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, str]]:
-    if isinstance(node, dict):
-        zh, en = node.get("zh"), node.get("en")
+    """Every text of a checked file that is written in both languages, with its path (the
+    file's models mirror its YAML: a field is the key it was written under)."""
+    if isinstance(node, BaseModel):
+        zh, en = getattr(node, "zh", None), getattr(node, "en", None)
         if isinstance(zh, str) and isinstance(en, str):
             yield path, zh, en
-        for key, value in node.items():
-            yield from _bilingual(value, (*path, key))
+        for name in type(node).model_fields:
+            yield from _bilingual(getattr(node, name), (*path, name))
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from _bilingual(item, (*path, index))
