@@ -190,3 +190,15 @@ def test_checked_files_let_their_trees_go_and_ids_are_still_compared_across_file
         "data/history.yaml:3:9: events[0].id: the id 'growth-since-founding' is already used at "
         "data/economy.yaml:3 (passages[0].id); ids must be unique across all data files"
     ) in [str(problem) for problem in report.problems]
+
+
+def test_models_given_the_same_fields_share_the_set_and_copies_keep_their_own() -> None:
+    from etown.schema import Text
+
+    first, second = (
+        Text.model_validate({"zh": "一", "en": "one"}),
+        Text.model_validate({"zh": "二", "en": "two"}),
+    )
+    assert first.model_fields_set is second.model_fields_set == {"zh", "en"}
+    copy = first.model_copy(update={"en": "One"})
+    assert copy["en"] == "One" and first["en"] == "one" and second.model_fields_set == {"zh", "en"}
