@@ -48,6 +48,15 @@ def test_the_index_holds_every_searched_page_of_every_language_in_a_fixed_order(
     assert not [name for name in UNUSED if (bundle / name).exists()]
 
 
+def test_no_search_builds_everything_but_the_index(project: Path, tmp_path: Path) -> None:
+    from etown.cli import main
+
+    out = tmp_path / "out"
+    assert main(["build", "--root", str(project), "--out", str(out), "--no-pdf", "--no-search"]) == 0
+    assert not (out / BUNDLE).exists()
+    assert (out / "en" / "search.html").is_file() and (out / "data" / "datapackage.json").is_file()
+
+
 def test_only_the_search_pages_load_the_search_code(built_site: Path) -> None:
     for path in built_site.rglob("*.html"):
         html = path.read_text(encoding="utf-8")

@@ -49,6 +49,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     add_base_url(build)
     build.add_argument("--no-pdf", action="store_true", help="skip the PDF fact sheets (seconds each)")
+    build.add_argument(
+        "--no-search", action="store_true", help="skip the search index (Pagefind; a second or more)"
+    )
     check = commands.add_parser(
         "check", help="check the project as a build would, writing nothing; exit 1 on problems"
     )
@@ -134,6 +137,7 @@ def _run(arguments: argparse.Namespace) -> int:
     pipeline = Pipeline(
         root, base_url=arguments.base_url, strict=arguments.strict,
         expensive=not getattr(arguments, "no_pdf", False),
+        finishing=not getattr(arguments, "no_search", False),
     )  # fmt: skip
     if arguments.command == "check":
         return _finish(pipeline.check(), "the project is valid")

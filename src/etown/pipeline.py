@@ -80,6 +80,9 @@ class Pipeline:
     strict: bool = False
     expensive: bool = True
     """Whether a build makes the expensive targets (the PDFs); ``etown build --no-pdf`` says no."""
+    finishing: bool = True
+    """Whether a build runs the producers that finish the written site (the search index, made
+    by Pagefind from the written pages); ``etown build --no-search`` says no."""
     _files: dict[str, _FileState] = field(default_factory=dict)
     _project_problems: list[Problem] = field(default_factory=list)
     _context: Context | None = None
@@ -253,6 +256,8 @@ class Pipeline:
         """Let producers that work on the written site (a search index) do so."""
         assert self._context is not None
         problems: list[Problem] = []
+        if not self.finishing:
+            return problems
         for producer in PRODUCERS:
             if isinstance(producer, Finisher):
                 problems += producer.finish(self._context, folder)
