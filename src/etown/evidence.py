@@ -9,7 +9,7 @@ verifies that reading instead. A mismatch is reported at the value, saying what 
 """
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -42,8 +42,11 @@ _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
 
-def check_evidence(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
-    for record in records_in(loaded.name, model):
+def check_evidence(
+    loaded: LoadedFile, model: BaseModel, records: Iterable[Record] | None = None
+) -> Iterator[Problem]:
+    """``records``: those of ``model``, when they have been walked already."""
+    for record in records if records is not None else records_in(loaded.name, model):
         for path, message in _record_findings(record):
             line, column = loaded.source_map.locate(path)
             yield Problem(loaded.display_path, line, column, field_path(path), message)

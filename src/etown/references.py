@@ -2,7 +2,7 @@
 touches, the territory a figure's scope names, the event a 同年 date takes its year from."""
 
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from pydantic import BaseModel
@@ -16,8 +16,13 @@ from etown.sections import NOTES
 AREA_UNITS = {"平方公里", "平方米", "万平方米"}
 
 
-def check_references(models: Mapping[str, BaseModel], files: Mapping[str, LoadedFile]) -> Iterator[Problem]:
-    records = {record.ref: record for name, model in models.items() for record in records_in(name, model)}
+def check_references(
+    models: Mapping[str, BaseModel], files: Mapping[str, LoadedFile], walked: Iterable[Record] | None = None
+) -> Iterator[Problem]:
+    """``walked``: the records of ``models``, in order, when they have been walked already."""
+    if walked is None:
+        walked = (record for name, model in models.items() for record in records_in(name, model))
+    records = {record.ref: record for record in walked}
 
     def problem(section: str, path: PathKey, message: str) -> Problem:
         loaded = files[section]

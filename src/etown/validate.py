@@ -21,7 +21,7 @@ from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import HintBudget, Seed
-from etown.records import NOTE_FLAGS
+from etown.records import NOTE_FLAGS, Record, RecordIndex, records_in
 from etown.references import check_references
 from etown.render import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.schema import (
@@ -64,6 +64,8 @@ class FileResult:
     unless_noted: list[tuple[str, Problem]] = field(default_factory=list)
     """Problems a note of data/notes.yaml acknowledges when it touches the record (by ref):
     a part larger than its whole, a share beyond 100 % — if the seed itself says so."""
+    records: list[Record] = field(default_factory=list)
+    """The records of the model (walked once here, used again by the checks across files)."""
     ids: list[tuple[PathKey, str]] = field(default_factory=list)
     """Every ``id`` the file gives, where it gives it: what the check across files needs of the
     loaded tree, which can then be let go (the models hold the data)."""
@@ -84,11 +86,13 @@ def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = No
     model, schema_problems = check_schema(loaded)
     problems.extend(schema_problems)
     unless_noted: list[tuple[str, Problem]] = []
+    records: list[Record] = []
     if model is not None:
+        records = list(records_in(loaded.name, model))
         problems.extend(cross_check(loaded, model))
-        problems.extend(check_evidence(loaded, model))
+        problems.extend(check_evidence(loaded, model, records))
         unless_noted = list(implausible(loaded, model))
-    return FileResult(model, problems, unless_noted, record_ids(loaded.data))
+    return FileResult(model, problems, unless_noted, records, record_ids(loaded.data))
 
 
 def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> ValidationResult:
@@ -102,7 +106,7 @@ def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> Val
     problems.extend(check_unique_ids((loaded, ids[name]) for name, loaded in files.items()))
     models = {name: result.model for name, result in results.items() if result.model is not None}
     if set(models) == set(SECTION_NAMES):
-        problems.extend(check_references(models, files))
+        problems.extend(check_references(models, files, _records(results, models)))
         problems.extend(check_wording(models, files))
         noted = {
             ref
@@ -112,12 +116,16 @@ def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> Val
         }
         problems.extend(problem for ref, problem in _unless_noted(results) if ref not in noted)
     complete = set(models) == set(SECTION_NAMES)
-    data = (
-        SiteData({name: models[name] for name in SECTION_NAMES})
-        if complete and not _has_errors(problems)
-        else None
-    )
+    data = None
+    if complete and not _has_errors(problems):
+        ordered = {name: models[name] for name in SECTION_NAMES}
+        data = SiteData(ordered, index=RecordIndex(ordered, _records(results, ordered)))
     return ValidationResult(data, sorted(problems))
+
+
+def _records(results: dict[str, FileResult], models: dict[str, BaseModel]) -> list[Record]:
+    """The records of ``models``, in their order, as each file's check walked them."""
+    return [record for name in models for record in results[name].records]
 
 
 def _unless_noted(results: dict[str, FileResult]) -> Iterator[tuple[str, Problem]]:
@@ -489,8 +497,8 @@ def _models(node: Any, path: PathKey) -> Iterator[tuple[PathKey, BaseModel]]:
     """Every model in a checked file (records, quantities, texts), with its path."""
     if isinstance(node, BaseModel):
         yield path, node
-        for name in type(node).model_fields:
-            yield from _models(getattr(node, name), (*path, name))
+        for name, value in vars(node).items():  # the fields, in order (faster than model_fields)
+            yield from _models(value, (*path, name))
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from _models(item, (*path, index))

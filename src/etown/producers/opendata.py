@@ -233,8 +233,8 @@ def _facts_in(node: Any, where: str) -> Iterator[tuple[str, Fact]]:
         yield where, node
     elif isinstance(node, BaseModel):
         inner = f"{where}/{node.id}" if isinstance(node, Topic) else where
-        for name in type(node).model_fields:
-            yield from _facts_in(getattr(node, name), inner)
+        for value in vars(node).values():  # the fields, in order (faster than model_fields)
+            yield from _facts_in(value, inner)
     elif isinstance(node, list):
         for item in node:
             yield from _facts_in(item, where)
@@ -366,8 +366,8 @@ def section_json(data: SiteData, model: BaseModel, conversions: Conversions) -> 
 
 def _enrich(data: SiteData, node: Any, dumped: Any, conversions: Conversions) -> None:
     if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            _enrich(data, getattr(node, name), dumped[name], conversions)
+        for name, value in vars(node).items():  # the fields, in order (faster than model_fields)
+            _enrich(data, value, dumped[name], conversions)
     elif isinstance(node, list):
         for item, item_dumped in zip(node, dumped, strict=True):
             _enrich(data, item, item_dumped, conversions)
