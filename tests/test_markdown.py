@@ -1,6 +1,7 @@
 """Markdown within bounds: text without syntax skips Markdown, links are searched for a bounded
 distance, and neither changes a page (the output equals Python-Markdown's own)."""
 
+import html
 from typing import Any
 
 import markdown
@@ -10,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
-from etown.render import LINK_SCAN_LIMIT, MarkdownRenderer, _markdown, _sanitised, markdown_problem
+from etown.render import (
+    LINK_SCAN_LIMIT,
+    MarkdownRenderer,
+    _markdown,
+    _sanitised,
+    markdown_problem,
+    plain_paragraph,
+)
 
 
 def reference(text: str) -> str:
@@ -54,6 +62,26 @@ def test_the_fast_path_and_the_bounds_change_nothing(text: str) -> None:
     text = text.strip()
     if text and markdown_problem(text) is None:
         assert str(MarkdownRenderer().block(text)) == reference(text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(st.characters(exclude_categories=["Cs", "Cc"]) | st.just("\n")))
+def test_arbitrary_text_renders_as_python_markdown_renders_it(text: str) -> None:
+    """Any text that can reach the renderer, plain or not (the loader refuses control characters,
+    some of which Python-Markdown uses for itself): the fast path for plain text (no Markdown, no
+    sanitiser) must give what Python-Markdown and the sanitiser give."""
+    text = text.strip()
+    if text and markdown_problem(text) is None:
+        assert str(MarkdownRenderer().block(text)) == reference(text)
+
+
+def test_a_plain_paragraph_is_what_the_sanitiser_makes_of_it_for_every_character() -> None:
+    characters = [
+        chr(code) for code in [*range(0xD800), *range(0xE000, 0x110000)] if chr(code) not in "\x00\r"
+    ]
+    for start in range(0, len(characters), 2048):
+        text = "a ".join(characters[start : start + 2048])
+        assert plain_paragraph(text) == _sanitised(f"<p>{html.escape(text, quote=False)}</p>"), start
 
 
 def test_the_bounded_link_patterns_keep_python_markdowns_order() -> None:

@@ -196,6 +196,19 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
+MARKDOWN_KEPT = 8192
+"""Texts with Markdown syntax whose HTML is kept (the rest is made afresh in microseconds)."""
+
+
+def plain_paragraph(text: str) -> str:
+    """A text without Markdown syntax (nor NUL), as one paragraph: what Markdown and then the
+    sanitiser make of it, made directly. The sanitiser (html5ever) writes a text node with &, <
+    and > escaped and U+00A0 as &nbsp;, and changes nothing else (tested on every code point and
+    on arbitrary texts); running it on each of the hundreds of thousands of plain texts of a
+    large site took 13 µs apiece, and keeping its results took memory in proportion."""
+    return "<p>" + escape_html(text, quote=False).replace("\xa0", "&nbsp;") + "</p>"
+
+
 class MarkdownRenderer:
     """Markdown → sanitised HTML; raw HTML in the data can never reach the page."""
 
@@ -204,6 +217,8 @@ class MarkdownRenderer:
         self._cache: dict[str, Markup] = {}
 
     def block(self, text: str) -> Markup:
+        if not _MARKDOWN_SYNTAX.search(text) and "\x00" not in text:
+            return Markup(plain_paragraph(text))
         if text not in self._cache:
             problem = _nesting_problem(text)
             if problem is not None:  # validation refuses such text before anything is rendered
@@ -212,6 +227,8 @@ class MarkdownRenderer:
                 html = self._convert(text)
             else:
                 html = f"<p>{escape_html(text, quote=False)}</p>"
+            if len(self._cache) >= MARKDOWN_KEPT:  # the oldest goes: memory stays bounded at scale
+                del self._cache[next(iter(self._cache))]
             self._cache[text] = Markup(_sanitised(html))
         return self._cache[text]
 
