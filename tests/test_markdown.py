@@ -54,6 +54,7 @@ def test_every_text_of_the_data_renders_as_python_markdown_renders_it() -> None:
 
 
 SYNTAX = [*"ab [](){}*_`<>&!\\#-+=.1 \n:/\"'", "http://x", "中", "\xa0", "](", "[a]: http://y"]
+SYNTAX += ["&amp;", "&#38;", "&#x26;", "&copy", ";", "R&D", "2019", "1.", "1)", "年", "\t", "  "]
 
 
 @settings(max_examples=400, deadline=None)

@@ -75,6 +75,11 @@ every '[', so a run of '[' took time growing with the square of its length (20 k
 
 # Text with none of these renders as one paragraph of itself, without Markdown.
 _MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!\n\r]|^[\s#+\-=>|0-9]")
+# The same, narrowed to what Python-Markdown acts on: & only as the start of an entity, ! only
+# before [ (which is syntax anyway), a digit at the start only as an ordered list's "1."; and
+# a tab, which Markdown expands (the loader refuses tabs in texts anyway). Most texts that start
+# with a year or hold "R&D" need no Markdown (tests/test_markdown.py holds the paths together).
+_NEEDS_MARKDOWN = re.compile(r"[\\`*_\[\]<>\t\n\r]|&(?:#|[A-Za-z0-9]+;)|^(?:[\s#+\-=>|]|[0-9]+\.)")
 _MARKS = re.compile(r"[\\`*_\[\]<>&!\n]")
 _NESTED_MARKERS = re.compile(r"[ ]*(?:(?:[*+-]|\d+\.)[ \t]+|>[ \t]*)")
 _BRACKETS = re.compile(r"\\.|[\[\]]")
@@ -217,15 +222,15 @@ class MarkdownRenderer:
         self._cache: dict[str, Markup] = {}
 
     def block(self, text: str) -> Markup:
-        if not _MARKDOWN_SYNTAX.search(text) and "\x00" not in text:
+        if not _NEEDS_MARKDOWN.search(text) and "\x00" not in text:
             return Markup(plain_paragraph(text))
         if text not in self._cache:
             problem = _nesting_problem(text)
             if problem is not None:  # validation refuses such text before anything is rendered
                 raise ValueError(f"cannot render this text as Markdown: {problem}")
-            if _MARKDOWN_SYNTAX.search(text):
+            if _NEEDS_MARKDOWN.search(text):
                 html = self._convert(text)
-            else:
+            else:  # plain, but with a NUL, which the sanitiser replaces
                 html = f"<p>{escape_html(text, quote=False)}</p>"
             if len(self._cache) >= MARKDOWN_KEPT:  # the oldest goes: memory stays bounded at scale
                 del self._cache[next(iter(self._cache))]
@@ -439,6 +444,10 @@ def make_environment(templates_dir: Path, code_cache: Path | None = None) -> jin
     )
 
 
+RENDER_BATCH = 1 << 16
+"""Characters of a page joined and encoded at a time (see Renderer.render_bytes)."""
+
+
 class Renderer:
     """What stays the same from one render to the next: compiled templates, the interface's
     words and rendered Markdown. A pipeline keeps one alive between edits."""
@@ -459,6 +468,26 @@ class Renderer:
         return self.environment.get_template(template).render(
             language=language, languages=LANGUAGES, strings=self.strings, **helpers, **context
         )
+
+    def render_bytes(self, template: str, *, language: Language | None = None, **context: Any) -> bytes:
+        """``render``, encoded as UTF-8 as it is made: a page of a large site is tens of MB, and
+        joining it whole before encoding it held it in memory three times over (the pieces, the
+        text, the bytes)."""
+        helpers = self._helpers[language.code] if language else {}
+        pieces = self.environment.get_template(template).generate(
+            language=language, languages=LANGUAGES, strings=self.strings, **helpers, **context
+        )
+        encoded: list[bytes] = []
+        batch: list[str] = []
+        size = 0
+        for piece in pieces:
+            batch.append(piece)
+            size += len(piece)
+            if size >= RENDER_BATCH:
+                encoded.append("".join(batch).encode("utf-8"))
+                batch, size = [], 0
+        encoded.append("".join(batch).encode("utf-8"))
+        return b"".join(encoded)
 
     def helpers(self, language: Language) -> dict[str, Any]:
         return self._helpers[language.code]
