@@ -36,7 +36,7 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         url = url_maker(path)
         canonical = context.config.absolute(path)
         home = context.config.absolute(PAGES[0].path(language))
-        html = renderer.render(
+        return renderer.render_bytes(
             f"{page.key}.html",
             language=language,
             data=data,
@@ -70,7 +70,6 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             open_data=url(OPEN_DATA_PACKAGE),
             cite=page_citations(context, page, language),
         )
-        return html.encode("utf-8")
 
     return make
 
@@ -137,7 +136,7 @@ def _special_maker(
 ) -> Callable[[SiteData], bytes]:
     def make(data: SiteData) -> bytes:
         url = url_maker(path) if relative else context.config.absolute_path
-        html = context.renderer.render(
+        return context.renderer.render_bytes(
             template,
             data=data,
             pages=PAGES,
@@ -145,7 +144,6 @@ def _special_maker(
             stylesheet=url(context.stylesheet_path),
             canonical=context.config.absolute(path),
         )
-        return html.encode("utf-8")
 
     return make
 
