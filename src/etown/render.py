@@ -460,6 +460,7 @@ class Renderer:
             "date": lambda value: convert(format_date(value, speaking)),
             "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
             "parenthesised": speaking.parenthesised,
+            "space": speaking.punctuation.space,
             "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
             "column": lambda quantities: charts.column(quantities, speaking, convert),
             "industry_bars": lambda industries, attribute: [
