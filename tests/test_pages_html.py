@@ -51,7 +51,7 @@ class Element:
         return "".join(
             c if isinstance(c, str) else c.words()
             for c in self.children
-            if isinstance(c, str) or not (c.tag == "sup" or "flag" in c.classes())
+            if isinstance(c, str) or not (c.classes() & {"nm", "sm", "flag"})
         )
 
     def classes(self) -> set[str]:
