@@ -17,6 +17,7 @@ from pathlib import Path
 from etown.config import read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
+from etown.editions import load_seed_metadata
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
@@ -160,6 +161,8 @@ class Pipeline:
         except EtownError as error:
             problems.append(Problem("seeds/", 0, 0, "", str(error)))
             seed = None
+        else:
+            problems += load_seed_metadata(self.root)[1]
         config, config_problems = read_config(self.root, self.base_url)
         conversions, conversion_problems = read_conversions(self.root)
         templates = self.root / "templates"
