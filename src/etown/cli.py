@@ -65,6 +65,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--port", type=int, default=8000, help="port, 1-65535 (default: 8000; 0 picks a free one)"
     )
     _add_seed_commands(commands, add_common)
+    _add_translation_commands(commands, add_common)
     return parser
 
 
@@ -105,6 +106,29 @@ def _add_seed_commands(
         add_root(command, strict=False)
 
 
+def _add_translation_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]", add_root: Callable[..., None]
+) -> None:
+    translations = commands.add_parser(
+        "translations", help="fingerprints of the English texts, and exchange with translators (PO files)"
+    )
+    actions = translations.add_subparsers(dest="action", required=True, metavar="ACTION")
+    update = actions.add_parser(
+        "update",
+        help="record fingerprints of new and edited English texts (never clears an outdated mark)",
+    )
+    confirm = actions.add_parser(
+        "confirm", help="confirm that English texts still translate their (changed) Chinese"
+    )
+    confirm.add_argument(
+        "targets", nargs="*", metavar="FILE[:LINE]",
+        help="a data file (every text in it) or FILE:LINE (the text at that line), as check names them",
+    )  # fmt: skip
+    confirm.add_argument("--all", action="store_true", help="confirm every English text")
+    for command in (update, confirm):
+        add_root(command, strict=False)
+
+
 def _iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -124,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(root, arguments.port, strict=arguments.strict)
         if arguments.command == "seed":
             return _seed(root, arguments)
+        if arguments.command == "translations":
+            return _translations(root, arguments)
         from etown.pipeline import Pipeline
 
         pipeline = Pipeline(root, base_url=arguments.base_url, strict=arguments.strict)
@@ -235,6 +261,25 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
         )
         return EXIT_PROBLEMS
     print("etown: nothing in data/ needs updating for this edition; run `etown check` to be sure")
+    return EXIT_OK
+
+
+def _translations(root: Path, arguments: argparse.Namespace) -> int:
+    from etown import translations
+
+    if arguments.action == "update":
+        outcome = translations.update(root)
+    else:
+        if not arguments.targets and not arguments.all:
+            from etown.problems import UsageError
+
+            raise UsageError("name what to confirm: FILE, FILE:LINE (as check names them), or --all")
+        outcome = translations.confirm(root, arguments.targets, everything=arguments.all)
+    print_problems(outcome.problems)
+    if outcome.failed:
+        print(f"etown: {summary(outcome.problems)}; {outcome.message}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"etown: {outcome.message}")
     return EXIT_OK
 
 

@@ -28,11 +28,13 @@ from etown.provenance import read_seed
 from etown.render import Renderer, template_problems
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
+from etown.translations import LOCK_NAME, review
 from etown.validate import FileResult, combine, validate_file
 from etown.write import Staging, refuse_bad_paths, update_files
 
-DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name})
-"""Folders of data/ that are not sections: the editors' JSON Schemas, the conversion corrections."""
+DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
+"""What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections
+(folders) and the translations' fingerprints (written by ``etown translations``)."""
 
 
 @dataclass(frozen=True)
@@ -205,6 +207,18 @@ class Pipeline:
         for state in self._files.values():
             problems += state.load_problems
         loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}
+        # a file with errors may have lost the ids that name its texts: it is reviewed once it is fixed
+        sound = [
+            state.loaded
+            for state in self._files.values()
+            if state.loaded is not None
+            and state.result is not None
+            and not errors_only(state.load_problems + state.result.problems)
+        ]
+        translations = review(self.root / "data", sound)
+        problems += translations.problems()
+        if self._context is not None:
+            self._context.renderer.outdated = translations.outdated_texts()
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
         validated = combine(results, loaded)
         problems += validated.problems
