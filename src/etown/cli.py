@@ -125,7 +125,11 @@ def _add_translation_commands(
         help="a data file (every text in it) or FILE:LINE (the text at that line), as check names them",
     )  # fmt: skip
     confirm.add_argument("--all", action="store_true", help="confirm every English text")
-    for command in (update, confirm):
+    export = actions.add_parser("export", help="write every translatable text to a PO file")
+    export.add_argument("po_file", type=Path, metavar="FILE.po")
+    import_ = actions.add_parser("import", help="read translations back from a PO file into data/")
+    import_.add_argument("po_file", type=Path, metavar="FILE.po")
+    for command in (update, confirm, export, import_):
         add_root(command, strict=False)
 
 
@@ -265,16 +269,20 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
 
 
 def _translations(root: Path, arguments: argparse.Namespace) -> int:
-    from etown import translations
+    from etown import exchange, translations
 
     if arguments.action == "update":
         outcome = translations.update(root)
-    else:
+    elif arguments.action == "confirm":
         if not arguments.targets and not arguments.all:
             from etown.problems import UsageError
 
             raise UsageError("name what to confirm: FILE, FILE:LINE (as check names them), or --all")
         outcome = translations.confirm(root, arguments.targets, everything=arguments.all)
+    elif arguments.action == "export":
+        outcome = exchange.export_po(root, arguments.po_file)
+    else:
+        outcome = exchange.import_po(root, arguments.po_file)
     print_problems(outcome.problems)
     if outcome.failed:
         print(f"etown: {summary(outcome.problems)}; {outcome.message}", file=sys.stderr)
