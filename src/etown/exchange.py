@@ -213,7 +213,7 @@ def _entries(
     for entry in po:
         if entry.obsolete:
             continue
-        line = entry.linenum or 1
+        line = _line_starting(lines, entry.linenum or 1, "msgctxt")
         msgstr_line = _line_starting(lines, line, "msgstr")
         key = entry.msgctxt
         if not key:
@@ -360,30 +360,46 @@ def _with(data: Any, path: PathKey, value: str) -> Any:
 
 
 def _candidates(text: str, span: ScalarSpan, value: str, key_column: int) -> list[str]:
+    """Ways to write ``value`` in place of the scalar ``span``, the most like it first."""
     original = text[span.start : span.end]
+    block = span.style in {">", "|"}
+    # a block scalar's span runs on to the next line (and over blank lines): they stay
+    trailing = original[len(original.rstrip()) :] if block else ""
     candidates: list[str] = []
-    if span.style in {">", "|"}:
+    if block:
         header = original.split("\n", 1)[0]
         body = original[len(header) + 1 :]
         indent = len(body) - len(body.lstrip(" "))
-        trailing = original[len(original.rstrip()) :]
         if span.style == ">":
             candidates.append(_folded(value, indent, trailing))
         else:
             chomp = "|" if value.endswith("\n") else "|-"
             lines = value.removesuffix("\n").split("\n")
-            candidates.append(
-                chomp + "\n" + "\n".join(" " * indent + line for line in lines) + (trailing or "\n")
-            )
+            candidates.append(chomp + "\n" + "\n".join(" " * indent + line for line in lines) + trailing)
     elif span.style is None:  # plain while it fits on its line, else folded like the long texts
-        if key_column + len(value) + 2 <= _LONGEST_PLAIN:
-            candidates.append(value)
-        else:
+        if key_column + len(value) + 2 > _LONGEST_PLAIN and not span.in_flow:
             candidates.append(_folded(value, key_column + 1, ""))
-    elif span.style == "'":
+        elif _plain_is_safe(value, in_flow=span.in_flow):
+            candidates.append(value)
+    elif span.style == "'" and "\n" not in value:
         candidates.append("'" + value.replace("'", "''") + "'")
-    candidates.append(json.dumps(value, ensure_ascii=False))
+    candidates.append(json.dumps(value, ensure_ascii=False) + trailing)
     return candidates
+
+
+_PLAIN = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]([^:#]|:(?=\S)|(?<=\S)#)*")
+_FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
+
+
+def _plain_is_safe(value: str, *, in_flow: bool) -> bool:
+    """Whether ``value`` reads back as itself written plain, by any YAML parser: no indicator
+    first, no ': ' or ' #' inside, no white space at either end (and in { } or [ ] no commas or
+    brackets). libyaml is laxer than this; PyYAML's own parser is not, and both may read the data."""
+    if value != value.strip() or any(space in value for space in "\n\r\t") or not _PLAIN.fullmatch(value):
+        return False
+    if value.endswith(":") or "?" in value:
+        return False
+    return not (in_flow and _FLOW_INDICATORS.search(value))
 
 
 def _folded(value: str, indent: int, trailing: str) -> str:

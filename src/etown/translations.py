@@ -563,17 +563,19 @@ class ScalarSpan:
     """The last line holding the scalar's text."""
     style: str | None
     """None (plain), ``'``, ``"``, ``|`` or ``>``."""
+    in_flow: bool = False
+    """Inside ``{ }`` or ``[ ]``, where commas and brackets end a plain scalar."""
 
 
 def scalar_spans(text: str) -> dict[PathKey, ScalarSpan]:
     """Where the value at each path stands (for files that load, so the text is valid YAML)."""
     spans: dict[PathKey, ScalarSpan] = {}
-    frames: list[list[Any]] = []  # [path, is_mapping, key or None, index]
+    frames: list[list[Any]] = []  # [path, is_mapping, key or None, index, written in flow style]
 
     def child() -> PathKey:
         if not frames:
             return ()
-        path, is_mapping, key, index = frames[-1]
+        path, is_mapping, key, index, _flow = frames[-1]
         return (*path, key) if is_mapping else (*path, index)
 
     def advance() -> None:
@@ -591,12 +593,20 @@ def scalar_spans(text: str) -> dict[PathKey, ScalarSpan]:
             start, end = event.start_mark, event.end_mark
             assert start is not None and end is not None
             end_line = end.line if end.column == 0 and end.line > start.line else end.line + 1
+            in_flow = bool(frames) and frames[-1][4]
             spans[child()] = ScalarSpan(
-                start.index, end.index, start.line + 1, start.column + 1, end_line, event.style or None
+                start.index,
+                end.index,
+                start.line + 1,
+                start.column + 1,
+                end_line,
+                event.style or None,
+                in_flow,
             )
             advance()
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            frames.append([child(), isinstance(event, yaml.MappingStartEvent), None, 0])
+            flow = bool(event.flow_style) or (bool(frames) and frames[-1][4])
+            frames.append([child(), isinstance(event, yaml.MappingStartEvent), None, 0, flow])
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             frames.pop()
             advance()
