@@ -68,8 +68,10 @@ def line_in(path: Path, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
-def seed_diff(project: Path, new: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
-    code = main(["seed", "diff", str(new), "--root", str(project)])
+def seed_diff(
+    project: Path, new: Path | None, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[str], str]:
+    code = main(["seed", "diff", *([str(new)] if new else []), "--root", str(project)])
     output = capsys.readouterr()
     return code, output.err.splitlines()[:-1] if code else [], output.out
 
@@ -284,6 +286,26 @@ def test_after_adopting_check_names_the_same_quote_until_the_data_is_updated(
         ("indicators[1].value.value", 101),
         ("indicators[1].source", 104),
     ]
+
+
+def test_diff_without_a_file_lists_what_the_adoption_still_leaves_to_update(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["seed", "diff", "--root", str(project)]) == 2
+    assert "no earlier edition is recorded" in capsys.readouterr().err
+    new = edition(tmp_path, changed_figure, "figure")
+    main(["seed", "adopt", str(new), "--root", str(project)])
+    capsys.readouterr()
+    code, findings, out = seed_diff(project, None, capsys)
+    assert code == 1
+    assert [finding.split(": ", 2)[:2] for finding in findings] == [
+        ["data/economy.yaml:101:20", "indicators[1].value.value"],
+        ["data/economy.yaml:104:13", "indicators[1].source"],
+    ]
+    assert f"seeds/{read_seed_metadata(project).earlier[0].file} (the edition before the current one)" in out
+    economy = project / "data" / "economy.yaml"
+    economy.write_text(economy.read_text(encoding="utf-8").replace("5371.2", "5400.8"), encoding="utf-8")
+    assert seed_diff(project, None, capsys)[:2] == (0, [])
 
 
 def test_adopting_the_current_edition_or_without_metadata_is_refused(

@@ -80,7 +80,11 @@ def _add_seed_commands(
         "diff",
         help="list, at the data's file:line:col, what a new edition of the seed changes; exit 1 if anything",
     )
-    diff.add_argument("new_file", type=Path, metavar="NEW_FILE", help="the new edition (UTF-8 text)")
+    diff.add_argument(
+        "new_file", type=Path, nargs="?", metavar="NEW_FILE",
+        help="the new edition (UTF-8 text); without it, what adopting the current edition still leaves "
+        "to update in data/",
+    )  # fmt: skip
     adopt = actions.add_parser(
         "adopt",
         help="make NEW_FILE the seed (the current one is kept in seeds/editions/) and list what to update",
@@ -239,9 +243,14 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
         return EXIT_OK
     display = str(arguments.new_file)
     if arguments.action == "diff":
-        result = editions.diff_against_current(root, arguments.new_file, display)
+        if arguments.new_file is None:
+            result, previous = editions.diff_since_adoption(root)
+            compared = f"{previous.path} (the edition before the current one) against the current seed"
+        else:
+            result = editions.diff_against_current(root, arguments.new_file, display)
+            compared = f"{display} against the current seed"
         print_problems(result.findings)
-        print(f"etown: {display} against the current seed: passages {result.summary()}")
+        print(f"etown: {compared}: passages {result.summary()}")
         if result.findings:
             print(f"etown: {len(result.findings)} thing(s) to update, listed above", file=sys.stderr)
             return EXIT_PROBLEMS

@@ -743,6 +743,24 @@ def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDif
     return result
 
 
+def diff_since_adoption(root: Path) -> tuple[EditionDiff, Edition]:
+    """``etown seed diff`` without a file: the edition the current one replaced against the current
+    seed and the data, that is what adopting it still leaves to update (the list shrinks as the
+    data is updated, since an updated quote is no longer one of the earlier edition's)."""
+    metadata = read_seed_metadata(root)
+    if not metadata.earlier:
+        raise UsageError(
+            "no earlier edition is recorded, so there is nothing left over from an adoption; "
+            "give the new edition to compare: etown seed diff NEW_FILE"
+        )
+    previous = metadata.earlier[0]
+    earlier = read_edition(root / "seeds" / previous.file, previous.path)
+    files, problems = load_data(root)
+    result = diff_editions(earlier, read_seed(root), files)
+    result.findings = sorted(set(result.findings + problems))
+    return result, previous
+
+
 # --- adopting a new edition ---------------------------------------------------------------------
 
 
