@@ -63,19 +63,13 @@ def missing(what: str) -> NoReturn:
     pytest.skip(f"{what}; run .ci/install-browser-tools (as root) to install it")
 
 
-def _tools_dirs() -> list[Path]:
-    """Where .ci/install-browser-tools puts npm packages, then where audit-site keeps its own."""
-    return [
-        Path(os.environ.get("ETOWN_TOOLS_DIR", "/opt/etown-tools")),
-        Path(os.environ.get("AUDIT_TOOLS_DIR", "/tmp/etown-tooling")),
-    ]
+TOOLS_DIR = Path(os.environ.get("ETOWN_TOOLS_DIR", "/opt/etown-tools"))
+"""Where .ci/install-browser-tools puts the npm packages; the only place the tests look."""
 
 
 def _tool(variable: str, inside: str) -> Path | None:
-    if variable in os.environ:
-        path = Path(os.environ[variable])
-        return path if path.is_file() else None
-    return next((d / inside for d in _tools_dirs() if (d / inside).is_file()), None)
+    path = Path(os.environ[variable]) if variable in os.environ else TOOLS_DIR / inside
+    return path if path.is_file() else None
 
 
 def axe_script() -> Path:

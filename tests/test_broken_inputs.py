@@ -50,7 +50,7 @@ class Broken:
 
 HISTORY = "data/history.yaml"
 BEGINS = "  - id: construction-begins\n"
-BEGINS_EN = "      en: Construction of the BDA began.\n"
+BEGINS_EN = "      en: Construction of the Beijing Economic-Technological Development Area (BDA) began.\n"
 BEGINS_ZH = "      zh: 北京经济技术开发区开工建设。\n"
 
 
@@ -271,7 +271,8 @@ CASES = [
     ),
     Broken(
         "missing-chinese", HISTORY, replace("history", BEGINS_ZH, ""),
-        "the Chinese translation is missing (the English is: Construction of the BDA began.)",
+        "the Chinese translation is missing "
+        "(the English is: Construction of the Beijing Economic-Technological Developm…)",
         at=BEGINS_EN.strip(), field="events[2].text.zh",
     ),
     Broken(
@@ -290,9 +291,9 @@ CASES = [
         field="events[2].text",
     ),
     Broken(
-        "text-instead-of-list", HISTORY, replace("history", BEGINS, BEGINS + "    notes: see the seed\n"),
+        "text-instead-of-list", HISTORY, replace("history", BEGINS, BEGINS + "    flags: see the seed\n"),
         "expected a list (one item per line, each starting with '- ') (got: see the seed)",
-        at="notes: see the seed", field="events[2].notes",
+        at="flags: see the seed", field="events[2].flags",
     ),
     Broken(
         "mapping-instead-of-text", HISTORY,
@@ -362,35 +363,36 @@ CASES = [
     Broken(
         "history-out-of-order", HISTORY, replace("history", "date: 1993-04-26\n", "date: 1990-04-26\n"),
         "this event (1990-04-26) is dated before the one above it (1992-04-08, 'foundation-stone')",
-        at="1990-04-26", field="events[4].date",
+        at="1990-04-26", field="events[4].date", errors=2,  # and its quote says 1993年4月26日
     ),
     Broken(
         "duplicate-id-in-a-file", HISTORY, replace("history", "  - id: foundation-stone\n", BEGINS),
         "the id 'construction-begins' is already used at line",
         at="id: construction-begins\n    date: 1992-04-08",
-        field="events[3].id",
+        field="events[3].id", errors=2,  # and a note touches the event whose id was lost
     ),
     Broken(
         "duplicate-id-across-files", "data/vision.yaml",
         replace("vision", "  - id: vision-benchmark\n", "  - id: construction-begins\n"),
         "the id 'construction-begins' is already used at data/history.yaml:", at="id: construction-begins",
-        field="passages[0].id",
+        field="passages[0].id", errors=2,  # and a note touches the passage whose id was lost
     ),
     Broken(
         "institutions-with-a-gap", "data/institutions.yaml",
         replace("institutions", 'number: "03"', 'number: "09"'),
         "institutions are numbered 01, 02, … without gaps within each group; expected 03 (got: 09)",
-        at='number: "09"', field="groups[0].institutions[2].number",
+        at='number: "09"', field="groups[0].institutions[2].number", errors=2,  # and its quote says 03
     ),
     Broken(
         "institutions-not-from-01", "data/institutions.yaml",
         replace("institutions", 'number: "01"', 'number: "00"'),
-        "expected 01 (got: 00)", at='number: "00"',
+        "expected 01 (got: 00)", at='number: "00"', errors=2,  # and its quote says 01
     ),
     Broken(
         "part-larger-than-whole", "data/divisions.yaml",
         replace("divisions", "{value: 83, unit: 平方公里", "{value: 300, unit: 平方公里"),
         "a part (300 平方公里) is larger than its whole 'new-town-total' (225 平方公里)", at="{value: 300",
+        errors=2,  # and its quote says 约83平方公里
     ),
     Broken(
         "part-of-unknown-fact", "data/divisions.yaml",
@@ -400,40 +402,41 @@ CASES = [
     Broken(
         "share-above-100", "data/economy.yaml",
         replace("economy", "{value: 0.35, unit: \"%\"}", "{value: 135, unit: \"%\"}"),
-        "a share must lie between 0 and 100 % (got: 135)", at="{value: 135",
+        "a share must lie between 0 and 100 % (got: 135)", at="{value: 135", errors=2,
     ),
     Broken(
         "share-below-0", "data/economy.yaml",
         replace("economy", "{value: 0.35, unit: \"%\"}", "{value: -5, unit: \"%\"}"),
-        "a share must lie between 0 and 100 % (got: -5)", at="{value: -5",
+        "a share must lie between 0 and 100 % (got: -5)", at="{value: -5", errors=2,
     ),
     Broken(
         "industry-share-above-100", "data/economy.yaml",
         replace("economy", "share_of_beijing: {value: 32.6,", "share_of_beijing: {value: 132.6,"),
         "a share must lie between 0 and 100 % (got: 132.6)", at="132.6",
-        field="industries[0].share_of_beijing.value",
+        field="industries[0].share_of_beijing.value", errors=2,
     ),
     Broken(
         "growth-implausibly-high", "data/economy.yaml",
         replace("economy", "growth: {value: 6, unit", "growth: {value: 6000, unit"),
-        "a growth rate of 6000 % is not plausible (expected between -100 and +1000 %)", at="6000",
+        "a growth rate of 6000 % is not plausible (expected between -100 and +1000 %)", at="6000", errors=2,
     ),
     Broken(
         "growth-below-minus-100", "data/economy.yaml",
         replace("economy", "growth: {value: 6, unit", "growth: {value: -150, unit"),
-        "a growth rate of -150 % is not plausible", at="-150",
+        "a growth rate of -150 % is not plausible", at="-150", errors=2,
     ),
     Broken(
         "unknown-person", "data/leadership.yaml",
         replace("leadership", "- person: zhang-qiang\n", "- person: zhang-qaing\n"),
         "no person with the id 'zhang-qaing' in people; did you mean 'zhang-qiang'?", at="zhang-qaing",
+        errors=3,  # and two notes touch the membership under its old name
     ),
     # --- provenance ------------------------------------------------------------------------------
     Broken(
         "quote-not-in-seed", HISTORY,
         replace("history", "source: 北京经济技术开发区于1992年4月", "source: 北京经济技术开发区于1993年4月"),
         "the closest passage of the seed is: 北京经济技术开发区于1992年4月开工建设",
-        at="于1993年4月", field="events[2].source",
+        at="于1993年4月", field="events[2].source", errors=2,  # and the date is no longer the quote's
     ),
     Broken(
         "quote-with-full-width-commas", HISTORY,
@@ -441,11 +444,11 @@ CASES = [
         "differs from the seed only in full-width or half-width characters", at="15日，市政府",
     ),
     Broken(
-        "note-quote-not-in-seed", "data/divisions.yaml",
-        replace("divisions", "source: 开发区实际管辖面积达到59.6", "source: 开发区实际管辖面积达到59"),
-        "this quote is not in seeds/000_c6099870205fbbe0.txt (got: 开发区实际管辖面积达到59平方公里); "
-        "the closest passage of the seed is: 开发区实际管辖面积达到59.6平方公里",
-        at="达到59平方公里", field="areas[1].notes[0].source",
+        "note-quote-not-in-seed", "data/notes.yaml",
+        replace("notes", "  - 2002年8月,经国务院批准扩区至46.8平方公里\n", "  - 2002年8月,经国务院批准扩区至46.9平方公里\n"),
+        "this quote is not in seeds/000_c6099870205fbbe0.txt (got: 2002年8月,经国务院批准扩区至46.9平方公里); "
+        "the closest passage of the seed is: 2002年8月,经国务院批准扩区至46.8平方公里",
+        at="扩区至46.9平方公里", field="notes[0].sources[0]",
     ),
     # --- warnings --------------------------------------------------------------------------------
     Broken(

@@ -29,6 +29,8 @@ pytestmark = pytest.mark.browser
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="session")
 def light_tab(browser: "Browser") -> Iterator["Page"]:

@@ -68,6 +68,28 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert exit_info.value.code == 2
 
 
+@pytest.mark.parametrize("base_url", ["", " "])
+def test_an_empty_base_url_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str], base_url: str
+) -> None:
+    out = project / "site"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["build", "--root", str(project), "--out", str(out), "--base-url", base_url])
+    assert exit_info.value.code == 2
+    assert "argument --base-url: is empty; give an absolute http(s) URL" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_a_base_url_that_is_only_a_path_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What the Pages workflow passes when the setup step reports no base URL: "$BASE_URL/"."""
+    out = project / "site"
+    assert main(["build", "--root", str(project), "--out", str(out), "--base-url", "/"]) == 2
+    assert "the base URL must be an absolute http(s) URL (got: '/')" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_python_dash_m_etown_works(project: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "etown", "check", "--root", str(project)],

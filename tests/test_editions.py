@@ -25,6 +25,7 @@ from etown.editions import (
 from etown.pipeline import check
 from etown.problems import DataError
 from etown.provenance import Seed, read_seed
+from helpers_data import data_file
 
 SEED_NAME = "000_c6099870205fbbe0.txt"
 SEED_TEXT = (REPO / "seeds" / SEED_NAME).read_text(encoding="utf-8")
@@ -68,6 +69,22 @@ def line_in(path: Path, needle: str) -> int:
     return text[: text.index(needle)].count("\n") + 1
 
 
+def at(project: Path, name: str, line_text: str, value: str) -> str:
+    """``data/NAME.yaml:LINE:COL`` of ``value`` on the line holding ``line_text``, the first such."""
+    return every_at(project, name, line_text, value)[0]
+
+
+def every_at(project: Path, name: str, line_text: str, value: str) -> list[str]:
+    lines = data_file(project, name).read_text(encoding="utf-8").splitlines()
+    found = [
+        f"data/{name}.yaml:{number}:{line.index(value) + 1}"
+        for number, line in enumerate(lines, start=1)
+        if line_text in line
+    ]
+    assert found, f"{line_text!r} is not in data/{name}.yaml any more: update the test"
+    return found
+
+
 def seed_diff(
     project: Path, new: Path | None, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, list[str], str]:
@@ -87,7 +104,8 @@ def test_the_seed_metadata_records_only_what_is_known() -> None:
     assert current.taken == date(2026, 11, 24)  # the day the copy entered the project (git log)
     assert current.taken_note is not None and "entered the project" in current.taken_note
     assert current.url is None  # unknown, never invented
-    assert current.published.startswith("unknown")
+    assert current.published == "the page is undated"
+    assert current.title == "北京经济技术开发区介绍"
     assert metadata.earlier == ()
 
 
@@ -117,9 +135,9 @@ def test_a_bad_metadata_file_is_named_precisely(project: Path) -> None:
     shown = sorted(str(problem) for problem in problems)
     meta = f"seeds/{SEED_NAME.replace('.txt', '.meta.yaml')}"
     assert shown == [
-        f"{meta}:10:1: uri: unknown field 'uri' (the fields are: file, sha256, taken, taken_note, url, "
-        "published, editions)",
-        f"{meta}:6:8: taken: 2026-11-31 is not a real date",
+        f"{meta}:11:1: uri: unknown field 'uri' (the fields are: file, sha256, title, taken, taken_note, "
+        "url, published, editions)",
+        f"{meta}:7:8: taken: 2026-11-31 is not a real date",
     ]
 
 
@@ -140,13 +158,25 @@ def test_a_changed_figure_is_found_at_the_value_and_the_quote(
     line = line_in(new, "完成工业产值5400.8亿元")
     code, findings, out = seed_diff(project, new, capsys)
     assert code == 1
-    assert findings == [
-        f"data/economy.yaml:101:20: indicators[1].value.value: 5371.2 → 5400.8 in the new edition "
-        f"({new}:{line}: …,增长6%;完成工业产值5400.8亿元,增长5.7%;完成…)",
-        f"data/economy.yaml:104:13: indicators[1].source: this quote is not in the new edition; the closest "
-        f"passage there ({new}:{line}) is: 完成工业产值5400.8亿元,增长5.7%",
-    ]
+    changed = (
+        f"5371.2 → 5400.8 in the new edition ({new}:{line}: …,增长6%;完成工业产值5400.8亿元,增长5.7%;完成…)"
+    )
+    gone = (
+        f"this quote is not in the new edition; the closest passage there ({new}:{line}) is: "
+        "完成工业产值5400.8亿元,增长5.7%"
+    )
+    assert findings == figure_findings(project, changed, gone)
     assert "1 changed" in out and "0 removed, 0 added" in out
+
+
+def figure_findings(project: Path, changed: str, gone: str) -> list[str]:
+    """The value, the quote, and a note that writes the figure and quotes its passage."""
+    return [
+        f"{at(project, 'economy', 'value: {value: 5371.2', '5371.2')}: indicators[1].value.value: {changed}",
+        f"{at(project, 'economy', 'source: 完成工业产值5371.2亿元', '完成')}: indicators[1].source: {gone}",
+        f"{at(project, 'notes', '“完成工业产值5371.2亿元”', '“建制沿革')}: notes[8].text.zh: {changed}",
+        f"{at(project, 'notes', '  - 完成工业产值5371.2亿元', '完成')}: notes[8].sources[1]: {gone}",
+    ]
 
 
 def test_a_changed_figure_points_at_the_chinese_texts_that_write_it(project: Path, tmp_path: Path) -> None:
@@ -155,8 +185,11 @@ def test_a_changed_figure_points_at_the_chinese_texts_that_write_it(project: Pat
     fields = [(finding.file, finding.field) for finding in diff_against_current(project, new, "new").findings]
     assert fields == [
         ("data/economy.yaml", "topics[2].facts[1].value.value"),
-        ("data/economy.yaml", "topics[2].facts[1].text.zh"),
         ("data/economy.yaml", "topics[2].facts[1].source"),
+        ("data/notes.yaml", "notes[12].sources[2]"),  # the number, and the quote that held it
+        ("data/notes.yaml", "notes[12].sources[2]"),
+        ("data/notes.yaml", "notes[68].sources[7]"),
+        ("data/notes.yaml", "notes[68].sources[7]"),
     ]
 
 
@@ -169,9 +202,13 @@ def test_a_removed_sentence_is_found_at_the_quotes_that_cite_it(
     gone = (
         "this quote is not in the new edition; no passage of the new edition is close to it (was it removed?)"
     )
+    first, second = "截至目前,信创园已落地企业230多家", "集聚了全国90%以上信息技术头部企业"
     assert findings == [
-        f"data/economy.yaml:332:17: topics[2].facts[0].source: {gone}",
-        f"data/economy.yaml:341:17: topics[2].facts[1].source: {gone}",
+        f"{at(project, 'economy', f'source: {first}', '截至')}: topics[2].facts[0].source: {gone}",
+        f"{at(project, 'economy', f'source: {second}', '集聚')}: topics[2].facts[1].source: {gone}",
+        f"{at(project, 'notes', f'  - {first},{second}。', '截至')}: notes[12].sources[2]: {gone}",
+        f"{every_at(project, 'notes', f'  - {first}', '截至')[1]}: notes[31].sources[2]: {gone}",
+        f"{at(project, 'notes', f'  - {second}', '集聚')}: notes[68].sources[7]: {gone}",
     ]
 
 
@@ -240,12 +277,14 @@ def test_adopting_an_edition_keeps_the_old_one_and_lists_what_to_update(
     )
     output = capsys.readouterr()
     assert code == 1  # adopted, and the data must now be updated
-    assert output.err.splitlines()[:2] == [
-        f"data/economy.yaml:101:20: indicators[1].value.value: 5371.2 → 5400.8 in the new edition "
-        f"({new}:373: …,增长6%;完成工业产值5400.8亿元,增长5.7%;完成…)",
-        f"data/economy.yaml:104:13: indicators[1].source: this quote is not in the new edition; the closest "
-        f"passage there ({new}:373) is: 完成工业产值5400.8亿元,增长5.7%",
-    ]
+    changed = (
+        f"5371.2 → 5400.8 in the new edition ({new}:373: …,增长6%;完成工业产值5400.8亿元,增长5.7%;完成…)"
+    )
+    gone = (
+        f"this quote is not in the new edition; the closest passage there ({new}:373) is: "
+        "完成工业产值5400.8亿元,增长5.7%"
+    )
+    assert output.err.splitlines()[:-1] == figure_findings(project, changed, gone)
     old_sha = hashlib.sha256(SEED_TEXT.encode("utf-8")).hexdigest()
     kept = f"editions/2026-11-24_{old_sha[:12]}.txt"
     assert f"the earlier edition is kept as seeds/{kept}" in output.out
@@ -270,11 +309,11 @@ def test_after_adopting_check_names_the_same_quote_until_the_data_is_updated(
     main(["seed", "adopt", str(new), "--root", str(project)])
     capsys.readouterr()
     errors = [problem for problem in check(project).problems if problem.severity == "error"]
-    assert [(error.file, error.line, error.field) for error in errors] == [
-        ("data/economy.yaml", 104, "indicators[1].source")
+    assert [f"{error.file}:{error.line}:{error.column}: {error.field}" for error in errors] == [
+        f"{at(project, 'economy', 'source: 完成工业产值5371.2亿元', '完成')}: indicators[1].source",
+        f"{at(project, 'notes', '  - 完成工业产值5371.2亿元', '完成')}: notes[8].sources[1]",
     ]
-    economy = project / "data" / "economy.yaml"
-    economy.write_text(economy.read_text(encoding="utf-8").replace("5371.2", "5400.8"), encoding="utf-8")
+    update_figure(project)
     assert check(project).problems == []
     metadata: SeedMetadata = read_seed_metadata(project)
     assert metadata.current.taken == date.today() and metadata.current.taken_note is not None
@@ -282,10 +321,22 @@ def test_after_adopting_check_names_the_same_quote_until_the_data_is_updated(
     # the earlier edition can be compared with the current one like any other
     back = project / "seeds" / metadata.earlier[0].file
     found = diff_against_current(project, back, "old").findings
-    assert [(finding.field, finding.line) for finding in found] == [
-        ("indicators[1].value.value", 101),
-        ("indicators[1].source", 104),
+    assert [(finding.file, finding.field) for finding in found] == [
+        ("data/economy.yaml", "indicators[1].value.value"),
+        ("data/economy.yaml", "indicators[1].source"),
+        ("data/notes.yaml", "notes[8].text.zh"),
+        ("data/notes.yaml", "notes[8].sources[1]"),
     ]
+
+
+def update_figure(project: Path) -> None:
+    """What a maintainer does after adopting the changed figure: the new number in the quotes, the
+    value and both languages of the note that writes it, and the edited English recorded."""
+    for name in ("economy", "notes"):
+        path = data_file(project, name)
+        text = path.read_text(encoding="utf-8").replace("5371.2", "5400.8").replace("537.12", "540.08")
+        path.write_text(text, encoding="utf-8")
+    assert main(["translations", "update", "--root", str(project)]) == 0
 
 
 def test_diff_without_a_file_lists_what_the_adoption_still_leaves_to_update(
@@ -298,13 +349,15 @@ def test_diff_without_a_file_lists_what_the_adoption_still_leaves_to_update(
     capsys.readouterr()
     code, findings, out = seed_diff(project, None, capsys)
     assert code == 1
-    assert [finding.split(": ", 2)[:2] for finding in findings] == [
-        ["data/economy.yaml:101:20", "indicators[1].value.value"],
-        ["data/economy.yaml:104:13", "indicators[1].source"],
+    assert [finding.split(": ", 2)[1] for finding in findings] == [
+        "indicators[1].value.value",
+        "indicators[1].source",
+        "notes[8].text.zh",
+        "notes[8].sources[1]",
     ]
     assert f"seeds/{read_seed_metadata(project).earlier[0].file} (the edition before the current one)" in out
-    economy = project / "data" / "economy.yaml"
-    economy.write_text(economy.read_text(encoding="utf-8").replace("5371.2", "5400.8"), encoding="utf-8")
+    update_figure(project)
+    capsys.readouterr()
     assert seed_diff(project, None, capsys)[:2] == (0, [])
 
 
@@ -333,12 +386,12 @@ def test_record_writes_the_metadata_of_the_current_seed(
     assert main(["seed", "record", "--root", str(project)]) == 2
     assert "--taken YYYY-MM-DD" in capsys.readouterr().err
     note = (
-        "the day this copy entered the project (git log of seeds/); "
-        "when it was retrieved from the web was not recorded"
+        "The date this copy entered the project (its first commit); when it was retrieved from the web "
+        "was not recorded."
     )
     code = main(
         ["seed", "record", "--root", str(project), "--taken", "2026-11-24", "--taken-note", note,
-         "--published", "unknown (the page is undated)"]
+         "--published", "the page is undated", "--title", "北京经济技术开发区介绍"]
     )  # fmt: skip
     assert code == 0
     assert meta.read_text(encoding="utf-8") == before

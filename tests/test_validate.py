@@ -14,6 +14,7 @@ from helpers_data import chain, errors_of, problems_of, replace, shown
 PROBLEM_LINE = re.compile(
     r"^data/[a-z]+\.ya?ml:\d+:\d+: (warning: )?([a-z_]+(\[\d+\])*(\.[a-z_<]+(\[\d+\])*)*: )?\S"
 )
+BEGINS_EN = "      en: Construction of the Beijing Economic-Technological Development Area (BDA) began.\n"
 NOTE = "    notes:\n      - {zh: 原文如此。, en: The seed says so.}\n"
 
 
@@ -32,7 +33,7 @@ def test_field_paths_read_like_the_yaml() -> None:
 
 
 BREAK_FOUR_FILES = chain(
-    replace("history", "      en: Construction of the BDA began.\n", ""),
+    replace("history", BEGINS_EN, ""),
     replace("vision", "  - id: vision-benchmark\n", "  - id: vision-benchmark\n    titel: x\n"),
     replace("economy", "{value: 2456.4, unit: 亿元}", "{value: 2456.4, unit: 亿圆}"),
     replace("leadership", "{zh: 张强, en: Zhang Qiang}", "{zh: 张强, en: Zhang Qiang"),
@@ -153,9 +154,7 @@ def test_chronological_order_respects_the_precision_of_dates(
 
 def test_suggestions_come_from_the_fields_allowed_at_that_place(project: Path) -> None:
     replace("economy", "  - id: gdp-2022\n    label:", "  - id: gdp-2022\n    lable:")(project)
-    replace(
-        "history", "      en: Construction of the BDA began.\n", "      ne: Construction of the BDA began.\n"
-    )(project)
+    replace("history", BEGINS_EN, BEGINS_EN.replace("en:", "ne:"))(project)
     messages = [problem.message for problem in problems_of(project)]
     assert "unknown field 'lable'; did you mean 'label'?" in messages
     assert "unknown field 'ne'; did you mean 'en'?" in messages

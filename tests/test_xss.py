@@ -71,6 +71,7 @@ def test_payloads_reach_the_pages_as_text(poisoned_site: Path) -> None:
     assert "{{ 7 * 7 }}" in (poisoned_site / "en" / "index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("page", SITE_PAGES)
 @pytest.mark.browser
 def test_no_payload_runs_in_chromium(browser, poisoned_site: Path, page: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -38,7 +38,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     def add_base_url(command: argparse.ArgumentParser) -> None:
         command.add_argument(
-            "--base-url", default=None, metavar="URL",
+            "--base-url", type=_base_url, default=None, metavar="URL",
             help="where the site is published, e.g. https://example.org/etown/ (default: etown.toml)",
         )  # fmt: skip
 
@@ -100,6 +100,10 @@ def _add_seed_commands(
         )  # fmt: skip
         command.add_argument("--url", default=None, help="where it was taken from, only if known")
         command.add_argument(
+            "--title", default=None, metavar="TEXT",
+            help="the document's own title (default for adopt: the current edition's)",
+        )  # fmt: skip
+        command.add_argument(
             "--published",
             default=None,
             metavar="TEXT",
@@ -142,6 +146,17 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
+
+
+def _base_url(text: str) -> str:
+    # An empty value usually means an unset variable (--base-url "$BASE_URL"); falling back to
+    # etown.toml would publish a site whose canonical links point somewhere else.
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "is empty; give an absolute http(s) URL such as https://example.org/etown/, "
+            "or leave --base-url out to use base_url from etown.toml"
+        )
+    return text
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -237,7 +252,7 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
     if arguments.action == "record":
         metadata = editions.record_metadata(
             root, taken=arguments.taken, taken_note=arguments.taken_note, url=arguments.url,
-            published=arguments.published,
+            published=arguments.published, title=arguments.title,
         )  # fmt: skip
         print(f"etown: recorded {metadata.current.path} (SHA-256 {metadata.current.sha256[:12]}…)")
         return EXIT_OK
@@ -258,7 +273,7 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
         return EXIT_OK
     result, metadata = editions.adopt_edition(
         root, arguments.new_file, display, today=date.today(), taken=arguments.taken, url=arguments.url,
-        published=arguments.published,
+        published=arguments.published, title=arguments.title,
     )  # fmt: skip
     print_problems(result.findings)
     earlier = metadata.earlier[0]

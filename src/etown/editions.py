@@ -27,6 +27,7 @@ from etown.problems import DataError, EtownError, Problem, UsageError, field_pat
 from etown.provenance import Seed, normalise, read_seed
 from etown.schema import Model, NonEmptyText
 from etown.sections import SECTION_NAMES
+from etown.validate import QUOTE_FIELDS
 
 META_SUFFIX = ".meta.yaml"
 EDITIONS_FOLDER = "editions"
@@ -60,6 +61,8 @@ class _EditionFields(Model):
     file: NonEmptyText
     """Relative to seeds/."""
     sha256: Sha256
+    title: NonEmptyText | None = None
+    """The document's own title, as it gives it."""
     taken: IsoDate
     """The day this copy was taken (see ``taken_note`` for what that date really is)."""
     taken_note: NonEmptyText | None = None
@@ -91,6 +94,8 @@ class Edition:
     published: str = "unknown"
     replaced: date | None = None
     """When a later edition took its place (None for the current edition)."""
+    title: str | None = None
+    """The document's own title (北京经济技术开发区介绍)."""
 
     @property
     def path(self) -> str:
@@ -195,6 +200,7 @@ def _metadata_of(model: _MetadataFile, display: str) -> SeedMetadata:
             fields.url,
             fields.published,
             replaced,
+            fields.title,
         )
 
     earlier = tuple(edition(item, item.replaced) for item in model.editions)
@@ -272,6 +278,7 @@ def metadata_text(metadata: SeedMetadata, seed_name: str) -> str:
         values: list[tuple[str, str | None]] = [
             ("file", edition.file),
             ("sha256", edition.sha256),
+            ("title", _quoted(edition.title)),
             ("taken", edition.taken.isoformat()),
             ("taken_note", _quoted(edition.taken_note)),
             ("url", _quoted(edition.url)),
@@ -313,6 +320,7 @@ def record_metadata(
     taken_note: str | None = None,
     url: str | None = None,
     published: str | None = None,
+    title: str | None = None,
 ) -> SeedMetadata:
     """Write (or amend) the current seed's metadata without touching the seed.
 
@@ -329,7 +337,7 @@ def record_metadata(
             raise UsageError(
                 "the seed has no metadata yet: give the day it was taken with --taken YYYY-MM-DD"
             )
-        current = Edition(seed_path.name, sha, taken, taken_note, url, published or "unknown")
+        current = Edition(seed_path.name, sha, taken, taken_note, url, published or "unknown", title=title)
         metadata = SeedMetadata(current)
     else:
         current = metadata.current
@@ -339,6 +347,7 @@ def record_metadata(
             taken_note=taken_note if taken_note is not None else current.taken_note,
             url=url if url is not None else current.url,
             published=published if published is not None else current.published,
+            title=title if title is not None else current.title,
         )
         metadata = replace(metadata, current=current)
     _write_atomically(metadata_path(seed_path), metadata_text(metadata, seed_path.name).encode("utf-8"))
@@ -514,26 +523,35 @@ class Quote:
     """The path of the ``source`` field."""
     text: str
     record: dict[str, Any]
+    """The record the quote supports (for a period's ``stated_by``: the record holding the period)."""
+    record_path: PathKey
 
-    @property
-    def record_path(self) -> PathKey:
-        return self.path[:-1]
+
+_RECORD_QUOTES = QUOTE_FIELDS - {"stated_by"}
+"""The quote fields that make a mapping a record of its own (``stated_by`` belongs to a period)."""
 
 
 def quotes_in(loaded: LoadedFile) -> Iterator[Quote]:
-    def walk(node: Any, path: PathKey) -> Iterator[Quote]:
+    """Every quote of the seed in a loaded file (the fields validation checks against the seed)."""
+
+    def walk(node: Any, path: PathKey, record: dict[str, Any], record_path: PathKey) -> Iterator[Quote]:
         if isinstance(node, dict):
-            quote = node.get("source")
-            if isinstance(quote, str) and quote.strip():
-                yield Quote(loaded, (*path, "source"), quote, node)
+            if _RECORD_QUOTES & set(node):
+                record, record_path = node, path
             for key, value in node.items():
-                if key != "source":
-                    yield from walk(value, (*path, key))
+                if key in QUOTE_FIELDS and isinstance(value, str) and value.strip():
+                    yield Quote(loaded, (*path, key), value, record, record_path)
+                elif key in QUOTE_FIELDS and isinstance(value, list):
+                    for index, item in enumerate(value):
+                        if isinstance(item, str) and item.strip():
+                            yield Quote(loaded, (*path, key, index), item, record, record_path)
+                else:
+                    yield from walk(value, (*path, key), record, record_path)
         elif isinstance(node, list):
             for index, item in enumerate(node):
-                yield from walk(item, (*path, index))
+                yield from walk(item, (*path, index), record, record_path)
 
-    yield from walk(loaded.data, ())
+    yield from walk(loaded.data, (), {}, ())
 
 
 def _occurrences(text: str, part: str) -> list[int]:
@@ -642,14 +660,10 @@ def _holding(record: dict[str, Any], path: PathKey, number: str) -> Iterator[Pat
     token = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)")
     for key, value in record.items():
         here = (*path, key)
-        if key == "source":
+        if key in QUOTE_FIELDS:
             continue
-        if isinstance(value, dict) and "source" not in value:
-            if (
-                isinstance(value.get("value"), str)
-                and "unit" in value
-                and _same_number(value["value"], number)
-            ):
+        if isinstance(value, dict) and not _RECORD_QUOTES & set(value):
+            if "unit" in value and _same_number(value.get("value"), number):
                 yield (*here, "value")
             elif isinstance(value.get("zh"), str) and token.search(value["zh"]):
                 yield (*here, "zh")
@@ -657,19 +671,21 @@ def _holding(record: dict[str, Any], path: PathKey, number: str) -> Iterator[Pat
                 yield from _holding(value, here, number)
         elif isinstance(value, list):
             for index, item in enumerate(value):
-                if isinstance(item, dict) and "source" not in item:
+                if isinstance(item, dict) and not _RECORD_QUOTES & set(item):
                     yield from _holding(item, (*here, index), number)
         elif isinstance(value, str) and _writes(key, value, number, token):
             yield here
 
 
 def _writes(key: str, value: str, number: str, token: re.Pattern[str]) -> bool:
-    if key in {"date", "as_of"}:  # a year: the dates of records are written YYYY[-MM[-DD]]
+    if key in {"date", "as_of", "period"}:  # a year: dates are written YYYY[-MM[-DD]]
         return len(number) == 4 and value.startswith(number)
     return key == "zh" and token.search(value) is not None
 
 
-def _same_number(raw: str, number: str) -> bool:
+def _same_number(raw: object, number: str) -> bool:
+    if not isinstance(raw, str):
+        return False
     try:
         return Decimal(raw.strip()) == Decimal(number)
     except InvalidOperation:
@@ -773,9 +789,11 @@ def adopt_edition(
     taken: date | None = None,
     url: str | None = None,
     published: str | None = None,
+    title: str | None = None,
 ) -> tuple[EditionDiff, SeedMetadata]:
     """Make ``new_path`` the seed: the current edition is kept in seeds/editions/ and listed in
     the metadata; the new one takes the current file's name, so its history reads as one file.
+    Its title is the current edition's unless ``title`` is given (a page keeps its title).
 
     Returns what the data must now be updated for (the same findings as ``diff``)."""
     seed_path = _seed_path_or_refuse(root)
@@ -808,7 +826,9 @@ def adopt_edition(
         if taken
         else "the day this copy was adopted (`etown seed adopt`); when it was retrieved was not given"
     )
-    current = Edition(seed_path.name, sha, taken or today, note, url, published or "unknown")
+    current = Edition(
+        seed_path.name, sha, taken or today, note, url, published or "unknown", title=title or old.title
+    )
     earlier = (replace(old, file=kept_name, replaced=today), *metadata.earlier)
     adopted = SeedMetadata(current, earlier, metadata.display_path)
     # metadata first: a run killed between the two writes leaves a seed that check reports

@@ -25,6 +25,8 @@ class Punctuation:
     list_separator: str
     quote_open: str = "“"
     quote_close: str = "”"
+    space: str = ""
+    """Between words, and between a label and its value: none in Chinese."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,10 @@ class Language:
     def parenthesised(self, text: str) -> str:
         return f"{self.punctuation.open_paren}{text}{self.punctuation.close_paren}"
 
+    def labelled(self, label: str, value: str) -> str:
+        """增长6% / Growth, year on year: 6%."""
+        return f"{label}{self.punctuation.space}{value}"
+
 
 CHINESE_QUALIFIERS: dict[Qualifier, str] = {
     "约": "约{}", "超过": "超过{}", "超": "超{}", "近": "近{}", "余": "{}余", "多": "{}多", "以上": "{}以上",
@@ -89,7 +95,7 @@ LANGUAGES: tuple[Language, ...] = (
             "约": "about {}", "超过": "more than {}", "超": "more than {}", "近": "nearly {}",
             "余": "more than {}", "多": "more than {}", "以上": "{} or more",
         },
-        punctuation=Punctuation(" (", ")", ": ", ", ", "“", "”"),
+        punctuation=Punctuation(" (", ")", ": ", ", ", "“", "”", " "),
     ),
     Language(
         code="zh-Hant", html_lang="zh-Hant", name="繁體中文", english_name="Traditional Chinese",

@@ -8,6 +8,7 @@ stack, so neither deep nesting nor shared nodes ("billion laughs") can exhaust t
 """
 
 import difflib
+import errno
 import re
 import stat
 from collections.abc import Iterator
@@ -178,10 +179,11 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
 
 def _refuse_location(path: Path, folder: Path, folder_shown: str) -> str | None:
     """Why ``path`` cannot be read as a data file, or None when it can be opened safely."""
+    loop = "the file is a link that leads round in a circle; replace it with the file itself"
     try:
         target = path.resolve()
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
-        return "the file is a link that leads round in a circle; replace it with the file itself"
+        return loop
     if path.is_symlink() and not target.is_relative_to(folder.resolve()):
         return (
             f"the file is a link to {target}, outside {folder_shown}; "
@@ -192,6 +194,8 @@ def _refuse_location(path: Path, folder: Path, folder_shown: str) -> str | None:
     except FileNotFoundError:
         return f"the file is a link to {target}, which does not exist"
     except OSError as error:
+        if error.errno == errno.ELOOP:  # from Python 3.13, resolve() leaves the loop in place
+            return loop
         return f"cannot read the file ({error.strerror or error})"
     if stat.S_ISDIR(mode):
         return "this is a folder, not a file"

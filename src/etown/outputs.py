@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from etown.config import SiteConfig
-from etown.problems import Problem
 from etown.convert import Conversions
+from etown.problems import Problem
 from etown.provenance import Seed
 from etown.sections import SiteData
+from etown.sourcedoc import SourceDocument
 
 if TYPE_CHECKING:
     from etown.render import Renderer
@@ -49,6 +50,10 @@ class Context:
     renderer: "Renderer"
     stylesheet_bytes: bytes
     conversions: Conversions
+
+    @cached_property
+    def source_document(self) -> SourceDocument:
+        return SourceDocument(self.seed)
 
     @cached_property
     def stylesheet_path(self) -> str:

@@ -16,6 +16,9 @@ class Page:
     """Names the template (``KEY.html``), the output file and the title string."""
     data_files: tuple[str, ...] = ()
     """The open-data files (in ``data/`` of the site) holding what this page shows."""
+    gathers_sources: bool = True
+    """Whether the page lists the quotes of what it shows at its end. The fact sheet shows every
+    section on one page within the weight budget: its marks lead to each section page's list."""
 
     def path(self, language: Language) -> str:
         return f"{language.code}/{self.key}.html"
@@ -28,8 +31,20 @@ PAGES = (
     Page("economy", ("figures.csv", "industries.csv", "economy.json")),
     Page("society", ("figures.csv", "society.json", "ecology.json")),
     Page("vision", ("vision.json",)),
-    Page("factsheet", ("history.csv", "leadership.csv", "institutions.csv", "figures.csv", "industries.csv")),
+    Page(
+        "factsheet",
+        ("history.csv", "leadership.csv", "institutions.csv", "figures.csv", "industries.csv", "notes.csv"),
+        gathers_sources=False,
+    ),
+    Page("source"),
+    Page("about", ("notes.json",)),
 )
+FACTSHEET_PAGE = next(page for page in PAGES if page.key == "factsheet")
+"""Every record on one page: links to a record anywhere go here."""
+SOURCE_PAGE = next(page for page in PAGES if page.key == "source")
+"""The source document itself, verbatim: every quote on the site links to its words there."""
+ABOUT_PAGE = next(page for page in PAGES if page.key == "about")
+"""What the source is, how the site treats it, and every weakness found in it."""
 
 
 ROOT_PAGE = "index.html"

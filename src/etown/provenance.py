@@ -1,6 +1,7 @@
 """Every ``source`` quote must stand in the seed, word for word (white space aside)."""
 
 import difflib
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ def _fold_width(text: str) -> str:
 class Seed:
     display_path: str
     text: str
+    sha256: str = ""
+    taken: str = ""
+    """When this copy was taken (YYYY-MM-DD), from the metadata file beside it; empty if unknown."""
 
     @cached_property
     def normalised(self) -> str:
@@ -107,7 +111,20 @@ def read_seed(root: Path) -> Seed:
         raise UsageError(f"seeds/ must hold exactly one .txt source document (found: {found})")
     path = seeds[0]
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"cannot read {path.relative_to(root)}: {error}") from error
-    return Seed(str(path.relative_to(root)), text)
+    return Seed(str(path.relative_to(root)), text, hashlib.sha256(raw).hexdigest(), _taken(path))
+
+
+def _taken(seed: Path) -> str:
+    """The date in ``taken:`` of the metadata beside the seed (NAME.meta.yaml), or ""."""
+    meta = seed.with_name(seed.stem + ".meta.yaml")
+    try:
+        match = re.search(
+            r"^taken:\s*(\d{4}-\d{2}-\d{2})\s*$", meta.read_text(encoding="utf-8"), re.MULTILINE
+        )
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return match.group(1) if match else ""

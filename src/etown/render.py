@@ -8,7 +8,7 @@ interface strings. Producers (``etown.producers``) decide which files are render
 import contextlib
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from etown.format import format_date, format_number, format_quantity
 from etown.languages import AUTHORED, LANGUAGES, Language, by_code
 from etown.pages import relative_url
 from etown.problems import Problem
-from etown.schema import PartialDate, Text
+from etown.schema import PartialDate, Period, Text
 from etown.strings import Strings
 
 _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
@@ -137,8 +137,35 @@ class Renderer:
                 return html
             return self._marked_outdated(html, language, block=not inline)
 
+        words = self.strings.in_language(language)
+
+        def period(value: Period) -> str:
+            if value.date is not None:
+                if value.year_end:
+                    return words["period_year_end"].format(year=value.date.year)
+                return convert(format_date(value.date, speaking))
+            if value.publication:
+                return words["period_publication"]
+            if value.years_to_publication is not None:
+                return words["period_years"].format(years=value.years_to_publication)
+            return words["period_unstated"]
+
+        def with_period(caption: str, value: Period) -> Markup:
+            key = (
+                "caption_with_year"
+                if value.date is not None and not value.year_end
+                else "caption_with_period"
+            )
+            return Markup(words[key]).format(caption=caption, period=period(value))
+
         return {
-            "t": self.strings.in_language(language),
+            "t": words,
+            "period": period,
+            "with_period": with_period,
+            "shared_period": shared_period,
+            "labelled": lambda label, value: Markup(
+                speaking.labelled(str(Markup.escape(label)), str(Markup.escape(value)))
+            ),
             "tr": tr,
             "plain": plain,
             "md": md,
@@ -168,6 +195,17 @@ class Renderer:
         if text.endswith("</p>"):
             return Markup(text[:-4]) + Markup(" ") + mark + Markup("</p>")
         return Markup(text) + Markup('<p class="outdated">') + mark + Markup("</p>")
+
+
+def shared_period(records: Iterable[object]) -> Period | None:
+    """The period every record holds for, when they share one (a caption then says it once)."""
+    periods = [getattr(record, "period", None) for record in records]
+    first = periods[0] if periods else None
+    if first is None or not all(
+        isinstance(period, Period) and period.meaning == first.meaning for period in periods
+    ):
+        return None
+    return first
 
 
 def url_maker(from_path: str) -> Callable[[str], str]:

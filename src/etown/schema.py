@@ -5,6 +5,7 @@ that supports it. Quantities keep the seed's number and unit; dates keep the see
 """
 
 import re
+import typing
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -107,22 +108,92 @@ class Prose(Text):
     """Text in both languages that may use Markdown (sanitised when rendered)."""
 
 
-class Note(Text):
-    """A discrepancy the seed itself contains, kept as written and footnoted on the page."""
-
-    source: Quote | None = None
-    """The other passage of the seed that disagrees, when there is one."""
-
-
 class Quantity(Model):
     value: Decimal
     unit: UnitName
     qualifier: Qualifier | None = None
 
 
+class Derivation(Model):
+    """Why a record shows something its quote does not write literally, in a form the check can
+    verify: a count written in words (三个 → 3), a spelling of the value (百万平米 → 100万平方米),
+    a year the quote gives as 同年 (the same year as an earlier record)."""
+
+    written: NonEmptyText | None = None
+    """How the quote writes what the record shows: 三个, 百万平米, 同年."""
+    same_year_as: Slug | None = None
+    """For 同年: the record whose date gives the year."""
+    reason: Text
+
+
+PERIOD_WORDS = ("截至目前", "目前", "现任", "现阶段", "已", "累计")
+"""Words with which the seed says a figure holds as of publication (the page is undated)."""
+
+
+def _period_shorthand(raw: object) -> object:
+    """``period: 2022`` / ``publication`` / ``unstated`` stand for the mapping they abbreviate."""
+    if isinstance(raw, str) and raw.strip() in {"publication", "unstated"}:
+        return {raw.strip(): True}
+    if isinstance(raw, str | int) and not isinstance(raw, bool):
+        return {"date": str(raw)}
+    return raw
+
+
+class Period(Model):
+    """When a figure holds: the seed's own words, or this site's stated inference."""
+
+    date: DateField | None = None
+    """A year, month or day: 2022, 2019-12, 2019-12-20."""
+    year_end: bool = False
+    """At the end of the year of ``date`` (年末)."""
+    publication: bool = False
+    """As of publication (截至目前, 目前, 现任, 现阶段, 已, 累计): the source page is undated."""
+    years_to_publication: int | None = Field(default=None, ge=1, le=100)
+    """Over the N years up to publication (近五年来)."""
+    unstated: bool = False
+    """The seed gives no period for it."""
+    inferred: Text | None = None
+    """Why this site infers the period, where the seed does not state it for this figure."""
+    stated_by: Quote | None = None
+    """The passage of the seed that states the period, when the record's own quote does not."""
+
+    @property
+    def meaning(self) -> tuple[object, ...]:
+        """What the period says, whoever states it: two records share a period when these agree."""
+        return (self.date, self.year_end, self.publication, self.years_to_publication, self.unstated)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Period":
+        kinds = [
+            self.date is not None,
+            self.publication,
+            self.years_to_publication is not None,
+            self.unstated,
+        ]
+        if sum(kinds) != 1:
+            raise ValueError(
+                "a period is one of: a date (2022, 2019-12, 2019-12-20), publication, "
+                "{years_to_publication: N} or unstated"
+            )
+        if self.year_end and self.date is None:
+            raise ValueError("year_end needs the year: {date: 2020, year_end: true}")
+        if self.inferred is not None and self.stated_by is not None:
+            raise ValueError("a period is either inferred by this site or stated_by a passage, not both")
+        return self
+
+
+PeriodField = Annotated[Period, BeforeValidator(_period_shorthand)]
+
+Flag = Literal["sic", "inferred", "conflict", "scope", "publication"]
+"""The status flags a figure may carry: as written in the source [sic], inferred by this site,
+conflicts with another figure in the source, scope differs, as of publication."""
+
+
 class Sourced(Model):
     source: Quote
-    notes: list[Note] = Field(default_factory=list)
+    flags: list[Flag] = Field(default_factory=list)
+    """Flags this record carries beyond those its period and notes give it."""
+    derived: Derivation | None = None
 
 
 class Passage(Sourced):
@@ -139,13 +210,19 @@ class Fact(Sourced):
     label: Text
     value: Quantity | None = None
     text: Prose | None = None
-    as_of: DateField | None = None
+    period: PeriodField
+    scope: Slug | None = None
+    """The id of the area fact naming the territory this figure covers (the core area, the
+    60 km² of some statistics), where it is not the BDA as a whole."""
     growth: Quantity | None = None
     """Year-on-year growth, as a percentage."""
     growth_comparable: Quantity | None = None
     """Growth on a comparable basis (同口径), where the seed gives it."""
     part_of: Slug | None = None
     """The id of the fact (in the same file) this one is a part of."""
+    breakdown: Text | None = None
+    """For parts: the way of dividing the whole that this part belongs to, where the seed gives
+    more than one ("按照行政辖区划分" / "by administrative district")."""
 
     @model_validator(mode="after")
     def _says_something(self) -> "Fact":
@@ -176,6 +253,7 @@ class InfoboxRow(Sourced):
     label: Text
     value: Text
     quantity: Quantity | None = None
+    period: PeriodField | None = None
 
 
 class OverviewFile(Model):
@@ -231,6 +309,7 @@ class Body(Sourced):
     name: Text
     organization: Text | None = None
     """The body itself, as the seed's position titles name it (经开区管委会)."""
+    period: PeriodField | None = None
     members: list[Membership]
 
 
@@ -259,7 +338,7 @@ class Industry(Sourced):
     name: Text
     output: Quantity
     share_of_beijing: Quantity
-    as_of: DateField
+    period: PeriodField
     description: Passage
     """The rest of the industry's paragraph, with its own quote."""
 
@@ -278,3 +357,74 @@ class SocietyFile(Model):
 
 class VisionFile(Model):
     passages: list[Passage]
+
+
+NoteKind = Literal[
+    "sum-mismatch", "whole-smaller-than-part", "same-figure-different-values", "different-names",
+    "counts-dont-fit", "ratio-fits-no-population", "reference-year", "typo-or-garble",
+    "repeated-sentence", "toc-vs-headings", "typography", "brand-for-name", "other",
+]  # fmt: skip
+"""The kinds of weakness a careful reader finds in the source, in the order the About page lists them."""
+NOTE_KINDS: tuple[str, ...] = typing.get_args(NoteKind)
+
+RecordRef = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^([a-z0-9]+(-[a-z0-9]+)*|infobox:[a-z_]+|(institution|member):[a-z0-9-]+:[a-z0-9-]+)$"
+    ),
+]
+"""A record by its id; rows without one by their place: ``infobox:area``,
+``institution:GROUP:NUMBER``, ``member:BODY:PERSON``."""
+
+
+class SourceNote(Model):
+    """One inconsistency or weakness of the source, kept as written and footnoted wherever it
+    touches the site: on every record it names, once per page."""
+
+    id: Slug
+    kind: NoteKind
+    title: Text
+    text: Prose
+    reading: Prose | None = None
+    """A likely reading, only where the context makes one likely ("probably …")."""
+    sources: list[Quote] = Field(min_length=1)
+    """The passages of the seed involved, verbatim."""
+    touches: list[RecordRef] = Field(min_length=1)
+    flag: Flag | None = None
+    """The flag it gives the records it touches, where its kind's usual one does not fit."""
+
+
+class NotesFile(Model):
+    notes: list[SourceNote]
+
+
+class SkippedPassage(Model):
+    passage: Quote
+    """Verbatim, as the seed writes it; every occurrence is left out."""
+    reason: Text
+
+
+class CoverageFile(Model):
+    """The passages of the seed no record cites, on purpose (etown coverage counts the rest)."""
+
+    skip: list[SkippedPassage]
+
+
+TermKind = Literal[
+    "place", "organisation", "body", "company", "plan", "programme", "designation", "base", "park",
+]  # fmt: skip
+
+
+class Term(Model):
+    """The one English name of something the source names."""
+
+    zh: NonEmptyText
+    en: NonEmptyText
+    also: list[NonEmptyText] = Field(default_factory=list)
+    """Other English forms accepted where the Chinese occurs (an abbreviation such as BDA)."""
+    kind: TermKind
+    note: NonEmptyText | None = None
+
+
+class TermsFile(Model):
+    terms: list[Term]

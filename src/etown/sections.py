@@ -11,15 +11,21 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from etown.records import RecordIndex
 from etown.schema import (
+    CoverageFile,
     DivisionsFile,
     EconomyFile,
     FactsFile,
+    Flag,
     HistoryFile,
     InstitutionsFile,
     LeadershipFile,
+    NotesFile,
     OverviewFile,
     SocietyFile,
+    SourceNote,
+    TermsFile,
     VisionFile,
 )
 
@@ -47,9 +53,13 @@ INSTITUTIONS = Section("institutions", InstitutionsFile)
 ECONOMY = Section("economy", EconomyFile)
 SOCIETY = Section("society", SocietyFile)
 VISION = Section("vision", VisionFile)
+NOTES = Section("notes", NotesFile)
+TERMS = Section("terms", TermsFile)
+COVERAGE = Section("coverage", CoverageFile)
 
 SECTIONS: tuple[Section[Any], ...] = (
     OVERVIEW, HISTORY, DIVISIONS, ECOLOGY, POPULATION, LEADERSHIP, INSTITUTIONS, ECONOMY, SOCIETY, VISION,
+    NOTES, TERMS, COVERAGE,
 )  # fmt: skip
 """Every data file, in the order open data and messages list them."""
 
@@ -65,9 +75,33 @@ class SiteData:
     as ``data[ECONOMY]``; a recording view notes each section it hands out, so the pipeline learns
     which sections every output file is made from."""
 
-    def __init__(self, models: Mapping[str, BaseModel], reads: set[str] | None = None) -> None:
+    def __init__(
+        self,
+        models: Mapping[str, BaseModel],
+        reads: set[str] | None = None,
+        index: "RecordIndex | None" = None,
+    ) -> None:
         self._models = dict(models)
         self._reads = reads
+        self._index = index if index is not None else RecordIndex(self._models)
+
+    def notes_of(self, record: object) -> list[SourceNote]:
+        """The notes touching a record (reading the notes section)."""
+        self._model(NOTES.name)
+        return self._index.notes(record)
+
+    def flags_of(self, record: object) -> list[Flag]:
+        self._model(NOTES.name)
+        return self._index.flags(record)
+
+    def ref_of(self, record: object) -> str | None:
+        return self._index.ref(record)
+
+    def record(self, ref: str) -> BaseModel:
+        """The record named ``ref`` (reading its section)."""
+        found = self._index.record(ref)
+        self._model(found.section)
+        return found.model
 
     def __getitem__(self, section: Section[M]) -> M:
         model = self._model(section.name)
@@ -93,10 +127,7 @@ class SiteData:
 
     def recording(self, reads: set[str]) -> "SiteData":
         """The same data, noting into ``reads`` the name of each section handed out."""
-        return SiteData(self._models, reads)
-
-    def replaced(self, name: str, model: BaseModel) -> "SiteData":
-        return SiteData({**self._models, name: model})
+        return SiteData(self._models, reads, self._index)
 
 
 SCHEMA_FOLDER = "data/schema"

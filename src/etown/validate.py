@@ -10,16 +10,19 @@ import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
+from etown.evidence import check_evidence
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path, shorten
 from etown.provenance import Seed
+from etown.records import NOTE_FLAGS
+from etown.references import check_references
 from etown.schema import (
     Fact,
     HistoryFile,
@@ -27,13 +30,14 @@ from etown.schema import (
     InstitutionNumber,
     InstitutionsFile,
     LeadershipFile,
+    NotesFile,
     PartialDate,
     Quantity,
     Slug,
-    Sourced,
 )
-from etown.sections import SECTION_NAMES, SiteData, section_named
+from etown.sections import NOTES, SECTION_NAMES, SiteData, section_named
 from etown.units import UNITS
+from etown.wording import check_wording
 
 GROWTH_RANGE = (Decimal(-100), Decimal(1000))
 """Growth rates (in %) outside this range are almost surely typos, unless a note says otherwise."""
@@ -52,6 +56,9 @@ class FileResult:
 
     model: BaseModel | None
     problems: list[Problem]
+    unless_noted: list[tuple[str, Problem]] = field(default_factory=list)
+    """Problems a note of data/notes.yaml acknowledges when it touches the record (by ref):
+    a part larger than its whole, a share beyond 100 % — if the seed itself says so."""
 
 
 def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
@@ -63,9 +70,12 @@ def validate_file(loaded: LoadedFile, seed: Seed) -> FileResult:
     problems = [*check_provenance(loaded, seed), *check_text(loaded)]
     model, schema_problems = check_schema(loaded)
     problems.extend(schema_problems)
+    unless_noted: list[tuple[str, Problem]] = []
     if model is not None:
         problems.extend(cross_check(loaded, model))
-    return FileResult(model, problems)
+        problems.extend(check_evidence(loaded, model))
+        unless_noted = list(implausible(loaded, model))
+    return FileResult(model, problems, unless_noted)
 
 
 def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> ValidationResult:
@@ -73,6 +83,16 @@ def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> Val
     problems = [problem for result in results.values() for problem in result.problems]
     problems.extend(check_unique_ids(files.values()))
     models = {name: result.model for name, result in results.items() if result.model is not None}
+    if set(models) == set(SECTION_NAMES):
+        problems.extend(check_references(models, files))
+        problems.extend(check_wording(models, files))
+        noted = {
+            ref
+            for note in cast(NotesFile, models[NOTES.name]).notes
+            if (note.flag or NOTE_FLAGS[note.kind]) in {"conflict", "sic"}
+            for ref in note.touches
+        }
+        problems.extend(problem for ref, problem in _unless_noted(results) if ref not in noted)
     complete = set(models) == set(SECTION_NAMES)
     data = (
         SiteData({name: models[name] for name in SECTION_NAMES})
@@ -80,6 +100,11 @@ def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> Val
         else None
     )
     return ValidationResult(data, sorted(problems))
+
+
+def _unless_noted(results: dict[str, FileResult]) -> Iterator[tuple[str, Problem]]:
+    for result in results.values():
+        yield from result.unless_noted
 
 
 def _has_errors(problems: list[Problem]) -> bool:
@@ -129,7 +154,7 @@ def _explain(kind: str, path: PathKey, detail: Any, model_type: type[BaseModel],
     if kind == "missing":
         return _missing(path, model_type, data)
     if kind == "extra_forbidden":
-        return _unknown_field(path, model_type)
+        return _unknown_field(path, model_type, _raw_at(data, path))
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         model = _model_at(model_type, path)
         fields = [name for name, info in model.model_fields.items() if info.is_required()] if model else []
@@ -186,10 +211,15 @@ def _missing(path: PathKey, model_type: type[BaseModel], data: Any) -> str:
     return f"the required field {name!r} is missing"
 
 
-def _unknown_field(path: PathKey, model_type: type[BaseModel]) -> str:
+def _unknown_field(path: PathKey, model_type: type[BaseModel], value: Any) -> str:
     name = str(path[-1])
     parent = _model_at(model_type, path[:-1])
     allowed = list(parent.model_fields) if parent else []
+    if (value == "" and _CHINESE.search(name)) or (value == "" and " " in name):
+        return (
+            f"unknown field {name!r}: this looks like the rest of a text that a comma cut short "
+            "(inside { } a comma ends the text): put the whole text in quotes"
+        )
     close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.5 if len(name) <= 3 else 0.6)
     if close:
         return f"unknown field {name!r}; did you mean {close[0]!r}?"
@@ -289,8 +319,12 @@ def _literal_choices(annotation: Any) -> list[Any]:
 # --- provenance -----------------------------------------------------------------------------------
 
 
+QUOTE_FIELDS = {"source", "sources", "stated_by", "passage"}
+"""Fields that hold verbatim passages of the seed."""
+
+
 def check_provenance(loaded: LoadedFile, seed: Seed) -> Iterator[Problem]:
-    for path, quote, _ in _text_fields(loaded.data, (), {"source"}):
+    for path, quote, _ in _text_fields(loaded.data, (), QUOTE_FIELDS):
         if not quote.strip() or seed.contains(quote):
             continue
         line, column = loaded.source_map.locate(path)
@@ -306,6 +340,10 @@ def _text_fields(node: Any, path: PathKey, keys: set[str]) -> Iterator[tuple[Pat
         for key, value in node.items():
             if key in keys and isinstance(value, str):
                 yield (*path, key), value, node
+            elif key in keys and isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, str):
+                        yield (*path, key, index), item, node
             else:
                 yield from _text_fields(value, (*path, key), keys)
     elif isinstance(node, list):
@@ -355,7 +393,7 @@ Finding = tuple[PathKey, str]
 
 
 def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
-    """What a schema cannot see: order, numbering, references and plausible numbers."""
+    """What a schema cannot see: order, numbering, references within the file, plain numbers."""
     findings: list[Finding] = []
     if isinstance(model, HistoryFile):
         findings += _history_in_order(model)
@@ -365,15 +403,25 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
         findings += _institutions_numbered(model)
     models = list(_models(model, ()))
     facts = [(path, node) for path, node in models if isinstance(node, Fact)]
-    industries = [(path, node) for path, node in models if isinstance(node, Industry)]
     quantities = [(path, node) for path, node in models if isinstance(node, Quantity)]
-    findings += _parts_within_wholes(facts)
-    findings += _shares_in_range(facts, industries)
-    findings += _growth_plausible(facts)
+    findings += _parts_exist(facts)
     findings += _numbers_written_plainly(loaded.data, quantities)
     for path, message in findings:
         line, column = loaded.source_map.locate(path)
         yield Problem(loaded.display_path, line, column, field_path(path), message)
+
+
+def implausible(loaded: LoadedFile, model: BaseModel) -> Iterator[tuple[str, Problem]]:
+    """Numbers that are surely typos unless the seed itself says so (then a note touching the
+    record acknowledges it): a part larger than its whole, a share beyond 0–100 %, growth
+    beyond −100…+1000 %. Each with the ref of the record a note would touch."""
+    models = list(_models(model, ()))
+    facts = [(path, node) for path, node in models if isinstance(node, Fact)]
+    industries = [(path, node) for path, node in models if isinstance(node, Industry)]
+    findings = [*_parts_within_wholes(facts), *_shares_in_range(facts, industries), *_growth_plausible(facts)]
+    for ref, path, message in findings:
+        line, column = loaded.source_map.locate(path)
+        yield ref, Problem(loaded.display_path, line, column, field_path(path), message)
 
 
 def check_unique_ids(files: Iterable[LoadedFile]) -> Iterator[Problem]:
@@ -448,25 +496,36 @@ def _institutions_numbered(institutions: InstitutionsFile) -> Iterator[Finding]:
                 break  # one wrong number shifts all after it: report the first only
 
 
-def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
-    by_id = {fact.id: fact for _, fact in facts}
+def _parts_exist(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
+    ids = sorted(fact.id for _, fact in facts)
     for path, fact in facts:
-        if fact.part_of is None:
-            continue
-        whole = by_id.get(fact.part_of)
-        if whole is None:
-            close = difflib.get_close_matches(fact.part_of, sorted(by_id), n=1)
+        if fact.part_of is not None and fact.part_of not in ids:
+            close = difflib.get_close_matches(fact.part_of, ids, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             yield (*path, "part_of"), f"no fact with the id {fact.part_of!r} in this file{hint}"
-            continue
-        if fact.value is None or whole.value is None or fact.notes:
+
+
+NotedFinding = tuple[str, PathKey, str]
+"""The ref of the record a note may acknowledge it on, where, and what."""
+
+_ACKNOWLEDGE = (
+    "if the seed says so, add a note to data/notes.yaml that touches this record "
+    "(of a kind that flags a conflict, or with flag: sic)"
+)
+
+
+def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[NotedFinding]:
+    by_id = {fact.id: fact for _, fact in facts}
+    for path, fact in facts:
+        whole = by_id.get(fact.part_of) if fact.part_of is not None else None
+        if whole is None or fact.value is None or whole.value is None:
             continue
         if _comparable(fact.value, whole.value) and _amount(fact.value) > _amount(whole.value):
             yield (
+                fact.id,
                 (*path, "value"),
                 f"a part ({fact.value.value} {fact.value.unit}) is larger than its whole "
-                f"{whole.id!r} ({whole.value.value} {whole.value.unit}); if the seed says so, "
-                "add a note acknowledging it",
+                f"{whole.id!r} ({whole.value.value} {whole.value.unit}); {_ACKNOWLEDGE}",
             )
 
 
@@ -482,34 +541,35 @@ def _amount(quantity: Quantity) -> Decimal:
 
 def _shares_in_range(
     facts: list[tuple[PathKey, Fact]], industries: list[tuple[PathKey, Industry]]
-) -> Iterator[Finding]:
-    shares: list[tuple[PathKey, Sourced, Quantity | None]] = [
-        *(((*path, "value"), fact, fact.value) for path, fact in facts),
+) -> Iterator[NotedFinding]:
+    shares: list[tuple[str, PathKey, Quantity | None]] = [
+        *((fact.id, (*path, "value"), fact.value) for path, fact in facts),
         *(
-            ((*path, "share_of_beijing"), industry, industry.share_of_beijing)
+            (industry.id, (*path, "share_of_beijing"), industry.share_of_beijing)
             for path, industry in industries
         ),
     ]
     low, high = SHARE_RANGE
-    for path, record, share in shares:
-        if share and share.unit == "%" and not record.notes and not low <= share.value <= high:
+    for ref, path, share in shares:
+        if share and share.unit == "%" and not low <= share.value <= high:
             yield (
+                ref,
                 (*path, "value"),
-                f"a share must lie between 0 and 100 % (got: {share.value}); if the seed says so, "
-                "add a note acknowledging it",
+                f"a share must lie between 0 and 100 % (got: {share.value}); {_ACKNOWLEDGE}",
             )
 
 
-def _growth_plausible(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
+def _growth_plausible(facts: list[tuple[PathKey, Fact]]) -> Iterator[NotedFinding]:
     low, high = GROWTH_RANGE
     for path, fact in facts:
         for name in ("growth", "growth_comparable"):
             growth: Quantity | None = getattr(fact, name)
-            if growth and growth.unit == "%" and not fact.notes and not low <= growth.value <= high:
+            if growth and growth.unit == "%" and not low <= growth.value <= high:
                 yield (
+                    fact.id,
                     (*path, name, "value"),
                     f"a growth rate of {growth.value} % is not plausible (expected between "
-                    f"{low} and +{high} %); if the seed says so, add a note acknowledging it",
+                    f"{low} and +{high} %); {_ACKNOWLEDGE}",
                 )
 
 

@@ -1,28 +1,19 @@
 """The HTML pages: every page in every language, the root language chooser and the 404 page."""
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from typing import Any
 
+from etown.apparatus import Apparatus
 from etown.languages import LANGUAGES, Language
 from etown.metadata import alternates, json_ld
 from etown.outputs import Context, Target
-from etown.pages import NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Page
+from etown.pages import ABOUT_PAGE, FACTSHEET_PAGE, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, SOURCE_PAGE, Page
+from etown.records import FLAGS, anchor
 from etown.render import url_maker
-from etown.schema import Note
-from etown.sections import SiteData
+from etown.schema import NOTE_KINDS, HistoryEvent, Membership, SourceNote, Text, parse_partial_date
+from etown.sections import LEADERSHIP, SiteData
 
 OPEN_DATA_PACKAGE = "data/datapackage.json"
-
-
-@dataclass
-class Footnotes:
-    """The notes of one page, numbered in the order the page mentions them."""
-
-    notes: list[Note] = field(default_factory=list)
-
-    def add(self, note: Note) -> int:
-        self.notes.append(note)
-        return len(self.notes)
 
 
 class HtmlPages:
@@ -53,7 +44,24 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             url=url,
             counterpart=lambda other: url(page.path(other)),
             stylesheet=url(context.stylesheet_path),
-            footnotes=Footnotes(),
+            apparatus=Apparatus(),
+            notes_of=data.notes_of,
+            flags_of=data.flags_of,
+            anchor_of=lambda record: anchor(data.ref_of(record) or ""),
+            record=data.record,
+            source_link=_source_linker(context, url(SOURCE_PAGE.path(language))),
+            paragraph_of=_paragraph_linker(context, url(SOURCE_PAGE.path(language))),
+            about_path=ABOUT_PAGE.path(language),
+            page_path=lambda key: url(f"{language.code}/{key}.html"),
+            source_path=SOURCE_PAGE.path(language),
+            factsheet_path=FACTSHEET_PAGE.path(language),
+            document=context.source_document,
+            seed=context.seed,
+            seed_taken=parse_partial_date(context.seed.taken) if context.seed.taken else None,
+            all_flags=FLAGS,
+            notes_by_kind=notes_by_kind,
+            anchor=anchor,
+            describe=_describer(data, renderer.helpers(language)),
             canonical=canonical,
             alternates=alternates(page, context.config),
             json_ld=json_ld(data, renderer.helpers(language)["plain"], canonical, home),
@@ -63,6 +71,63 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         return html.encode("utf-8")
 
     return make
+
+
+def notes_by_kind(notes: list[SourceNote]) -> list[tuple[str, list[SourceNote]]]:
+    """The notes grouped by kind, in the order the kinds are listed in the schema."""
+    return [
+        (kind, [note for note in notes if note.kind == kind])
+        for kind in NOTE_KINDS
+        if any(n.kind == kind for n in notes)
+    ]
+
+
+def _describer(data: SiteData, helpers: dict[str, Any]) -> Callable[[str], str]:
+    """A record named for a link: its label, name or title; an event's date; a member's name."""
+    plain, date = helpers["plain"], helpers["date"]
+
+    def describe(ref: str) -> str:
+        record = data.record(ref)
+        for attribute in ("label", "name", "title"):
+            value = getattr(record, attribute, None)
+            if isinstance(value, Text):
+                return str(plain(value))
+        if isinstance(record, HistoryEvent):
+            return str(date(record.date))
+        if isinstance(record, Membership):
+            people = {person.id: person for person in data[LEADERSHIP].people}
+            return str(plain(people[record.person].name))
+        text = getattr(record, "text", None)
+        if isinstance(text, Text):
+            words = str(plain(text))
+            return words if len(words) <= 24 else words[:23] + "…"
+        return ref
+
+    return describe
+
+
+def _source_linker(context: Context, source_page: str) -> Callable[[str], str]:
+    """The link to a quote's exact words in the source document (a text fragment)."""
+    document = context.source_document
+
+    def link(quote: str) -> str:
+        passage = document.locate(quote)
+        return f"{source_page}#{passage.fragment}" if passage is not None else source_page
+
+    return link
+
+
+def _paragraph_linker(context: Context, source_page: str) -> Callable[[str], tuple[str, str]]:
+    """The paragraph of the source document where a quote begins: (link, paragraph number)."""
+    document = context.source_document
+
+    def link(quote: str) -> tuple[str, str]:
+        passage = document.locate(quote)
+        if passage is None:
+            return source_page, "?"
+        return f"{source_page}#{passage.paragraph}", passage.paragraph.removeprefix("p")
+
+    return link
 
 
 def _special_maker(

@@ -16,8 +16,8 @@ from pydantic import BaseModel
 from etown.convert import Conversions
 from etown.languages import LANGUAGES
 from etown.outputs import Context, Target
-from etown.schema import Fact, Quantity, Text, Topic
-from etown.sections import ECONOMY, HISTORY, INSTITUTIONS, LEADERSHIP, SECTIONS, Section, SiteData
+from etown.schema import Fact, Period, Quantity, Sourced, Text, Topic
+from etown.sections import ECONOMY, HISTORY, INSTITUTIONS, LEADERSHIP, NOTES, SECTIONS, Section, SiteData
 from etown.units import UNITS
 
 FOLDER = "data"
@@ -67,6 +67,64 @@ SOURCE_COLUMN = Column(
     "source", "string", "The verbatim passage of the source document that supports the row"
 )
 
+PERIOD_COLUMNS = (
+    Column(
+        "period", "string",
+        "When the figure holds: an ISO 8601 year or date (2022, 2019-12, 2019-12-20), or empty when it is "
+        "not a date (see period_kind)",
+    ),
+    Column(
+        "period_kind", "string",
+        "date; year-end (年末: the end of the year in period); publication (截至目前, 目前 …: as of the "
+        "undated source's publication); years-to-publication (近五年: the N years before it); unstated",
+    ),
+    Column("period_basis", "string", "stated (the source says it) or inferred (this site infers it)"),
+    Column("period_inferred_why", "string", "Why this site infers the period, in English, where it does"),
+)  # fmt: skip
+
+
+def status_columns() -> tuple[Column, ...]:
+    """What every row says about how far to trust it: its flags and the notes touching it."""
+    return (
+        Column(
+            "flags", "string",
+            "Status flags, separated by ';': sic (as written in the source), inferred (by this site), "
+            "conflict (with another figure in the source), scope (differs), publication (as of publication)",
+        ),
+        Column("note_ids", "string", "Notes (notes.csv) on this row's weaknesses in the source, separated by ';'"),
+        *_text_columns("notes", "The titles of those notes, separated by ' | '"),
+    )  # fmt: skip
+
+
+def _period_cells(period: Period | None) -> dict[str, str]:
+    if period is None:
+        return {"period": "", "period_kind": "", "period_basis": "", "period_inferred_why": ""}
+    if period.date is not None:
+        kind = "year-end" if period.year_end else "date"
+    elif period.publication:
+        kind = "publication"
+    elif period.years_to_publication is not None:
+        kind = "years-to-publication"
+    else:
+        kind = "unstated"
+    return {
+        "period": str(period.date) if period.date is not None else (
+            str(period.years_to_publication) if period.years_to_publication is not None else ""
+        ),
+        "period_kind": kind,
+        "period_basis": "inferred" if period.inferred is not None else "stated",
+        "period_inferred_why": period.inferred["en"] if period.inferred is not None else "",
+    }  # fmt: skip
+
+
+def _status_cells(data: SiteData, record: object, conversions: Conversions) -> dict[str, str]:
+    notes = data.notes_of(record)
+    cells = {"flags": ";".join(data.flags_of(record)), "note_ids": ";".join(note.id for note in notes)}
+    for language in LANGUAGES:
+        titles = [conversions.text_in(language, note.title) for note in notes]
+        cells[f"notes_{column_code(language.code)}"] = " | ".join(titles)
+    return cells
+
 
 def history_table(data: SiteData, conversions: Conversions) -> Table:
     columns = (
@@ -76,11 +134,13 @@ def history_table(data: SiteData, conversions: Conversions) -> Table:
         ),
         Column("precision", "string", "year, month or day"),
         *_text_columns("text", "What happened"),
+        *status_columns(),
         SOURCE_COLUMN,
     )
     rows = [
         {"id": event.id, "date": str(event.date), "precision": event.date.precision,
-         **_texts("text", event.text, conversions), "source": event.source}
+         **_texts("text", event.text, conversions), **_status_cells(data, event, conversions),
+         "source": event.source}
         for event in data[HISTORY].events
     ]  # fmt: skip
     return Table("history", "History", "Every dated event of the area's history", columns, rows)
@@ -96,12 +156,14 @@ def leadership_table(data: SiteData, conversions: Conversions) -> Table:
         Column("person_id", "string", "Identifier of the person (the same person in both bodies)"),
         *_text_columns("name", "Name (English: pinyin, surname first)"),
         *_text_columns("position", "Position, worded as the source words it"),
+        *status_columns(),
         SOURCE_COLUMN,
     )
     rows = [
         {"body_id": body.id, **_texts("body", body.name, conversions), "order": order,
          "person_id": member.person, **_texts("name", people[member.person].name, conversions),
-         **_texts("position", member.position, conversions), "source": member.source}
+         **_texts("position", member.position, conversions), **_status_cells(data, member, conversions),
+         "source": member.source}
         for body in leadership.bodies
         for order, member in enumerate(body.members, start=1)
     ]  # fmt: skip
@@ -114,11 +176,13 @@ def institutions_table(data: SiteData, conversions: Conversions) -> Table:
         *_text_columns("group", "The group of institutions"),
         Column("number", "string", "Number as the source gives it (01, 02 …)"),
         *_text_columns("name", "Name of the institution"),
+        *status_columns(),
         SOURCE_COLUMN,
     )
     rows = [
         {"group_id": group.id, **_texts("group", group.name, conversions), "number": institution.number,
-         **_texts("name", institution.name, conversions), "source": institution.source}
+         **_texts("name", institution.name, conversions), **_status_cells(data, institution, conversions),
+         "source": institution.source}
         for group in data[INSTITUTIONS].groups
         for institution in group.institutions
     ]  # fmt: skip
@@ -136,12 +200,21 @@ def figures_table(data: SiteData, conversions: Conversions) -> Table:
             "value_in_base_unit", "number", "The value in yuan, people, km² … (value × the unit's multiplier)"
         ),
         Column("qualifier", "string", "The source's hedge word (约, 超过, 超, 近, 余, 多, 以上), or empty"),
-        Column("as_of", "string", "The date the figure refers to, where the source gives one"),
+        *PERIOD_COLUMNS,
+        Column(
+            "scope",
+            "string",
+            "The id of the area (a row of this table) the figure covers, where not the whole BDA",
+        ),
+        Column("part_of", "string", "The id of the figure (a row of this table) this one is a part of"),
         Column("growth_percent", "number", "Year-on-year growth in %, where given"),
         Column("growth_comparable_percent", "number", "Growth on a comparable basis in %, where given"),
+        *status_columns(),
         SOURCE_COLUMN,
     )
-    rows = [_figure_row(where, fact, conversions) for where, fact in figures(data) if fact.value is not None]
+    rows = [
+        _figure_row(data, where, fact, conversions) for where, fact in figures(data) if fact.value is not None
+    ]
     return Table("figures", "Figures", "Every figure with a number, in the source's units", columns, rows)
 
 
@@ -167,15 +240,16 @@ def _number(quantity: Quantity | None) -> str:
     return "" if quantity is None else str(quantity.value)
 
 
-def _figure_row(section: str, fact: Fact, conversions: Conversions) -> dict[str, Any]:
+def _figure_row(data: SiteData, section: str, fact: Fact, conversions: Conversions) -> dict[str, Any]:
     assert fact.value is not None
     base = fact.value.value * UNITS[fact.value.unit].scale
     return {
         "section": section, "id": fact.id, **_texts("label", fact.label, conversions),
         "value": str(fact.value.value), "unit": fact.value.unit, "value_in_base_unit": f"{base:f}",
-        "qualifier": fact.value.qualifier or "", "as_of": str(fact.as_of or ""),
+        "qualifier": fact.value.qualifier or "", **_period_cells(fact.period), "scope": fact.scope or "",
+        "part_of": fact.part_of or "",
         "growth_percent": _number(fact.growth), "growth_comparable_percent": _number(fact.growth_comparable),
-        "source": fact.source,
+        **_status_cells(data, fact, conversions), "source": fact.source,
     }  # fmt: skip
 
 
@@ -184,26 +258,49 @@ def industries_table(data: SiteData, conversions: Conversions) -> Table:
     columns = (
         Column("id", "string", "Identifier of the industry"),
         *_text_columns("name", "The leading industry"),
-        Column("year", "integer", "The year of the figures"),
+        *PERIOD_COLUMNS,
         Column("output_100m_yuan", "number", "Output in 亿元 (100 million yuan)"),
         Column("share_of_beijing_percent", "number", "Share of Beijing's total for the industry, in %"),
+        *status_columns(),
         SOURCE_COLUMN,
     )
     rows = [
-        {"id": industry.id, **_texts("name", industry.name, conversions), "year": industry.as_of.year,
+        {"id": industry.id, **_texts("name", industry.name, conversions), **_period_cells(industry.period),
          "output_100m_yuan": str(industry.output.value),
-         "share_of_beijing_percent": str(industry.share_of_beijing.value), "source": industry.source}
+         "share_of_beijing_percent": str(industry.share_of_beijing.value),
+         **_status_cells(data, industry, conversions), "source": industry.source}
         for industry in industries
     ]  # fmt: skip
-    years = sorted({str(industry.as_of.year) for industry in industries})
-    description = f"The leading industries' output and share of Beijing, {', '.join(years)}"
+    periods = sorted({str(industry.period.date) for industry in industries if industry.period.date})
+    description = f"The leading industries' output and share of Beijing, {', '.join(periods)}"
     return Table("industries", "Leading industries", description, columns, rows)
+
+
+def notes_table(data: SiteData, conversions: Conversions) -> Table:
+    columns = (
+        Column("id", "string", "Identifier of the note"),
+        Column("kind", "string", "The kind of weakness: sum-mismatch, same-figure-different-values, typo-or-garble …"),
+        *_text_columns("title", "What is wrong, in a line"),
+        *_text_columns("text", "The note"),
+        *_text_columns("reading", "A likely reading, where the context makes one likely"),
+        Column("sources", "string", "The passages of the source involved, verbatim, separated by ' | '"),
+        Column("touches", "string", "The rows (ids, or infobox:KEY, institution:GROUP:NUMBER, member:BODY:PERSON) it touches, separated by ';'"),
+    )  # fmt: skip
+    rows = [
+        {"id": note.id, "kind": note.kind, **_texts("title", note.title, conversions),
+         **_texts("text", note.text, conversions),
+         **(_texts("reading", note.reading, conversions) if note.reading else
+            {f"reading_{column_code(language.code)}": "" for language in LANGUAGES}),
+         "sources": " | ".join(note.sources), "touches": ";".join(note.touches)}
+        for note in data[NOTES].notes
+    ]  # fmt: skip
+    return Table("notes", "Notes", "Every inconsistency and weakness found in the source", columns, rows)
 
 
 TableMaker = Callable[[SiteData, Conversions], Table]
 
 TABLES: tuple[TableMaker, ...] = (
-    history_table, leadership_table, institutions_table, figures_table, industries_table,
+    history_table, leadership_table, institutions_table, figures_table, industries_table, notes_table,
 )  # fmt: skip
 
 
@@ -215,24 +312,34 @@ def csv_text(table: Table) -> str:
     return buffer.getvalue()
 
 
-def section_json(model: BaseModel, conversions: Conversions) -> str:
-    """One section in the shape of its YAML, every text in every language."""
+def section_json(data: SiteData, model: BaseModel, conversions: Conversions) -> str:
+    """One section in the shape of its YAML, every text in every language, and each record with
+    its status: the flags it carries and the notes that touch it."""
     dumped = model.model_dump(mode="json")
-    _add_derived_texts(model, dumped, conversions)
+    _enrich(data, model, dumped, conversions)
     return json.dumps(dumped, ensure_ascii=False, indent=2) + "\n"
 
 
-def _add_derived_texts(node: Any, dumped: Any, conversions: Conversions) -> None:
+def _enrich(data: SiteData, node: Any, dumped: Any, conversions: Conversions) -> None:
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            _enrich(data, getattr(node, name), dumped[name], conversions)
+    elif isinstance(node, list):
+        for item, item_dumped in zip(node, dumped, strict=True):
+            _enrich(data, item, item_dumped, conversions)
     if isinstance(node, Text):
         for language in LANGUAGES:
             if not language.is_authored:
                 dumped[language.code] = conversions.text_in(language, node)
-    if isinstance(node, BaseModel):
-        for name in type(node).model_fields:
-            _add_derived_texts(getattr(node, name), dumped[name], conversions)
-    elif isinstance(node, list):
-        for item, item_dumped in zip(node, dumped, strict=True):
-            _add_derived_texts(item, item_dumped, conversions)
+    if isinstance(node, Sourced) and data.ref_of(node) is not None:
+        dumped["flags"] = data.flags_of(node)
+        dumped["notes"] = [
+            {
+                "id": note.id,
+                "title": {language.code: conversions.text_in(language, note.title) for language in LANGUAGES},
+            }
+            for note in data.notes_of(node)
+        ]
 
 
 def datapackage(tables: list[Table], seed_path: str) -> str:
@@ -296,7 +403,7 @@ class OpenData:
 
 
 def _json_maker(section: Section[Any], conversions: Conversions) -> Callable[[SiteData], bytes]:
-    return lambda data: section_json(data[section], conversions).encode("utf-8")
+    return lambda data: section_json(data, data[section], conversions).encode("utf-8")
 
 
 def _csv_maker(make_table: TableMaker, conversions: Conversions) -> Callable[[SiteData], bytes]:

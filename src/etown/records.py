@@ -1,0 +1,137 @@
+"""Every record of the data with its reference: the id notes and links use to name it.
+
+Most records carry an ``id``; rows that do not are named by their place: ``infobox:area``,
+``institution:GROUP:NUMBER``, ``member:BODY:PERSON``. Notes name the records they touch this way,
+pages use the reference (made safe for HTML) as the anchor of a record's source and notes.
+"""
+
+import re
+import typing
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from etown.load import PathKey
+from etown.schema import (
+    Body,
+    Flag,
+    InfoboxRow,
+    Institution,
+    InstitutionGroup,
+    Membership,
+    NotesFile,
+    Period,
+    Sourced,
+    SourceNote,
+)
+
+FLAGS: tuple[Flag, ...] = typing.get_args(Flag)
+
+
+@dataclass(frozen=True)
+class Record:
+    ref: str
+    model: Sourced
+    section: str
+    path: PathKey
+    """Where the record stands in its data file (for messages)."""
+
+    @property
+    def anchor(self) -> str:
+        return anchor(self.ref)
+
+
+def anchor(ref: str) -> str:
+    """``institution:functional-departments:01`` → ``institution-functional-departments-01``."""
+    return re.sub(r"[^a-z0-9-]", "-", ref.lower())
+
+
+def records_in(section: str, model: BaseModel) -> Iterator[Record]:
+    """Every sourced record of one data file, outermost first."""
+    yield from _walk(model, section, (), None)
+
+
+def _walk(node: Any, section: str, path: PathKey, parent: Any) -> Iterator[Record]:
+    if isinstance(node, BaseModel):
+        if isinstance(node, Sourced):
+            ref = _ref(node, parent)
+            if ref is not None:
+                yield Record(ref, node, section, path)
+        for name in type(node).model_fields:
+            yield from _walk(getattr(node, name), section, (*path, name), node)
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _walk(item, section, (*path, index), parent)
+
+
+def _ref(record: Sourced, parent: Any) -> str | None:
+    if isinstance(record, InfoboxRow):
+        return f"infobox:{record.key}"
+    if isinstance(record, Institution) and isinstance(parent, InstitutionGroup):
+        return f"institution:{parent.id}:{record.number}"
+    if isinstance(record, Membership) and isinstance(parent, Body):
+        return f"member:{parent.id}:{record.person}"
+    record_id = getattr(record, "id", None)
+    return record_id if isinstance(record_id, str) else None
+
+
+NOTE_FLAGS: dict[str, Flag | None] = {
+    "sum-mismatch": "conflict",
+    "whole-smaller-than-part": "conflict",
+    "same-figure-different-values": "conflict",
+    "counts-dont-fit": "conflict",
+    "ratio-fits-no-population": "conflict",
+    "typo-or-garble": None,
+    "typography": None,
+    "repeated-sentence": None,
+    "brand-for-name": None,
+    "different-names": None,
+    "reference-year": None,
+    "toc-vs-headings": None,
+    "other": None,
+}
+"""The flag a note gives the records it touches, by its kind. A slip in the source is flagged
+[sic] only where the record shows the slipped words themselves: such notes say ``flag: sic``."""
+
+
+class RecordIndex:
+    """Who is who in the data: each record's ref (by the model object), the notes that touch it,
+    the flags it carries. Made once per validated site, outside any recording view."""
+
+    def __init__(self, models: Mapping[str, BaseModel]) -> None:
+        self.records = [record for name, model in models.items() for record in records_in(name, model)]
+        self._refs = {id(record.model): record.ref for record in self.records}
+        self._by_ref = {record.ref: record for record in self.records}
+        notes = models.get("notes")
+        self._notes: dict[str, list[SourceNote]] = {}
+        if isinstance(notes, NotesFile):
+            for note in notes.notes:
+                for ref in note.touches:
+                    self._notes.setdefault(ref, []).append(note)
+
+    def ref(self, record: object) -> str | None:
+        return self._refs.get(id(record))
+
+    def record(self, ref: str) -> Record:
+        return self._by_ref[ref]
+
+    def notes(self, record: object) -> list[SourceNote]:
+        ref = self.ref(record)
+        return self._notes.get(ref, []) if ref is not None else []
+
+    def flags(self, record: object) -> list[Flag]:
+        """Its own flags, its period's (inferred, as of publication), its notes' (in FLAG order)."""
+        found: set[str] = set(getattr(record, "flags", []))
+        period = getattr(record, "period", None)
+        if isinstance(period, Period):
+            if period.inferred is not None:
+                found.add("inferred")
+            if period.publication or period.years_to_publication is not None:
+                found.add("publication")
+        for note in self.notes(record):
+            flag = note.flag or NOTE_FLAGS[note.kind]
+            if flag is not None:
+                found.add(flag)
+        return [flag for flag in FLAGS if flag in found]

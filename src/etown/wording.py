@@ -1,0 +1,224 @@
+"""What each record says in both languages, checked against each other and the house style.
+
+- Terms: where a Chinese text names something in data/terms.yaml, its English uses the listed
+  English name (or an accepted other form, or quotes the Chinese itself). Longest terms first,
+  so inside 亦庄新城 only "Yizhuang New Town" is asked for.
+- Numbers: every number the Chinese writes appears in the English (万 and 亿 converted, small
+  numbers perhaps spelled out) and the other way round.
+- House style: UK spelling, curly quotes and apostrophes, sentence-case labels.
+
+All are warnings (errors with --strict): located at the English text, saying what is missing.
+"""
+
+import re
+from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from etown.evidence import chinese_number
+from etown.load import LoadedFile, PathKey
+from etown.problems import Problem, field_path
+from etown.schema import Term, TermsFile
+from etown.sections import COVERAGE, NOTES, TERMS
+
+CHECKED_ELSEWHERE = {TERMS.name}
+"""The terms file itself names things in both languages by definition."""
+
+_SMALL_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100, "first": 1, "second": 2,
+    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "tenfold": 10, "half": 2, "thousand": 1000,
+    "million": 1_000_000, "billion": 1_000_000_000,
+}  # fmt: skip
+_SCALES = {
+    "万": Decimal(10_000),
+    "亿": Decimal(100_000_000),
+    "million": Decimal(1_000_000),
+    "billion": Decimal(1_000_000_000),
+}
+
+US_SPELLINGS = {
+    "center": "centre", "centers": "centres", "organization": "organisation", "organizations": "organisations",
+    "program": "programme", "programs": "programmes", "color": "colour", "labor": "labour",
+    "authorized": "authorised", "organized": "organised", "recognized": "recognised", "realized": "realised",
+    "modernization": "modernisation", "industrialization": "industrialisation", "utilization": "utilisation",
+    "optimization": "optimisation", "standardization": "standardisation", "specialized": "specialised",
+    "digitalization": "digitalisation", "internationalization": "internationalisation", "defense": "defence",
+    "license": "licence", "kilometer": "kilometre", "kilometers": "kilometres", "meter": "metre",
+}  # fmt: skip
+"""The house style is UK English; a term whose official English spells it otherwise is allowed."""
+
+
+def check_wording(models: Mapping[str, Any], files: Mapping[str, LoadedFile]) -> Iterator[Problem]:
+    terms_file = models.get(TERMS.name)
+    terms = (
+        sorted(terms_file.terms, key=lambda term: -len(term.zh)) if isinstance(terms_file, TermsFile) else []
+    )
+    official = " ".join(term.en for term in terms)
+    for name, loaded in sorted(files.items()):
+        if name in CHECKED_ELSEWHERE:
+            continue
+        for path, zh, en in _bilingual(loaded.data, ()):
+            messages = [
+                *_term_findings(zh, en, terms),
+                *_number_findings(zh, en),
+                *_style_findings(path, en, official, skip_case=name in {NOTES.name, COVERAGE.name}),
+            ]
+            for message in messages:
+                line, column = loaded.source_map.locate((*path, "en"))
+                yield Problem(
+                    loaded.display_path, line, column, field_path((*path, "en")), message, "warning"
+                )
+
+
+def _bilingual(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, str]]:
+    if isinstance(node, dict):
+        zh, en = node.get("zh"), node.get("en")
+        if isinstance(zh, str) and isinstance(en, str):
+            yield path, zh, en
+        for key, value in node.items():
+            yield from _bilingual(value, (*path, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _bilingual(item, (*path, index))
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+
+def _term_findings(zh: str, en: str, terms: list[Term]) -> Iterator[str]:
+    taken = [False] * len(zh)
+    for term in terms:
+        start = zh.find(term.zh)
+        while start >= 0:
+            end = start + len(term.zh)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * (end - start)
+                accepted = [term.en, *term.also, term.zh]
+                accepted += [form[0].upper() + form[1:] for form in accepted]  # at the start of a sentence
+                if not any(form in en for form in accepted):
+                    yield f"the Chinese names {term.zh}, whose English name is “{term.en}” (data/terms.yaml)"
+                    break
+            start = zh.find(term.zh, start + 1)
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+_CHINESE_NUMBER = re.compile(r"(?<![A-Za-z\d.])(\d+(?:\.\d+)?)(?![A-Za-z\d])\s*(万|亿)?(月|日)?")
+_ENGLISH_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9_.\-])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:st|nd|rd|th|s)?(?:\s*(million|billion))?(?![A-Za-z0-9_年月日])"
+)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ENGLISH_DAY = re.compile(rf"\b\d{{1,2}} (?={_MONTHS})|\b({_MONTHS}) \d{{1,2}}\b")
+_CHINESE_NUMERALS = re.compile(r"[〇零一二两三四五六七八九十百千万亿]+")
+_SPELLED_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _number_findings(zh: str, en: str) -> Iterator[str]:
+    """Each number of one language must be in the other: a Chinese number with 万 or 亿 may be
+    given scaled (29万 as 290,000) or as written; months and days are names in English."""
+    english = english_values(en) | _spelled(en)
+    chinese_occurrences = chinese_values(zh)
+    chinese = {value for alternatives in chinese_occurrences for value in alternatives} | _numerals(zh)
+    missing_in_english = sorted(
+        {min(alternatives) for alternatives in chinese_occurrences if not alternatives & english}
+    )
+    missing_in_chinese = sorted(english_values(en) - chinese)
+    if missing_in_english:
+        yield f"the Chinese has {_shown(missing_in_english)}, which the English does not"
+    if missing_in_chinese:
+        yield f"the English has {_shown(missing_in_chinese)}, which the Chinese does not"
+
+
+def chinese_values(text: str) -> list[set[Decimal]]:
+    """Each number of a Chinese text with the values it may stand for (as written; scaled)."""
+    occurrences = []
+    for digits, scale, date_part in _CHINESE_NUMBER.findall(text):
+        number = _decimal(digits)
+        if number is None or date_part:
+            continue
+        occurrences.append({number, (number * _SCALES[scale]).normalize()} if scale else {number})
+    return occurrences
+
+
+def english_values(text: str) -> set[Decimal]:
+    values = set()
+    for digits, scale in _ENGLISH_NUMBER.findall(_ENGLISH_DAY.sub(lambda match: match.group(1) or " ", text)):
+        number = _decimal(digits.replace(",", ""))
+        if number is not None:
+            values.add((number * _SCALES[scale]).normalize() if scale else number)
+    return values
+
+
+def _spelled(text: str) -> set[Decimal]:
+    words = re.findall(r"[a-z]+", text.lower())
+    return {Decimal(_SMALL_WORDS[word]) for word in words if word in _SMALL_WORDS}
+
+
+def _numerals(text: str) -> set[Decimal]:
+    """Numbers the Chinese writes in characters: 三个, 十四五, 二〇三五, 亿 (as in 超亿元)."""
+    found = set()
+    for run in _CHINESE_NUMERALS.findall(text):
+        if len(run) > 1 and all(character in _SPELLED_DIGITS for character in run):
+            found.add(Decimal("".join(str(_SPELLED_DIGITS[character]) for character in run)))
+            continue
+        for start in range(len(run)):  # 十四五 reads as 14 and 5, the 14th Five-Year Plan
+            for end in range(start + 1, min(len(run), start + 3) + 1):
+                number = chinese_number(run[start:end])
+                if number is not None:
+                    found.add(number)
+    return found
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text).normalize()
+    except InvalidOperation:
+        return None
+
+
+def _shown(values: list[Decimal]) -> str:
+    return ", ".join(f"{value:f}" for value in values)
+
+
+# --- house style ------------------------------------------------------------------------------
+
+_STRAIGHT = re.compile(r"[\"']")
+_WORD = re.compile(r"[A-Za-z][A-Za-z’-]*")
+
+
+def _style_findings(path: PathKey, en: str, official: str, *, skip_case: bool) -> Iterator[str]:
+    for word in _WORD.findall(en):
+        british = US_SPELLINGS.get(word.lower())
+        if british and word not in official:
+            yield f"US spelling {word!r}; the house style is UK English ({british})"
+    if _STRAIGHT.search(_without_links(en)):
+        yield "straight quotes or apostrophes; the house style uses “ ” and ’"
+    if not skip_case and path and path[-1] in {"label", "title"}:
+        yield from _title_case(en, official)
+
+
+def _without_links(text: str) -> str:
+    return re.sub(r"\]\([^)]*\)", "]", text)
+
+
+def _title_case(label: str, official: str) -> Iterator[str]:
+    """Sentence case: after the first word, a capital only in a proper name or an acronym."""
+    words = _WORD.findall(label)
+    for previous, word in zip(words, words[1:], strict=False):
+        name = word.removesuffix("’s")
+        if word[0].isupper() and not word.isupper() and name not in official and not previous.endswith(":"):
+            yield f"“{word}” is capitalised; labels are in sentence case (capitals for names only)"
+            return
