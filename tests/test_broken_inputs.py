@@ -445,8 +445,9 @@ CASES = [
     ),
     Broken(
         "note-quote-not-in-seed", "data/notes.yaml",
-        replace("notes", "  - 2002年8月,经国务院批准扩区至46.8平方公里\n", "  - 2002年8月,经国务院批准扩区至46.9平方公里\n"),
-        "this quote is not in seeds/000_c6099870205fbbe0.txt (got: 2002年8月,经国务院批准扩区至46.9平方公里); "
+        replace("notes", "  - 2002年8月,经国务院批准扩区至46.8平方公里\n", "  - 2002年8月,经国务院批准扩区至46.9平方公里\n"),  # noqa: E501
+        "this quote is not in seeds/000_c6099870205fbbe0.txt "
+        "(got: 2002年8月,经国务院批准扩区至46.9平方公里); "
         "the closest passage of the seed is: 2002年8月,经国务院批准扩区至46.8平方公里",
         at="扩区至46.9平方公里", field="notes[0].sources[0]",
     ),

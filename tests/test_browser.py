@@ -6,6 +6,9 @@ The checks that need no browser (links, the language switcher, table markup, the
 are in test_pages_html.py.
 """
 
+import html
+import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -147,3 +150,60 @@ def test_fact_sheet_prints_on_a4_without_navigation(site_url: str, light_tab: "P
     artifact = REPO / "test-artifacts" / f"factsheet-{language}.pdf"
     artifact.parent.mkdir(exist_ok=True)
     artifact.write_bytes(pdf)
+
+
+HIGHLIGHT = bytes((255, 0, 255))
+"""The colour the test gives ::target-text, so the browser's highlight can be found in a screenshot."""
+
+
+def _count(pixels: bytes) -> int:
+    return sum(1 for start in range(0, len(pixels), 3) if pixels[start : start + 3] == HIGHLIGHT)
+
+
+def _source_links(built_site: Path, language: str) -> list[str]:
+    """Every distinct link to the source document's text fragments on one language's pages."""
+    links: set[str] = set()
+    for page in (built_site / language).glob("*.html"):
+        links |= {
+            html.unescape(href)
+            for href in re.findall(
+                r'href="(source\.html#[^"]+:~:text=[^"]+)"', page.read_text(encoding="utf-8")
+            )
+        }
+    return sorted(links)
+
+
+def test_every_source_link_highlights_its_quote_in_the_source_document(
+    built_site: Path, site_url: str, light_tab: "Page"
+) -> None:
+    """Chromium follows each link to the source page and paints the text fragment, inside the
+    paragraph the link names (that the fragment matches exactly the quote is checked without a
+    browser, in test_sourcedoc.py)."""
+    from PIL import Image
+
+    links = _source_links(built_site, "en")
+    assert len(links) > 200
+    light_tab.goto(site_url + "en/source.html")
+    unhighlighted = []
+    for link in links:
+        light_tab.goto("about:blank")  # a text fragment applies only when a page is navigated to
+        light_tab.goto(site_url + "en/" + link)
+        light_tab.add_style_tag(
+            content="::target-text{background:rgb(255,0,255)!important;color:#000!important}"
+        )
+        paragraph = link.split("#", 1)[1].split(":~:", 1)[0]
+        box = light_tab.locator(f"#{paragraph}").bounding_box()
+        if box is None:
+            unhighlighted.append(link)
+            continue
+        # the paragraph, and the one after it (a number and the name it numbers are two)
+        clip = {"x": 0.0, "y": max(box["y"] - 4, 0.0), "width": 1280.0, "height": box["height"] + 60}
+        shot = light_tab.screenshot(clip=clip)  # type: ignore[arg-type]
+        pixels = Image.open(io.BytesIO(shot)).convert("RGB").tobytes()
+        everywhere = Image.open(io.BytesIO(light_tab.screenshot())).convert("RGB").tobytes()
+        painted, painted_anywhere = _count(pixels), _count(everywhere)
+        if painted == 0 or painted < painted_anywhere:
+            unhighlighted.append(link)
+    assert unhighlighted == [], (
+        f"{len(unhighlighted)} of {len(links)} not highlighted in place: {unhighlighted[:3]}"
+    )

@@ -86,7 +86,9 @@ def test_a_base_url_that_is_only_a_path_is_a_usage_error(
     """What the Pages workflow passes when the setup step reports no base URL: "$BASE_URL/"."""
     out = project / "site"
     assert main(["build", "--root", str(project), "--out", str(out), "--base-url", "/"]) == 2
-    assert "the base URL must be an absolute http(s) URL (got: '/')" in capsys.readouterr().err
+    assert "the base URL must be an absolute http(s) URL such as https://example.org/etown/ (got: '/')" in (
+        capsys.readouterr().err
+    )
     assert not out.exists()
 
 

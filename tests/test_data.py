@@ -104,7 +104,8 @@ def test_economy_headline_figures_and_industries() -> None:
     assert outputs == {"next-generation-it": ("1209", "32.6"), "automotive": ("2265", "63.2"),
                        "biomedicine": ("836", "47.9"), "robotics": ("680", "24")}  # fmt: skip
     robotics = next(i for i in data.economy.industries if i.id == "robotics")
-    assert any("23.9" in (note.source or "") for note in robotics.notes)
+    assert any("23.9" in quote for note in data.notes_of(robotics) for quote in note.sources)
+    assert "conflict" in data.flags_of(robotics)
 
 
 def test_the_seeds_contradictions_are_footnoted_not_corrected() -> None:
@@ -112,4 +113,15 @@ def test_the_seeds_contradictions_are_footnoted_not_corrected() -> None:
     assert data is not None
     event_2022 = next(e for e in data.history.events if str(e.date) == "2022")
     assert "1.2亿元" in event_2022.source and "547.1亿元" in event_2022.source
-    assert event_2022.notes, "the part (547.1亿元) larger than its whole (1.2亿元) needs a note"
+    notes = data.notes_of(event_2022)
+    assert any(note.kind == "whole-smaller-than-part" for note in notes), (
+        "547.1亿元 within 1.2亿元 needs a note"
+    )
+
+
+def test_every_note_quotes_the_source_and_touches_records_that_exist() -> None:
+    data = load_site_data(REPO)
+    assert len(data.notes.notes) >= 20
+    for note in data.notes.notes:
+        assert note.sources and all(SEED.contains(quote) for quote in note.sources), note.id
+        assert all(data.record(ref) is not None for ref in note.touches), note.id

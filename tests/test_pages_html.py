@@ -16,9 +16,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser_support import REPO, SITE_PAGES, base_path
-from etown.languages import LANGUAGES
+from etown.languages import LANGUAGES, Language
 from etown.pages import NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Page
 from etown.pipeline import load_site_data
+from etown.records import anchor
 from etown.schema import Sourced
 from etown.sections import SiteData
 
@@ -44,6 +45,14 @@ class Element:
 
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def words(self) -> str:
+        """The text without the marks after a record (flags, note and source marks)."""
+        return "".join(
+            c if isinstance(c, str) else c.words()
+            for c in self.children
+            if isinstance(c, str) or not (c.tag == "sup" or "flag" in c.classes())
+        )
 
     def classes(self) -> set[str]:
         return set(self.attrs.get("class", "").split())
@@ -111,6 +120,7 @@ def resolve(site: Path, page: str, href: str) -> tuple[str | None, str]:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         return None, ""
+    parts = parts._replace(fragment=parts.fragment.split(":~:", 1)[0])  # a text fragment's element id
     path = parts.path
     if path.startswith("/"):
         prefix = base_path(site)
@@ -253,6 +263,8 @@ def test_tables_have_captions_and_scoped_headers(documents: dict[str, Element]) 
             for header in table.iter("th"):
                 section = header.parent.parent if header.parent else None
                 expected = "col" if section and section.tag == "thead" else "row"
+                if header.parent is not None and "breakdown" in header.parent.classes():
+                    expected = "rowgroup"  # the heading of one way of dividing the whole
                 assert header.attrs.get("scope") == expected, f"{page}: {clean(header.text())}"
 
 
@@ -274,7 +286,7 @@ def _rows(table: Element) -> list[_Row]:
 
 
 def _column(table: Element, index: int) -> list[str]:
-    return [clean(row.children[index].text()) for row in _rows(table)]
+    return [clean(row.children[index].words()) for row in _rows(table)]
 
 
 def test_a_column_in_one_unit_says_it_once_in_its_header(documents: dict[str, Element]) -> None:
@@ -310,10 +322,10 @@ def test_leadership_is_grouped_by_body_with_one_name_per_person(
     document = documents["en/government.html"]
     names_by_person: dict[str, set[str]] = {}
     for body in data.leadership.bodies:
-        table = _table(document, f"body-{body.id}")
-        assert clean(table.find("caption").text()) == body.name.en
+        table = _table(document, body.id)
+        assert clean(table.find("caption").words()) == body.name["en"]
         shown = _column(table, 0)
-        assert shown == [people[m.person].name.en for m in body.members]
+        assert shown == [people[m.person].name["en"] for m in body.members]
         for member, name in zip(body.members, shown, strict=True):
             names_by_person.setdefault(member.person, set()).add(name)
     assert all(len(names) == 1 for names in names_by_person.values())
@@ -324,12 +336,12 @@ def test_institutions_are_numbered_as_in_the_seed(documents: dict[str, Element],
     for code in ("zh", "en"):
         document = documents[f"{code}/government.html"]
         for group in data.institutions.groups:
-            table = _table(document, f"group-{group.id}")
+            table = _table(document, group.id)
             numbers = _column(table, 0)
             assert numbers == [institution.number for institution in group.institutions]
             for institution, name in zip(group.institutions, _column(table, 1), strict=True):
-                assert f"{institution.number}{institution.name.zh}" in seed
-                assert name == getattr(institution.name, code)
+                assert f"{institution.number}{institution.name['zh']}" in seed
+                assert name == institution.name[code]
 
 
 def test_charts_are_named_described_and_match_their_table(documents: dict[str, Element]) -> None:
@@ -378,50 +390,73 @@ def _fact_quotes(data: SiteData, language: str) -> set[str]:
     return quotes
 
 
-def test_every_fact_on_the_section_pages_shows_its_source(
-    documents: dict[str, Element], data: SiteData
+def _marks(document: Element) -> list[Element]:
+    return [a for a in document.iter("a") if "sm" in a.classes()]
+
+
+def _entry(document: Element, element_id: str) -> Element | None:
+    """The source entry (an <li> of the Sources list) that holds ``element_id``."""
+    for item in document.iter("li"):
+        if item.attrs.get("id") == element_id or any(
+            e.attrs.get("id") == element_id for e in item.iter("span")
+        ):
+            return item
+    return None
+
+
+@pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
+def test_every_record_is_marked_and_its_mark_leads_to_its_own_quote(
+    built_site: Path, documents: dict[str, Element], data: SiteData, language: Language
 ) -> None:
-    for language in LANGUAGES:
-        shown: set[str] = set()
-        for page in PAGES:
-            if page.key != "factsheet":
-                shown |= _quotes(documents[page.path(language)])
-        shown |= {
-            clean(td.text())
-            for document in documents.values()
-            for td in document.iter("td")
-            if td.attrs.get("lang") == "zh-Hans"
+    """On every page each mark leads to a Sources entry quoting that very record; on the fact
+    sheet (which shows everything) every record of the data is marked."""
+    records = {anchor(record.ref): record for record in data._index.records}
+    for page in PAGES:
+        path = page.path(language)
+        for mark in _marks(documents[path]):
+            target, fragment = resolve(built_site, path, mark.attrs["href"])
+            assert target is not None and fragment.startswith("s-"), (path, mark.attrs["href"])
+            entry = _entry(documents[target], fragment)
+            assert entry is not None, f"{path}: {mark.attrs['href']} leads nowhere"
+            quote = clean(entry.find("q").text())
+            assert quote == clean(records[fragment.removeprefix("s-")].model.source), (path, fragment)
+    on_the_fact_sheet = {
+        resolve(built_site, "x/factsheet.html", mark.attrs["href"])[1].removeprefix("s-")
+        for mark in _marks(documents[f"{language.code}/factsheet.html"])
+    }
+    assert set(records) - on_the_fact_sheet == set()
+
+
+def test_each_page_lists_each_note_once_and_every_mark_finds_it(documents: dict[str, Element]) -> None:
+    for path, document in documents.items():
+        listed = [li for li in document.iter("li") if li.attrs.get("id", "").startswith("note-")]
+        ids = [li.attrs["id"] for li in listed]
+        texts = [clean(li.text()) for li in listed]
+        assert len(ids) == len(set(ids)) and len(texts) == len(set(texts)), f"{path}: a note is listed twice"
+        marked = {
+            a.attrs["href"].removeprefix("#")
+            for a in document.iter("a")
+            if a.attrs.get("href", "").startswith("#note-")
         }
-        missing = _fact_quotes(data, language.code) - shown
-        assert missing == set(), f"{language.code}: no source shown for {sorted(missing)[:5]}"
+        assert marked == set(ids), f"{path}: marks and notes differ"
 
 
-def test_every_fact_on_the_fact_sheet_can_show_its_source(
+def test_the_about_page_lists_every_note_by_kind_with_where_it_appears(
     built_site: Path, documents: dict[str, Element], data: SiteData
 ) -> None:
     for language in LANGUAGES:
-        page = f"{language.code}/factsheet.html"
-        document = documents[page]
-        shown = _quotes(document)
-        shown |= {clean(td.text()) for td in document.iter("td") if td.attrs.get("lang") == "zh-Hans"}
-        for link in document.iter("a"):
-            if "src" in link.classes():  # the quote is on the section page, one link away
-                target, fragment = resolve(built_site, page, link.attrs["href"])
+        about = documents[f"{language.code}/about.html"]
+        sections = {s.attrs["id"]: s for s in about.iter("section") if "note" in s.classes()}
+        assert set(sections) == {note.id for note in data.notes.notes}
+        for note in data.notes.notes:
+            links = [
+                a.attrs["href"] for a in sections[note.id].iter("a") if "factsheet.html#" in a.attrs["href"]
+            ]
+            assert len(links) == len(note.touches), note.id
+            for href in links:
+                target, fragment = resolve(built_site, f"{language.code}/about.html", href)
                 assert target is not None
-                details = next(e for e in documents[target].iter("details") if e.attrs.get("id") == fragment)
-                shown |= _quotes(details)
-        missing = _fact_quotes(data, language.code) - shown
-        assert missing == set(), f"{page}: no source for {sorted(missing)[:5]}"
-
-
-def test_every_discrepancy_is_footnoted_on_the_fact_sheet(
-    documents: dict[str, Element], data: SiteData
-) -> None:
-    notes = {clean(note["en"]) for record in _sourced_records(data) for note in record.notes}
-    footnotes = documents["en/factsheet.html"].find("section", "footnotes")
-    shown = [clean(li.text()) for li in footnotes.iter("li")]
-    assert all(any(s.startswith(note) for s in shown) for note in notes)
-    assert len(shown) == sum(len(record.notes) for record in _sourced_records(data))
+                assert any(e.attrs.get("id") == fragment for e in documents[target].iter()), (note.id, href)
 
 
 def test_infobox_shows_only_rows_with_values(documents: dict[str, Element]) -> None:
@@ -437,3 +472,67 @@ def test_root_and_404_pages_offer_both_languages(built_site: Path, documents: di
     for special in (ROOT_PAGE, NOT_FOUND_PAGE):
         targets = {resolve(built_site, special, a.attrs["href"])[0] for a in documents[special].iter("a")}
         assert {page.path(language) for language in LANGUAGES for page in PAGES[:1]} <= targets
+
+
+# --- periods, scope and flags -------------------------------------------------------------------
+
+
+def test_captions_say_the_period_their_figures_share(documents: dict[str, Element]) -> None:
+    captions = {
+        code: clean(
+            next(
+                c
+                for c in documents[f"{code}/economy.html"].iter("caption")
+                if c.attrs.get("id") == "indicators"
+            ).words()
+        )
+        for code in ("zh", "en", "zh-Hant")
+    }
+    assert captions == {
+        "zh": "2022年主要经济指标",
+        "en": "Headline indicators, 2022",
+        "zh-Hant": "2022年主要經濟指標",
+    }
+    figure = documents["en/economy.html"].find("figcaption")
+    assert clean(figure.text()).startswith("Output of the four leading industries, 2022")
+
+
+def test_rows_say_their_period_when_the_table_has_none_in_common(documents: dict[str, Element]) -> None:
+    population = _table(documents["en/index.html"], "population")
+    periods = [clean(e.text()) for e in population.iter("small") if "period" in e.classes()]
+    assert periods == ["(as of publication)", "(as of publication)"]
+    culture = _table(documents["zh/society.html"], "facts-culture")
+    texts = [clean(e.text()) for e in culture.iter("small") if "period" in e.classes()]
+    assert "(2020年末)" in texts and "(2020年)" in texts
+
+
+def test_an_inferred_period_is_flagged_and_explained(documents: dict[str, Element]) -> None:
+    document = documents["en/society.html"]
+    flags = [clean(e.text()) for e in document.iter("span") if "flag" in e.classes()]
+    assert "[inferred]" in flags
+    sources = document.find("ol", "sources")
+    assert "Period inferred by this site: end of 2020: The paragraph opens with “2020年”" in clean(
+        sources.text()
+    )
+    legend = {
+        clean(item.find("dt").text()): clean(item.find("dd").text())
+        for item in document.find("dl", "legend").iter("div")
+    }
+    assert legend["[inferred]"].startswith("the period or reading is this site’s inference")
+
+
+def test_a_figure_covering_part_of_the_bda_says_which(documents: dict[str, Element]) -> None:
+    kindergartens = next(
+        e for e in documents["en/society.html"].iter("tr") if e.attrs.get("id") == "kindergartens"
+    )
+    assert "Within: Core area of the BDA" in clean(kindergartens.text())
+    key_facts = clean(documents["en/index.html"].find("dl", "summary").text())
+    assert "Area (planned area of Yizhuang New Town)" in key_facts
+
+
+def test_alternative_breakdowns_are_grouped_and_parts_say_of_which(documents: dict[str, Element]) -> None:
+    areas = _table(documents["en/government.html"], "division-areas")
+    groups = [clean(e.text()) for e in areas.iter("tr") if "breakdown" in e.classes()]
+    assert groups == ["By the BDA’s boundary", "By administrative district"]
+    parts = [clean(e.words()) for e in areas.iter("tr") if "part" in e.classes()]
+    assert parts and all(part.startswith("of which:") for part in parts)

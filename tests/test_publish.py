@@ -1,6 +1,7 @@
 """Publishing: sub-path safe, findable, reproducible, open data, and the Pages workflow."""
 
 import filecmp
+import json
 import os
 import re
 import shutil
@@ -139,13 +140,18 @@ def test_open_data_validates_against_its_datapackage(built_site: Path) -> None:
     report = frictionless.validate(str(built_site / "data" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     history = (built_site / "data" / "history.csv").read_text(encoding="utf-8").splitlines()
-    assert history[0] == "id,date,precision,text_zh,text_en,text_zh_hant,source"
+    assert history[0] == (
+        "id,date,precision,text_zh,text_en,text_zh_hant,flags,note_ids,notes_zh,notes_en,notes_zh_hant,source"
+    )
     assert len(history) - 1 >= 30
 
 
 def test_pages_link_to_the_data_they_show(built_site: Path) -> None:
     for page in PAGES:
-        assert page.data_files, f"{page.key} links to no data"
+        if page.key == "source":  # the source document is not data; its page links the whole package
+            assert not page.data_files
+        else:
+            assert page.data_files, f"{page.key} links to no data"
         for language in LANGUAGES:
             html = (built_site / page.path(language)).read_text(encoding="utf-8")
             for name in page.data_files:
@@ -170,3 +176,30 @@ def test_pages_workflow_passes_actionlint() -> None:
     for step in ("actions/configure-pages", "python -m pytest", "etown build --base-url",
                  "actions/upload-pages-artifact", "actions/deploy-pages"):  # fmt: skip
         assert step in text
+
+
+def test_open_data_carries_periods_flags_notes_and_parts(built_site: Path) -> None:
+    import csv
+
+    with (built_site / "data" / "figures.csv").open(encoding="utf-8") as stream:
+        rows = {row["id"]: row for row in csv.DictReader(stream)}
+    gdp = rows["gdp-2022"]
+    assert (gdp["period"], gdp["period_kind"], gdp["period_basis"]) == ("2022", "date", "stated")
+    library = rows["public-libraries"]
+    assert (library["period"], library["period_kind"], library["period_basis"]) == (
+        "2020",
+        "year-end",
+        "inferred",
+    )
+    assert "2020年" in library["period_inferred_why"]
+    assert rows["resident-population"]["period_kind"] == "publication"
+    assert rows["industrial-enterprises-over-1bn"]["part_of"] == "industrial-enterprises-over-100m"
+    assert rows["kindergartens"]["scope"] == "core-area-2010"
+    managed = rows["managed-area-2010"]
+    assert "conflict" in managed["flags"].split(";") and managed["note_ids"] and managed["notes_en"]
+    with (built_site / "data" / "industries.csv").open(encoding="utf-8") as stream:
+        robotics = next(row for row in csv.DictReader(stream) if row["id"] == "robotics")
+    assert "robotics-share-24-vs-23-9" in robotics["note_ids"].split(";")
+    economy = json.loads((built_site / "data" / "economy.json").read_text(encoding="utf-8"))
+    indicator = economy["indicators"][0]
+    assert indicator["period"]["date"] == "2022" and indicator["flags"] == [] and "notes" in indicator

@@ -46,7 +46,7 @@ PLACES: dict[str, list[Edit]] = {
     "economy": [_set(["industries", 0, "name", "en"]), _set(["indicators", 0, "label", "en"]),
                 _set(["industries", 0, "description", "text", "zh"])],
     "society": [_set(["topics", 0, "title", "en"]), _set(["topics", 0, "facts", 0, "label", "zh"])],
-    "divisions": [_set(["areas", 1, "notes", 0, "en"])],
+    "notes": [_set(["notes", 0, "text", "en"]), _set(["notes", 1, "title", "en"])],
     "vision": [_set(["passages", 0, "text", "zh"])],
 }  # fmt: skip
 

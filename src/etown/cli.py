@@ -57,6 +57,10 @@ def make_parser() -> argparse.ArgumentParser:
         "schema", help="write a JSON Schema per data file into data/schema/ (for editors)"
     )
     add_common(schema)
+    coverage = commands.add_parser(
+        "coverage", help="list the sentences of the source that no record cites; exit 1 below 100 %"
+    )
+    add_common(coverage)
     serve = commands.add_parser(
         "serve", help="preview the site on 127.0.0.1, rebuilding on every save (never writes build/)"
     )
@@ -167,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = _project_root(arguments.root)
         if arguments.command == "schema":
             return _schema(root)
+        if arguments.command == "coverage":
+            return _coverage(root)
         if arguments.command == "serve":
             return _serve(root, arguments.port, strict=arguments.strict)
         if arguments.command == "seed":
@@ -228,6 +234,31 @@ def _schema(root: Path) -> int:
         write_project_file(root, f"{SCHEMA_FOLDER}/{section.name}.schema.json", json_schema_text(section))
     print(f"etown: wrote {len(SECTIONS)} JSON Schemas to {_shown(folder)}")
     return EXIT_OK
+
+
+def _coverage(root: Path) -> int:
+    from etown.pipeline import Pipeline
+
+    data, problems = Pipeline(root).validated()
+    if data is None:
+        return _finish_problems(problems)
+    from etown.coverage import measure_site
+
+    coverage = measure_site(root, data)
+    for sentence in coverage.uncited:
+        print(f"{coverage.seed_path}: ¶{sentence.paragraph.removeprefix('p')}: not cited: {sentence.text}")
+    counted = len(coverage.sentences) - coverage.skipped
+    print(
+        f"etown: {coverage.percent:.1f} % of the source's {counted} sentences are cited by a record "
+        f"({coverage.skipped} more left out on purpose in data/coverage.yaml)"
+    )
+    return EXIT_OK if not coverage.uncited else EXIT_PROBLEMS
+
+
+def _finish_problems(problems: "list[Problem]") -> int:
+    print_problems(problems)
+    print(f"etown: {summary(problems)}; fix them and run again", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def _serve(root: Path, port: int, *, strict: bool) -> int:

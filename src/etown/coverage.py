@@ -9,10 +9,12 @@ of contents, the repeated table headers).
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-from etown.provenance import Seed, normalise
+from etown.provenance import Seed, normalise, read_seed
 from etown.records import RecordIndex
 from etown.schema import Period
+from etown.sections import COVERAGE, SiteData
 from etown.sourcedoc import SourceDocument
 
 _SENTENCE_END = re.compile(r"(?<=[。;;!?!?])")
@@ -31,6 +33,7 @@ class Coverage:
     sentences: list[Sentence]
     uncited: list[Sentence]
     skipped: int
+    seed_path: str = ""
 
     @property
     def percent(self) -> float:
@@ -76,7 +79,13 @@ def measure(seed: Seed, cited: Iterable[str], skipped: Iterable[str]) -> Coverag
             skipped_count += 1
         elif not all(cited_mask[place] or skipped_mask[place] for place in places):
             uncited.append(sentence)
-    return Coverage(all_sentences, uncited, skipped_count)
+    return Coverage(all_sentences, uncited, skipped_count, seed.display_path)
+
+
+def measure_site(root: Path, data: SiteData) -> Coverage:
+    """The coverage of a project's seed by its checked data and data/coverage.yaml."""
+    skipped = [entry.passage for entry in data[COVERAGE].skip]
+    return measure(read_seed(root), quotes_of(data.index), skipped)
 
 
 def _mask(text: str, passages: Iterable[str]) -> list[bool]:

@@ -114,11 +114,9 @@ def _quantity(quote: _Quote, record: Sourced, path: PathKey, quantity: Quantity 
     if quantity is None:
         return
     expected = written_quantity(quantity)
-    if quote.has(expected):
-        return
-    if _derived_reading(record, quantity.value):
-        return
     said = _said(quote, quantity)
+    if expected in said or _derived_reading(record, quantity.value):
+        return
     shown = f"{quantity.value:f}{quantity.unit}" + (
         f" with the qualifier {quantity.qualifier}" if quantity.qualifier else ""
     )
@@ -212,9 +210,20 @@ def _event_date(quote: _Quote, event: HistoryEvent, path: PathKey) -> Iterator[F
             return  # the year itself is checked against the other event (validate.py)
         yield path, f"the quote does not write 同年{rest}"
         return
-    said = re.findall(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?", quote.text)
+    said = _dates_said(quote, event.date)
     what = f"the quote says {' or '.join(said)}" if said else "the quote gives no date"
     yield path, f"{what}; the date is {written} ({event.date})"
+
+
+def _dates_said(quote: _Quote, date: PartialDate) -> list[str]:
+    """The dates the quote writes, those at the record's precision first (or only)."""
+    said = list(dict.fromkeys(re.findall(r"\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?", quote.text)))
+    alike = [written for written in said if written_precision(written) == date.precision]
+    return alike or said
+
+
+def written_precision(written: str) -> str:
+    return "day" if written.endswith("日") else "month" if written.endswith("月") else "year"
 
 
 def _period(quote: _Quote, path: PathKey, period: Period) -> Iterator[Finding]:
@@ -241,7 +250,8 @@ def _period(quote: _Quote, path: PathKey, period: Period) -> Iterator[Finding]:
             yield (
                 (*path, "publication"),
                 (
-                    f"{where} has none of {', '.join(PERIOD_WORDS)}; use unstated, or stated_by the passage that says so"
+                    f"{where} has none of {', '.join(PERIOD_WORDS)}; use unstated, "
+                    "or stated_by the passage that says so"
                 ),
             )
     elif period.years_to_publication is not None:
@@ -272,5 +282,6 @@ def _numbers_in_text(quote: _Quote, record: Sourced, path: PathKey, text: Text |
     ):
         yield (
             path,
-            f"the text writes {', '.join(dict.fromkeys(missing))}, which the quote does not ({quote.written})",
+            f"the text writes {', '.join(dict.fromkeys(missing))}, "
+            f"which the quote does not ({quote.written})",
         )

@@ -37,7 +37,7 @@ PAGES = (
         gathers_sources=False,
     ),
     Page("source"),
-    Page("about", ("notes.json",)),
+    Page("about", ("notes.csv", "notes.json")),
 )
 FACTSHEET_PAGE = next(page for page in PAGES if page.key == "factsheet")
 """Every record on one page: links to a record anywhere go here."""

@@ -137,7 +137,11 @@ class Renderer:
                 return html
             return self._marked_outdated(html, language, block=not inline)
 
-        words = self.strings.in_language(language)
+        words: dict[str, str] = {
+            # the interface's words may quote the source's Chinese (“截至目前”): mark it too
+            key: mark_chinese(Markup.escape(text)) if marked and _CJK_RUN.search(text) else text
+            for key, text in self.strings.in_language(language).items()
+        }
 
         def period(value: Period) -> str:
             if value.date is not None:
@@ -201,11 +205,13 @@ def shared_period(records: Iterable[object]) -> Period | None:
     """The period every record holds for, when they share one (a caption then says it once)."""
     periods = [getattr(record, "period", None) for record in records]
     first = periods[0] if periods else None
-    if first is None or not all(
-        isinstance(period, Period) and period.meaning == first.meaning for period in periods
-    ):
+    if not isinstance(first, Period):
         return None
-    return first
+    return (
+        first
+        if all(isinstance(period, Period) and period.meaning == first.meaning for period in periods)
+        else None
+    )
 
 
 def url_maker(from_path: str) -> Callable[[str], str]:

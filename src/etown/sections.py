@@ -94,6 +94,11 @@ class SiteData:
         self._model(NOTES.name)
         return self._index.flags(record)
 
+    @property
+    def index(self) -> "RecordIndex":
+        """Every record and its notes (not recorded as a read: whoever walks it reads all)."""
+        return self._index
+
     def ref_of(self, record: object) -> str | None:
         return self._index.ref(record)
 

@@ -71,25 +71,76 @@ class SourceDocument:
         return Passage(paragraph, f"{paragraph}:~:text={self._directive(start, end)}")
 
     def _directive(self, start: int, end: int) -> str:
+        """The shortest text directive a browser resolves to exactly ``start:end``: the quote,
+        or its first and last words (``start,end``), with the words before it as a prefix
+        (``prefix-,…``) where the quote's words occur earlier in the document."""
         span = self._text[start:end]
         lines = span.split("\n")
-        if len(lines) == 1 and self._first_match(span) == start:
-            return _encoded(span)
-        first, last = lines[0], lines[-1]
-        head = first if len(lines) > 1 else _through_first_break(first)
-        tail = last if len(lines) > 1 else _from_last_break(last)
-        if (
-            head
-            and tail
-            and len(head) + len(tail) < len(span)
-            and self._first_match(head) == start
-            and self._text.find(tail, start + len(head)) + len(tail) == end
-        ):
-            return f"{_encoded(head)},{_encoded(tail)}"
-        return _encoded(span) if len(lines) == 1 else f"{_encoded(first)},{_encoded(last)}"
+        if len(lines) > 1:
+            candidates = [(lines[0], lines[-1])]
+        else:
+            head, tail = _through_first_break(span), _from_last_break(span)
+            candidates = [(span, "")] + ([(head, tail)] if head and tail else [])
+        prefix = self._words_before(start)
+        for use_prefix in (False, True):
+            for first, last in candidates:
+                chosen_prefix = prefix if use_prefix else ""
+                if (use_prefix and not prefix) or self._lands(chosen_prefix, first, last) != (start, end):
+                    continue
+                return _terms(chosen_prefix, first, last)
+        if len(lines) == 2:  # "01" then "机关党委": the number as the prefix of the name it numbers
+            name_start = end - len(lines[1])
+            if self._lands(lines[0], lines[1], "") == (name_start, end):
+                return _terms(lines[0], lines[1], "")
+        return _terms("", lines[0], lines[-1] if len(lines) > 1 else "")
 
-    def _first_match(self, text: str) -> int:
-        return self._text.find(text)
+    def _words_before(self, start: int) -> str:
+        """The words just before ``start``: back to a break in its paragraph, or the paragraph before."""
+        line_start = self._text.rfind("\n", 0, start) + 1
+        before = self._text[line_start:start]
+        if before.strip():
+            return _from_last_break(before) or before
+        previous = self._text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+        return self._text[previous : max(line_start - 1, 0)].strip()
+
+    def _lands(self, prefix: str, first: str, last: str) -> tuple[int, int] | None:
+        """Where a browser lands for ``prefix-,first,last``: the first ``first`` that the prefix
+        (with only white space between) precedes, then the first ``last`` after it."""
+        position = self._first_match(first)
+        while position >= 0:
+            if not prefix or self._text[:position].rstrip().endswith(prefix):
+                if not last:
+                    return position, position + len(first)
+                end = self._first_match(last, position + len(first))
+                return (position, end + len(last)) if end >= 0 else None
+            position = self._first_match(first, position + 1)
+        return None
+
+    def _first_match(self, text: str, after: int = 0) -> int:
+        return find_word(self._text, text, after)
+
+
+def _terms(prefix: str, first: str, last: str) -> str:
+    terms = [f"{_encoded(prefix)}-"] if prefix else []
+    return ",".join([*terms, _encoded(first), *([_encoded(last)] if last else [])])
+
+
+def find_word(text: str, term: str, after: int = 0) -> int:
+    """Where ``term`` first stands in ``text`` as a browser's text fragment finds it: not inside
+    a run of Latin letters or digits (Chinese word boundaries come from a dictionary; the
+    browser test checks those)."""
+    position = text.find(term, after)
+    while position >= 0:
+        before = text[position - 1] if position else " "
+        beyond = text[position + len(term)] if position + len(term) < len(text) else " "
+        if not (_latin(before) and _latin(term[0])) and not (_latin(beyond) and _latin(term[-1])):
+            return position
+        position = text.find(term, position + 1)
+    return -1
+
+
+def _latin(character: str) -> bool:
+    return character.isascii() and character.isalnum()
 
 
 def _through_first_break(text: str) -> str:

@@ -10,6 +10,7 @@
 All are warnings (errors with --strict): located at the English text, saying what is missing.
 """
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
@@ -38,7 +39,8 @@ _SCALES = {
 }
 
 US_SPELLINGS = {
-    "center": "centre", "centers": "centres", "organization": "organisation", "organizations": "organisations",
+    "center": "centre", "centers": "centres", "organization": "organisation",
+    "organizations": "organisations",
     "program": "programme", "programs": "programmes", "color": "colour", "labor": "labour",
     "authorized": "authorised", "organized": "organised", "recognized": "recognised", "realized": "realised",
     "modernization": "modernisation", "industrialization": "industrialisation", "utilization": "utilisation",
@@ -217,7 +219,7 @@ def _without_links(text: str) -> str:
 def _title_case(label: str, official: str) -> Iterator[str]:
     """Sentence case: after the first word, a capital only in a proper name or an acronym."""
     words = _WORD.findall(label)
-    for previous, word in zip(words, words[1:], strict=False):
+    for previous, word in itertools.pairwise(words):
         name = word.removesuffix("’s")
         if word[0].isupper() and not word.isupper() and name not in official and not previous.endswith(":"):
             yield f"“{word}” is capitalised; labels are in sentence case (capitals for names only)"

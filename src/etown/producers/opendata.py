@@ -91,7 +91,9 @@ def status_columns() -> tuple[Column, ...]:
             "Status flags, separated by ';': sic (as written in the source), inferred (by this site), "
             "conflict (with another figure in the source), scope (differs), publication (as of publication)",
         ),
-        Column("note_ids", "string", "Notes (notes.csv) on this row's weaknesses in the source, separated by ';'"),
+        Column(
+            "note_ids", "string", "Notes (notes.csv) on this row's weaknesses in the source, separated by ';'"
+        ),
         *_text_columns("notes", "The titles of those notes, separated by ' | '"),
     )  # fmt: skip
 
@@ -279,12 +281,16 @@ def industries_table(data: SiteData, conversions: Conversions) -> Table:
 def notes_table(data: SiteData, conversions: Conversions) -> Table:
     columns = (
         Column("id", "string", "Identifier of the note"),
-        Column("kind", "string", "The kind of weakness: sum-mismatch, same-figure-different-values, typo-or-garble …"),
+        Column("kind", "string", "The kind of weakness: sum-mismatch, typo-or-garble … (see the About page)"),
         *_text_columns("title", "What is wrong, in a line"),
         *_text_columns("text", "The note"),
         *_text_columns("reading", "A likely reading, where the context makes one likely"),
         Column("sources", "string", "The passages of the source involved, verbatim, separated by ' | '"),
-        Column("touches", "string", "The rows (ids, or infobox:KEY, institution:GROUP:NUMBER, member:BODY:PERSON) it touches, separated by ';'"),
+        Column(
+            "touches", "string",
+            "The rows it touches (ids, or infobox:KEY, institution:GROUP:NUMBER, member:BODY:PERSON), "
+            "separated by ';'",
+        ),
     )  # fmt: skip
     rows = [
         {"id": note.id, "kind": note.kind, **_texts("title", note.title, conversions),
