@@ -48,6 +48,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, metavar="DIR", help="output folder (default: ROOT/build)"
     )
     add_base_url(build)
+    build.add_argument("--no-pdf", action="store_true", help="skip the PDF fact sheets (seconds each)")
     check = commands.add_parser(
         "check", help="check the project as a build would, writing nothing; exit 1 on problems"
     )
@@ -58,7 +59,7 @@ def make_parser() -> argparse.ArgumentParser:
     )
     add_common(schema)
     coverage = commands.add_parser(
-        "coverage", help="list the sentences of the source that no record cites; exit 1 below 100 %"
+        "coverage", help="list the sentences of the source that no record cites; exit 1 below 100 %%"
     )
     add_common(coverage)
     serve = commands.add_parser(
@@ -181,7 +182,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _translations(root, arguments)
         from etown.pipeline import Pipeline
 
-        pipeline = Pipeline(root, base_url=arguments.base_url, strict=arguments.strict)
+        pipeline = Pipeline(
+            root, base_url=arguments.base_url, strict=arguments.strict,
+            expensive=not getattr(arguments, "no_pdf", False),
+        )  # fmt: skip
         if arguments.command == "check":
             return _finish(pipeline.check(), "the project is valid")
         out_dir = arguments.out if arguments.out is not None else root / "build"

@@ -37,6 +37,9 @@ class OutputFile:
 class Target:
     path: str
     make: Callable[[SiteData], bytes]
+    expensive: bool = False
+    """Takes seconds to make (a PDF): only a full build makes it; ``etown check`` and the
+    preview's updates after a data edit skip it."""
 
 
 @dataclass

@@ -38,6 +38,7 @@ PAGES = (
     ),
     Page("source"),
     Page("about", ("notes.csv", "notes.json")),
+    Page("search"),
 )
 FACTSHEET_PAGE = next(page for page in PAGES if page.key == "factsheet")
 """Every record on one page: links to a record anywhere go here."""

@@ -81,6 +81,8 @@ class Pipeline:
     base_url: str | None = None
     """Overrides etown.toml's base_url (``--base-url``, or the preview server's address)."""
     strict: bool = False
+    expensive: bool = True
+    """Whether a build makes the expensive targets (the PDFs); ``etown build --no-pdf`` says no."""
     _files: dict[str, _FileState] = field(default_factory=dict)
     _project_problems: list[Problem] = field(default_factory=list)
     _context: Context | None = None
@@ -253,6 +255,8 @@ class Pipeline:
         count = 0
         for target in self._targets:
             if sections is not None and not self._reads.get(target.path, frozenset()) & sections:
+                continue
+            if target.expensive and (sink is None or sections is not None or not self.expensive):
                 continue
             reads: set[str] = set()
             target_problems: list[Problem] = []

@@ -211,7 +211,7 @@ def serve(
     """Preview until interrupted; False when the first build fails and there is nothing to show."""
     folder = Path(tempfile.mkdtemp(prefix="etown-preview-"))
     try:
-        preview = Preview(Pipeline(root, strict=strict), folder)
+        preview = Preview(Pipeline(root, strict=strict, expensive=False), folder)  # no PDFs: seconds each
         server = open_server(port, preview)
         preview.pipeline.base_url = f"http://127.0.0.1:{server.server_port}/"
         first = preview.build()

@@ -9,6 +9,7 @@ from etown.metadata import alternates, json_ld
 from etown.outputs import Context, Target
 from etown.pages import ABOUT_PAGE, FACTSHEET_PAGE, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, SOURCE_PAGE, Page
 from etown.records import FLAGS, anchor
+from etown.producers.citations import page_citations
 from etown.render import url_maker
 from etown.schema import NOTE_KINDS, HistoryEvent, Membership, SourceNote, Text, parse_partial_date
 from etown.sections import LEADERSHIP, SiteData
@@ -67,6 +68,7 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             json_ld=json_ld(data, renderer.helpers(language)["plain"], canonical, home),
             og_alternate_locales=[other.og_locale for other in LANGUAGES if other != language],
             open_data=url(OPEN_DATA_PACKAGE),
+            cite=page_citations(context, page, language),
         )
         return html.encode("utf-8")
 

@@ -1,0 +1,367 @@
+"""Citations: every page credits the source document first and this site second.
+
+As ready-made text in the page's language (English: APA-like; Chinese: GB/T 7714-2015, the
+national standard for references) and as files for reference managers: BibTeX, RIS and
+CSL-JSON, per page and language (``cite/LANG/PAGE.bib``) and for the whole site
+(``cite/LANG/site.bib``). Parts that are not known are left out, never guessed: the source page
+is undated, names no author and its URL was not recorded (``seeds/*.meta.yaml``).
+
+The site's own date is the build's: SOURCE_DATE_EPOCH when set, else the day the seed's copy was
+taken, so that two builds of the same inputs stay byte-identical.
+"""
+
+import datetime
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+from babel.dates import format_date
+from markupsafe import Markup
+
+from etown.languages import LANGUAGES, Language
+from etown.outputs import Context, Target
+from etown.pages import PAGES, Page
+from etown.problems import EtownError
+from etown.provenance import Seed
+
+FOLDER = "cite"
+SOURCE_LANG = "zh-Hans"
+"""The seed is written in Simplified Chinese; its title is quoted as written on every page."""
+SOURCE_KEY = "bda-introduction"
+
+
+# --- what is known about the source, and the build's date ---------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """What ``seeds/NAME.meta.yaml`` says about the seed; None where it is not known."""
+
+    title: str
+    taken: datetime.date
+    """The day the project's copy was taken: the access date of every citation of it."""
+    published: datetime.date | None = None
+    url: str | None = None
+
+
+def read_source_record(root: Path, seed: Seed) -> SourceRecord:
+    """The seed's metadata file, beside it (``seeds/000_….meta.yaml`` for ``000_….txt``)."""
+    path = (root / seed.display_path).with_suffix(".meta.yaml")
+    shown = path.relative_to(root).as_posix()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise EtownError(f"{shown} is missing: citations need the seed's title and date") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise EtownError(f"cannot read {shown}: {error}") from error
+    if not isinstance(raw, dict) or not isinstance(raw.get("title"), str):
+        raise EtownError(f"{shown}: needs a title (the source document's own title)")
+    if not isinstance(raw.get("taken"), datetime.date):
+        raise EtownError(f"{shown}: needs taken: YYYY-MM-DD (the day the copy was taken)")
+    published = raw.get("published")
+    url = raw.get("url")
+    return SourceRecord(
+        title=raw["title"],
+        taken=raw["taken"],
+        published=published if isinstance(published, datetime.date) else None,  # "the page is undated"
+        url=url if isinstance(url, str) and url.startswith(("http://", "https://")) else None,
+    )
+
+
+def edition_date(record: SourceRecord) -> datetime.date:
+    """The date this build of the site carries: SOURCE_DATE_EPOCH (reproducible builds' convention)
+    when set, else the day the seed's copy was taken."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
+    return record.taken
+
+
+# --- the things cited ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Work:
+    """One thing to cite: the source document, a page of this site, or the whole site."""
+
+    key: str
+    """The BibTeX key and CSL-JSON id."""
+    title: str
+    language: str
+    """BCP 47 tag of the title's language."""
+    container: str | None = None
+    """The website the work is part of."""
+    issued: datetime.date | None = None
+    accessed: datetime.date | None = None
+    url: str | None = None
+    translated_title: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Everything a page in one language says to cite itself: the source, then the page."""
+
+    language: Language
+    source: Work
+    page: Work
+    """A page of this site, or the whole site."""
+    via: str
+    """Between the source and this site: "As cited in:", 转引自:."""
+
+    def at(self, anchor: str | None) -> "Citation":
+        """The same citation pointing at one place on the page (a figure, a table)."""
+        if not anchor or self.page.url is None:
+            return self
+        return replace(self, page=replace(self.page, url=f"{self.page.url.split('#')[0]}#{anchor}"))
+
+    def text(self) -> str:
+        style = style_of(self.language)
+        return f"{style(self.source)} {self.via} {style(self.page)}"
+
+
+# --- the two text styles ---------------------------------------------------------------------------
+
+
+def apa(work: Work) -> str:
+    """APA-like, as English readers expect: Title [Translation]. (date). Site. URL"""
+    title = work.title + (f" [{work.translated_title}]" if work.translated_title else "")
+    parts = [_period(title), f"({_apa_date(work.issued)})."]
+    if work.container:
+        parts.append(_period(work.container))
+    if work.accessed and not work.url:
+        parts.append(f"Accessed {format_date(work.accessed, 'long', locale='en_GB')}.")
+    if work.url:
+        parts.append(work.url)
+    return " ".join(parts)
+
+
+def _apa_date(day: datetime.date | None) -> str:
+    return f"{day.year}, {format_date(day, 'd MMMM', locale='en_GB')}" if day else "n.d."
+
+
+def gbt_7714(work: Work) -> str:
+    """GB/T 7714-2015 for an electronic resource on the web, with unknown parts left out:
+    题名[EB/OL]//网站. (发布或更新日期)[引用日期]. 网址."""
+    head = f"{work.title}[EB/OL]" + (f"//{work.container}" if work.container else "")
+    dates = (f"({work.issued.isoformat()})" if work.issued else "") + (
+        f"[{work.accessed.isoformat()}]" if work.accessed else ""
+    )
+    parts = [f"{head}.", *([f"{dates}."] if dates else []), *([f"{work.url}."] if work.url else [])]
+    return " ".join(parts)
+
+
+def _period(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
+STYLES: dict[str, tuple[Callable[[Work], str], str]] = {
+    "Latn": (apa, "As cited in:"),
+    "Hans": (gbt_7714, "转引自:"),
+    "Hant": (gbt_7714, "转引自:"),
+}
+"""By script: Chinese pages cite by the Chinese national standard, Latin-script pages APA-like;
+each style's word for "cited from" (converted like any text for a derived language)."""
+
+
+def style_of(language: Language) -> Callable[[Work], str]:
+    return STYLES[language.script][0]
+
+
+# --- making the citations of a page -------------------------------------------------------------
+
+
+def citation(context: Context, page: Page | None, language: Language) -> Citation:
+    """The citation of ``page`` (None: the whole site) in ``language``."""
+    record = read_source_record(context.root, context.seed)
+    words = context.renderer.strings
+    convert = context.conversions.converter(language)
+    issued = edition_date(record)
+    site_title = words.get("site_name", language)
+    source = Work(
+        key=SOURCE_KEY,
+        title=record.title,
+        language=SOURCE_LANG,
+        container=words.get("cite_source_site", language),
+        issued=record.published,
+        accessed=record.taken,
+        url=record.url,
+        translated_title=words.get("cite_source_translation", language) if language.is_translation else None,
+        note=words.get("cite_source_note", language),
+    )
+    if page is None:
+        work = Work(
+            key=f"etown-{language.code}",
+            title=site_title,
+            language=language.html_lang,
+            issued=issued,
+            url=context.config.absolute(PAGES[0].path(language)),
+            note=words.get("cite_site_note", language),
+        )
+    else:
+        work = Work(
+            key=f"etown-{language.code}-{page.key}",
+            title=words.get(f"title_{page.key}", language),
+            language=language.html_lang,
+            container=site_title,
+            issued=issued,
+            url=context.config.absolute(page.path(language)),
+            note=words.get("cite_site_note", language),
+        )
+    return Citation(language, source, work, convert(STYLES[language.script][1]))
+
+
+@dataclass(frozen=True)
+class PageCitations:
+    """What templates call ``cite``: ``cite()`` or ``cite('key-indicators')`` gives the text that
+    credits the source, then this page (at that anchor); ``cite.source()`` and ``cite.page()``
+    give each part; ``cite.files`` lists the citation files of the page and of the whole site."""
+
+    citation: Citation
+    page_key: str
+
+    def __call__(self, anchor: str | None = None) -> Markup:
+        return self._marked(self.citation.at(anchor).text())
+
+    def source(self) -> Markup:
+        return self._marked(style_of(self.citation.language)(self.citation.source))
+
+    def page(self, anchor: str | None = None) -> Markup:
+        return self._marked(style_of(self.citation.language)(self.citation.at(anchor).page))
+
+    @property
+    def files(self) -> dict[str, list[tuple[str, str]]]:
+        """``{"page": [(label, path), …], "site": […]}``, paths relative to the site root."""
+        code = self.citation.language.code
+        return {
+            "page": [(label, f"{FOLDER}/{code}/{self.page_key}.{suffix}") for suffix, label in FORMATS],
+            "site": [(label, f"{FOLDER}/{code}/site.{suffix}") for suffix, label in FORMATS],
+        }
+
+    def _marked(self, text: str) -> Markup:
+        """Escaped, with the source's Chinese title marked as such where the page is in another
+        language or script, so screen readers read it in the right voice."""
+        escaped = Markup.escape(text)
+        if self.citation.language.html_lang == SOURCE_LANG:
+            return escaped
+        title = Markup.escape(self.citation.source.title)
+        return Markup(escaped.replace(title, Markup(f'<span lang="{SOURCE_LANG}">{title}</span>'), 1))
+
+
+def page_citations(context: Context, page: Page, language: Language) -> PageCitations:
+    return PageCitations(citation(context, page, language), page.key)
+
+
+# --- the files -----------------------------------------------------------------------------------
+
+
+def bibtex(works: list[Work]) -> str:
+    return "\n".join(_bibtex_entry(work) for work in works)
+
+
+_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_~^])")
+
+
+def _bibtex_value(text: str) -> str:
+    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+
+
+def _bibtex_entry(work: Work) -> str:
+    fields: list[tuple[str, str]] = [("title", _bibtex_value(work.title))]
+    if work.translated_title:
+        fields.append(("titleaddon", _bibtex_value(f"[{work.translated_title}]")))
+    if work.container:
+        fields.append(("howpublished", _bibtex_value(work.container)))
+    if work.issued:
+        fields += [("year", str(work.issued.year)), ("date", work.issued.isoformat())]
+    if work.url:
+        fields.append(("url", work.url))
+    if work.accessed:
+        fields.append(("urldate", work.accessed.isoformat()))
+    fields.append(("langid", work.language))
+    if work.note:
+        fields.append(("note", _bibtex_value(work.note)))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    return f"@misc{{{work.key},\n{body}}}\n"
+
+
+def ris(works: list[Work]) -> str:
+    """RIS, one ELEC (web page) record per work; dates as RIS writes them, YYYY/MM/DD/."""
+    records = []
+    for work in works:
+        lines = [("TY", "ELEC"), ("ID", work.key), ("TI", work.title)]
+        if work.translated_title:
+            lines.append(("TT", work.translated_title))
+        if work.container:
+            lines.append(("T2", work.container))
+        if work.issued:
+            lines += [("PY", str(work.issued.year)), ("DA", work.issued.strftime("%Y/%m/%d/"))]
+        if work.url:
+            lines.append(("UR", work.url))
+        if work.accessed:
+            lines.append(("Y2", work.accessed.strftime("%Y/%m/%d/")))
+        lines.append(("LA", work.language))
+        if work.note:
+            lines.append(("N1", work.note))
+        lines.append(("ER", ""))
+        records.append("".join(f"{tag}  - {value}\n" for tag, value in lines))
+    return "\n".join(records)
+
+
+def csl_json(works: list[Work]) -> str:
+    items = []
+    for work in works:
+        item: dict[str, object] = {"id": work.key, "type": "webpage", "title": work.title}
+        if work.container:
+            item["container-title"] = work.container
+        if work.issued:
+            item["issued"] = _csl_date(work.issued)
+        if work.accessed:
+            item["accessed"] = _csl_date(work.accessed)
+        if work.url:
+            item["URL"] = work.url
+        item["language"] = work.language
+        # CSL 1.0 has no field for a title's translation: it goes into the note
+        translation = f"[{work.translated_title}]" if work.translated_title else ""
+        note = " ".join(filter(None, [translation, work.note]))
+        if note:
+            item["note"] = note
+        items.append(item)
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csl_date(day: datetime.date) -> dict[str, list[list[int]]]:
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+FORMATS: tuple[tuple[str, str], ...] = (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))
+_WRITERS: dict[str, Callable[[list[Work]], str]] = {"bib": bibtex, "ris": ris, "json": csl_json}
+
+
+class Citations:
+    name = "citations"
+
+    def targets(self, context: Context) -> Iterator[Target]:
+        for language in LANGUAGES:
+            for page in [*PAGES, None]:
+                key = page.key if page is not None else "site"
+                for suffix, _label in FORMATS:
+                    path = f"{FOLDER}/{language.code}/{key}.{suffix}"
+                    yield Target(path, _file_maker(context, page, language, suffix))
+
+
+def _file_maker(
+    context: Context, page: Page | None, language: Language, suffix: str
+) -> Callable[[object], bytes]:
+    def make(_data: object) -> bytes:
+        cited = citation(context, page, language)
+        return _WRITERS[suffix]([cited.source, cited.page]).encode("utf-8")
+
+    return make
+
+
+CITATIONS = Citations()

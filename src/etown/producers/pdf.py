@@ -1,0 +1,218 @@
+"""The fact sheet as a PDF per language (``LANG/factsheet.pdf``), made with WeasyPrint.
+
+The PDF is the fact sheet page itself, as the page's maker renders it, printed with the site's
+print stylesheet plus ``templates/print/factsheet.css``: A4, tagged (PDF/UA-1), its text
+selectable, its fonts embedded as subsets (Noto Sans CJK from Debian's fonts-noto-cjk). Its
+links point at the published site. Its date is the build's (SOURCE_DATE_EPOCH or the day the
+seed's copy was taken), so the same inputs give the same bytes.
+
+Subsetting the CJK fonts takes seconds, so a PDF is kept in a cache named by the SHA-256 of
+everything that goes into it (``.etown-cache/pdf/`` in the project, or ``$ETOWN_CACHE_DIR/pdf/``);
+a build whose inputs did not change reads it back. The targets are ``expensive``: ``etown
+check`` and the preview's updates after a data edit skip them; ``etown build --no-pdf`` too.
+"""
+
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterator
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from etown.languages import LANGUAGES, Language
+from etown.outputs import Context, Target
+from etown.pages import PAGES, Page
+from etown.problems import EtownError
+from etown.producers.citations import edition_date, read_source_record
+from etown.producers.html import _page_maker
+from etown.sections import SiteData
+
+PRINT_STYLESHEET = "print/factsheet.css"
+"""Inside templates/: what the PDF adds to the site's print stylesheet."""
+CACHE_ENV = "ETOWN_CACHE_DIR"
+CACHE_FOLDER = ".etown-cache"
+CACHE_KEPT = 48
+"""PDFs kept in the cache (the most recently used); each is under 1 MB."""
+RECIPE = "1"
+"""Part of the cache key: change it when this module changes what it asks WeasyPrint for."""
+FONT_FOLDERS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+    Path.home() / ".fonts",
+)
+"""Where fontconfig finds the fonts WeasyPrint embeds: their files are part of the cache key."""
+CJK_FAMILY = "Noto Sans CJK"
+MISSING_LIBRARIES = (
+    "WeasyPrint cannot load its system libraries ({error}); on Debian or Ubuntu: "
+    "apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk "
+    "(or build without the PDFs: etown build --no-pdf)"
+)
+
+
+def pdf_path(page: Page, language: Language) -> str:
+    return page.path(language).removesuffix(".html") + ".pdf"
+
+
+class FactSheetPdfs:
+    name = "pdf"
+
+    def targets(self, context: Context) -> Iterator[Target]:
+        page = next(page for page in PAGES if page.key == "factsheet")
+        for language in LANGUAGES:
+            yield Target(pdf_path(page, language), _pdf_maker(context, page, language), expensive=True)
+
+
+def _pdf_maker(context: Context, page: Page, language: Language) -> Callable[[SiteData], bytes]:
+    html_maker = _page_maker(context, page, language)
+
+    def make(data: SiteData) -> bytes:
+        html = html_maker(data)
+        print_css = _read_print_stylesheet(context)
+        day = edition_date(read_source_record(context.root, context.seed)).isoformat()
+        page_url = context.config.absolute(page.path(language))
+        key = _cache_key(html, context.stylesheet_bytes, print_css, day, page_url)
+        return _cached(context.root, key, lambda: _render(context, html, print_css, day, page_url))
+
+    return make
+
+
+def _read_print_stylesheet(context: Context) -> bytes:
+    path = context.root / "templates" / PRINT_STYLESHEET
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise EtownError(f"cannot read templates/{PRINT_STYLESHEET} ({error.strerror})") from error
+
+
+# --- rendering -----------------------------------------------------------------------------------
+
+
+def _render(context: Context, html: bytes, print_css: bytes, day: str, page_url: str) -> bytes:
+    try:
+        import weasyprint
+        from weasyprint.urls import URLFetcher, URLFetcherResponse
+    except OSError as error:  # Pango, HarfBuzz or fontconfig missing
+        raise EtownError(MISSING_LIBRARIES.format(error=error)) from error
+
+    site_stylesheet = context.config.absolute(context.stylesheet_path)
+
+    class SiteFetcher(URLFetcher):  # type: ignore[misc]
+        """The site's stylesheet from memory; nothing from the network or the disk."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url != site_stylesheet:
+                raise ValueError(f"the PDF loads nothing but the site's stylesheet (asked for {url})")
+            return URLFetcherResponse(url, context.stylesheet_bytes, {"Content-Type": "text/css"})
+
+    with _weasyprint_errors() as errors:
+        fetcher = SiteFetcher()
+        source = weasyprint.HTML(string=html.decode("utf-8"), base_url=page_url, url_fetcher=fetcher)
+        extra = weasyprint.CSS(string=print_css.decode("utf-8"), url_fetcher=fetcher)
+        document = source.render(stylesheets=[extra])
+        document.metadata.created = document.metadata.modified = day
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    if errors:
+        raise EtownError("WeasyPrint could not make the PDF: " + "; ".join(errors))
+    families = {font.family for font in document.fonts.values()}
+    if not any(family.startswith(CJK_FAMILY) for family in families):
+        raise EtownError(
+            f"the Chinese font {CJK_FAMILY} is not installed, so the PDF would show no Chinese "
+            f"(found only: {', '.join(sorted(families))}); on Debian or Ubuntu: apt-get install "
+            "fonts-noto-cjk"
+        )
+    return pdf
+
+
+@contextlib.contextmanager
+def _weasyprint_errors() -> Iterator[list[str]]:
+    """WeasyPrint logs a resource it cannot use as an error and goes on; here it stops the build.
+    (Its warnings, for CSS it does not support, are about screens, not paper, and are ignored.)"""
+    errors: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            errors.append(record.getMessage())
+
+    handler = Collect(logging.ERROR)
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield errors
+    finally:
+        logger.removeHandler(handler)
+
+
+# --- the cache -----------------------------------------------------------------------------------
+
+
+def _cache_key(html: bytes, stylesheet: bytes, print_css: bytes, day: str, page_url: str) -> str:
+    digest = hashlib.sha256()
+    for part in (
+        RECIPE.encode(),
+        _versions().encode(),
+        _fonts_fingerprint().encode(),
+        day.encode(),
+        page_url.encode(),
+        stylesheet,
+        print_css,
+        html,
+    ):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _versions() -> str:
+    versions = []
+    for package in ("weasyprint", "pydyf", "fonttools", "tinycss2", "tinyhtml5"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{package}={metadata.version(package)}")
+    return " ".join(versions)
+
+
+def _fonts_fingerprint() -> str:
+    """Each font file's path, size and modification time: a font update changes the key."""
+    entries = []
+    for folder in FONT_FOLDERS:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                with contextlib.suppress(OSError):
+                    status = path.stat()
+                    if path.is_file():
+                        entries.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
+    return "\n".join(entries)
+
+
+def cache_folder(root: Path) -> Path:
+    configured = os.environ.get(CACHE_ENV)
+    return (Path(configured) if configured else root / CACHE_FOLDER) / "pdf"
+
+
+def _cached(root: Path, key: str, make: Callable[[], bytes]) -> bytes:
+    folder = cache_folder(root)
+    path = folder / f"{key}.pdf"
+    with contextlib.suppress(OSError):
+        content = path.read_bytes()
+        os.utime(path)  # recently used: kept when the cache is trimmed
+        return content
+    content = make()
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{key}.{os.getpid()}.tmp"
+        temporary.write_bytes(content)
+        os.replace(temporary, path)
+        _trim(folder)
+    return content
+
+
+def _trim(folder: Path) -> None:
+    kept = sorted(folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime_ns, reverse=True)
+    for path in kept[CACHE_KEPT:]:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+PDFS = FactSheetPdfs()
