@@ -307,7 +307,9 @@ class Review:
         return frozenset(item.translation.pair for item in self.outdated())
 
     def problems(self) -> list[Problem]:
-        problems = list(self.lock_problems)
+        if self.lock_problems:  # an unreadable lock has no fingerprints to compare with
+            return list(self.lock_problems)
+        problems: list[Problem] = []
         if not self.lock.found:
             if self.items:
                 problems.append(
@@ -334,21 +336,21 @@ class Review:
         return problems
 
     def _unrecorded(self) -> Iterator[Problem]:
-        """One warning per file, at its first new or edited text, so a new section is one line."""
-        by_file: dict[str, list[Reviewed]] = {}
-        for item in self.items:
-            if item.state in {"new", "edited"}:
-                by_file.setdefault(item.translation.file.display_path, []).append(item)
-        for items in by_file.values():
-            first = items[0].translation
-            line, column = first.position
-            more = f" and {len(items) - 1} more in this file" if len(items) > 1 else ""
-            yield Problem(
-                first.file.display_path, line, column, first.field,
-                f"this English text{more} {'is' if not more else 'are'} new or edited since the "
-                "fingerprints were written; run `etown translations update` to record them",
-                severity="warning",
-            )  # fmt: skip
+        """One warning for all new or edited English texts, on the lock file: it is the lock that
+        is behind (the texts themselves are fine), and naming the first text says where to look."""
+        items = [item for item in self.items if item.state in {"new", "edited"}]
+        if not items:
+            return
+        first = items[0].translation
+        line, column = first.position
+        where = f"{first.file.display_path}:{line}:{column} {first.field}"
+        count = f"{len(items)} English texts are" if len(items) > 1 else "an English text is"
+        yield Problem(
+            LOCK_PATH, 0, 0, "",
+            f"{count} new or edited since the fingerprints were written (the first: {where}); "
+            "run `etown translations update` to record them",
+            severity="warning",
+        )  # fmt: skip
 
 
 def outdated_problem(item: Reviewed) -> Problem:
