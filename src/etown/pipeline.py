@@ -209,23 +209,25 @@ class Pipeline:
         for state in self._files.values():
             problems += state.load_problems
         loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}
-        # a file with errors may have lost the ids that name its texts: it is reviewed once it is fixed
-        sound = [
-            state.loaded
-            for state in self._files.values()
-            if state.loaded is not None
-            and state.result is not None
-            and not errors_only(state.load_problems + state.result.problems)
-        ]
-        translations = review(self.root / "data", sound)
-        problems += translations.problems()
-        if self._context is not None:
-            self._context.renderer.outdated = translations.outdated_texts()
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
         validated = combine(results, loaded)
         problems += validated.problems
+        problems += self._review_translations(list(loaded.values()), problems)
         data = validated.data if self._context is not None else None
         return data, sorted(set(problems))
+
+    def _review_translations(self, loaded: list[LoadedFile], problems: list[Problem]) -> list[Problem]:
+        """Which English texts were made from a Chinese text since changed (for check, and for the
+        renderer's marks). Only once the project has no errors: an error may have broken the ids
+        that name the texts, and nothing is built until it is fixed anyway."""
+        found: list[Problem] = []
+        outdated: frozenset[tuple[str, ...]] = frozenset()
+        if not errors_only(problems):
+            translations = review(self.root / "data", loaded)
+            found, outdated = translations.problems(), translations.outdated_texts()
+        if self._context is not None:
+            self._context.renderer.outdated = outdated
+        return found
 
     def _changed_sections(self, changed: Iterable[Path]) -> set[str] | None:
         """The data sections an edit touched, or None when it touched more than data."""

@@ -314,7 +314,7 @@ class Review:
             if self.items:
                 problems.append(
                     Problem(
-                        LOCK_PATH, 0, 0, "",
+                        LOCK_PATH, 1, 1, "",
                         "there are no fingerprints of the translations yet, so etown cannot tell which "
                         "English texts a change to the Chinese outdates; run `etown translations update`",
                         severity="warning",
@@ -346,7 +346,7 @@ class Review:
         where = f"{first.file.display_path}:{line}:{column} {first.field}"
         count = f"{len(items)} English texts are" if len(items) > 1 else "an English text is"
         yield Problem(
-            LOCK_PATH, 0, 0, "",
+            LOCK_PATH, 1, 1, "",
             f"{count} new or edited since the fingerprints were written (the first: {where}); "
             "run `etown translations update` to record them",
             severity="warning",
