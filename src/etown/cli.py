@@ -5,6 +5,8 @@ the seed), 2 usage errors (bad arguments, not a project folder), 130 interrupted
 """
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -164,46 +166,85 @@ def _base_url(text: str) -> str:
     return text
 
 
+DEBUG_VARIABLE = "ETOWN_DEBUG"
+"""Set it (ETOWN_DEBUG=1) to see the traceback of an internal error instead of a short message."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; whatever happens, end with an exit code and a message, never a traceback
+    (unless ETOWN_DEBUG is set and the failure is etown's own bug)."""
+    _never_fail_to_print()
     arguments = make_parser().parse_args(argv)
-    from etown.problems import EtownError, UsageError
+    from etown.problems import EtownError, UsageError, visible
 
     try:
-        root = _project_root(arguments.root)
-        if arguments.command == "schema":
-            return _schema(root)
-        if arguments.command == "coverage":
-            return _coverage(root)
-        if arguments.command == "serve":
-            return _serve(root, arguments.port, strict=arguments.strict)
-        if arguments.command == "seed":
-            return _seed(root, arguments)
-        if arguments.command == "translations":
-            return _translations(root, arguments)
-        from etown.pipeline import Pipeline
-
-        pipeline = Pipeline(
-            root, base_url=arguments.base_url, strict=arguments.strict,
-            expensive=not getattr(arguments, "no_pdf", False),
-        )  # fmt: skip
-        if arguments.command == "check":
-            return _finish(pipeline.check(), "the project is valid")
-        out_dir = arguments.out if arguments.out is not None else root / "build"
-        report = pipeline.build(out_dir)
-        return _finish(
-            report,
-            f"built {report.pages} pages in {report.languages} languages ({report.files} files) "
-            f"in {report.seconds:.2f} s → {_shown(out_dir)}",
-        )
+        return _run(arguments)
     except UsageError as error:
-        print(f"etown: {error}", file=sys.stderr)
+        print(f"etown: {visible(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except EtownError as error:
         print_problems(error.problems)
-        print(f"etown: {error}", file=sys.stderr)
+        print(f"etown: {visible(str(error))}", file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader of our output went away (etown check | head -1)
+        _silence_stdout()
+        return EXIT_PROBLEMS
+    except Exception as error:
+        if os.environ.get(DEBUG_VARIABLE):
+            raise
+        detail = visible(" ".join(str(error).split()))[:200]
+        print(
+            f"etown: internal error ({type(error).__name__}{': ' + detail if detail else ''}); this is "
+            f"a bug in etown, not in your project: run again with {DEBUG_VARIABLE}=1 to see where, "
+            "and report it",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+
+
+def _run(arguments: argparse.Namespace) -> int:
+    root = _project_root(arguments.root)
+    if arguments.command == "schema":
+        return _schema(root)
+    if arguments.command == "coverage":
+        return _coverage(root)
+    if arguments.command == "serve":
+        return _serve(root, arguments.port, strict=arguments.strict)
+    if arguments.command == "seed":
+        return _seed(root, arguments)
+    if arguments.command == "translations":
+        return _translations(root, arguments)
+    from etown.pipeline import Pipeline
+
+    pipeline = Pipeline(
+        root, base_url=arguments.base_url, strict=arguments.strict,
+        expensive=not getattr(arguments, "no_pdf", False),
+    )  # fmt: skip
+    if arguments.command == "check":
+        return _finish(pipeline.check(), "the project is valid")
+    out_dir = arguments.out if arguments.out is not None else root / "build"
+    report = pipeline.build(out_dir)
+    return _finish(
+        report,
+        f"built {report.pages} pages in {report.languages} languages ({report.files} files) "
+        f"in {report.seconds:.2f} s → {_shown(out_dir)}",
+    )
+
+
+def _never_fail_to_print() -> None:
+    """A terminal or pipe that cannot encode a character gets an escape for it, not an error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _silence_stdout() -> None:
+    """Point stdout at nothing, so that Python's final flush does not fail on the closed pipe."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _project_root(root: Path) -> Path:
@@ -351,10 +392,12 @@ def _translations(root: Path, arguments: argparse.Namespace) -> int:
 
 
 def _shown(path: Path) -> str:
+    from etown.problems import visible
+
     try:
-        return str(path.absolute().relative_to(Path.cwd())) + "/"
+        return visible(str(path.absolute().relative_to(Path.cwd())) + "/")
     except ValueError:
-        return str(path) + "/"
+        return visible(str(path) + "/")
 
 
 def summary(problems: "list[Problem]") -> str:

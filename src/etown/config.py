@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from etown.languages import LANGUAGES
+from etown.load import character_problem
 from etown.problems import Problem, UsageError, shorten
 
 CONFIG_FILE = "etown.toml"
@@ -42,6 +43,8 @@ def read_config(root: Path, base_url_override: str | None = None) -> tuple[SiteC
     override = normalise_base_url(base_url_override) if base_url_override is not None else None
     path = root / CONFIG_FILE
     text = ""
+    if path.exists() and not path.is_file():
+        return None, [_problem(1, "", "this is not a regular file; etown.toml must be a text file")]
     try:
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
         raw = tomllib.loads(text)
@@ -107,6 +110,10 @@ def _titles(raw: Any, report: Any) -> dict[str, str]:
         if not isinstance(title, str) or not title.strip():
             report("title", f"needs a title for {language.code} (a non-empty text in quotes)")
             continue
+        refusal = character_problem(title)
+        if refusal is not None and refusal[1] == "error":
+            report("title", f"{language.code}: {refusal[0]}")
+            continue
         titles[language.code] = title
     for code in sorted(set(raw) - set(LANGUAGE_CODES)):
         report("title", f"unknown language {code!r} (the languages are: {', '.join(LANGUAGE_CODES)})")
@@ -132,7 +139,7 @@ _UNSAFE = re.compile(r"[\s\"'<>\\^`{|}]|[\x00-\x1f\x7f]")
 def normalise_base_url(url: str) -> str:
     """An absolute http(s) URL ending in a slash, refusing what would break a page or a file
     that quotes it (white space, quotes, markup, control characters)."""
-    if _UNSAFE.search(url):
+    if _UNSAFE.search(url) or character_problem(url):
         raise UsageError(
             "the base URL must not contain spaces, quotes, <, > or control characters "
             f"(got: {shorten(url)!r}); percent-encode them, e.g. "

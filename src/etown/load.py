@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from etown.problems import Problem, field_path, shorten
+from etown.problems import Problem, Severity, field_path, shorten
 
 try:  # libyaml's C parser is several times faster; the pure-Python one gives the same events
     from yaml import CBaseLoader as EventLoader
@@ -27,8 +27,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 PathKey = tuple[str | int, ...]
 Position = tuple[int, int]
-_Finding = tuple[Position, str, str]
-"""Where, which field, what is wrong."""
+_Finding = tuple[Position, str, str, Severity]
+"""Where, which field, what is wrong, how bad."""
 
 MAX_BYTES = 2_000_000
 """The largest data file etown reads; the biggest real one is well under 100 kB."""
@@ -44,6 +44,22 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # counts as line breaks, so every line number after them would be off).
 _NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _CORE_TAG = "tag:yaml.org,2002:"
+
+# What a text may not hold even when written as an escape ("\0", "\e", "\x7f", "\uFFFE"), since
+# every text is published: control characters (a line break aside), surrogates, noncharacters,
+# and the bidirectional embeddings, overrides and isolates that make text read in another order
+# than it is stored. And what it should not hold unless meant: invisible characters of zero width
+# and the bidirectional marks.
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+_FORBIDDEN_CHARACTER = re.compile(
+    f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff{_NONCHARACTERS}]"
+)
+_INVISIBLE_CHARACTER = re.compile(
+    "[\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass
@@ -152,9 +168,12 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
         return [Problem(display, line, column, "", message) for (line, column), message in problems]
 
     def with_fields(findings: list[_Finding]) -> list[Problem]:
-        return [Problem(display, line, column, field, message) for (line, column), field, message in findings]
+        return [
+            Problem(display, line, column, field, message, severity)
+            for (line, column), field, message, severity in findings
+        ]
 
-    refusal = _refuse_location(path, folder, display.rsplit("/", 1)[0] + "/")
+    refusal = refuse_location(path, folder, display.rsplit("/", 1)[0] + "/")
     if refusal:
         return None, located([((1, 1), refusal)])
     raw = _read(path)
@@ -177,8 +196,9 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
     return LoadedFile(name, display, data, builder.source_map, first_line), with_fields(builder.problems)
 
 
-def _refuse_location(path: Path, folder: Path, folder_shown: str) -> str | None:
-    """Why ``path`` cannot be read as a data file, or None when it can be opened safely."""
+def refuse_location(path: Path, folder: Path, folder_shown: str) -> str | None:
+    """Why ``path`` cannot be read as a file of ``folder`` (shown as ``folder_shown``), or None
+    when it can be opened safely: a link may not lead out of the folder."""
     loop = "the file is a link that leads round in a circle; replace it with the file itself"
     try:
         target = path.resolve()
@@ -337,8 +357,16 @@ class _TreeBuilder:
         if self.stack and self.stack[-1].key is None and isinstance(self.stack[-1].value, dict):
             self._key(event)
             return
-        self._place(event)
+        path, keep = self._place(event)
+        if keep:
+            self._check_characters(event, path)
         self._attach(event.value)
+
+    def _check_characters(self, event: yaml.ScalarEvent, path: PathKey) -> None:
+        found = character_problem(event.value)
+        if found is not None:
+            message, severity = found
+            self.problems.append((_mark(event), field_path(path), message, severity))
 
     def _open(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         is_mapping = isinstance(event, yaml.MappingStartEvent)
@@ -378,7 +406,7 @@ class _TreeBuilder:
         return path, keep
 
     def _report(self, event: yaml.Event, path: PathKey, message: str) -> None:
-        self.problems.append((_mark(event), field_path(path), message))
+        self.problems.append((_mark(event), field_path(path), message, "error"))
 
     def _refuse_decorations(self, event: yaml.NodeEvent, path: PathKey) -> None:
         if event.anchor is not None:
@@ -429,6 +457,42 @@ class _TreeBuilder:
         if parent.keep and parent.key_keep:
             parent.value[parent.key] = value
         parent.key = None
+
+
+def character_problem(text: str) -> tuple[str, Severity] | None:
+    """What is wrong with the characters of one text that will be published, if anything: the one
+    check every loaded value passes (the data, the interface's words, the site's settings)."""
+    forbidden = _FORBIDDEN_CHARACTER.search(text)
+    if forbidden:
+        what, advice = _forbidden_kind(forbidden.group())
+        return f"{what} at character {forbidden.start() + 1}; {advice}", "error"
+    invisible = _INVISIBLE_CHARACTER.search(text)
+    if invisible:
+        code = f"U+{ord(invisible.group()):04X}"
+        return (
+            f"an invisible character ({code}) at character {invisible.start() + 1}; "
+            "delete it unless it is meant to be there",
+            "warning",
+        )
+    return None
+
+
+def _forbidden_kind(character: str) -> tuple[str, str]:
+    code = f"U+{ord(character):04X}"
+    if _BIDI_CONTROLS.match(character):
+        return (
+            f"a bidirectional control character ({code})",
+            "it makes text display in another order than it is stored; delete it",
+        )
+    if character == "\t":
+        return "a tab character (U+0009)", "write a space instead"
+    if character in "\u2028\u2029":
+        return f"a line separator ({code})", "start a new line with a line break instead"
+    if ord(character) < 0x20 or 0x7F <= ord(character) <= 0x9F:
+        what = f"an invisible control character ({code})"
+    else:
+        what = f"a code point that is not a character ({code})"
+    return what, "delete it (an escape in double quotes, such as \\0 or \\e, writes one too)"
 
 
 def _mark(event: yaml.Event) -> Position:

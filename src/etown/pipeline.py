@@ -24,13 +24,13 @@ from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Targ
 from etown.pages import PAGES
 from etown.problems import DataError, EtownError, Problem, errors_only
 from etown.producers import PRODUCERS
-from etown.provenance import read_seed
-from etown.render import Renderer, template_problems
+from etown.provenance import HintBudget, read_seed
+from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
 from etown.translations import LOCK_NAME, review
 from etown.validate import FileResult, combine, validate_file
-from etown.write import Staging, refuse_bad_paths, update_files
+from etown.write import Staging, refuse_bad_paths, unpublishable, update_files
 
 DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
 """What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections
@@ -89,6 +89,8 @@ class Pipeline:
     _targets: list[Target] = field(default_factory=list)
     _reads: dict[str, frozenset[str]] = field(default_factory=dict)
     """Which data sections each output file was made from, as recorded while rendering it."""
+    _hints: HintBudget = field(default_factory=HintBudget)
+    """What the closest-passage hints of this run may still read of the seed."""
 
     # --- the commands -------------------------------------------------------------------------
 
@@ -131,6 +133,7 @@ class Pipeline:
         sections = self._changed_sections(changed)
         if sections is None or self._context is None or not (out_dir / "index.html").is_file():
             return self.build(out_dir)
+        self._hints = HintBudget()
         for name in sections:
             self._files[name] = self._load_section(name)
         data, problems = self._validated()
@@ -154,6 +157,7 @@ class Pipeline:
     # --- load and validate --------------------------------------------------------------------
 
     def _load_everything(self) -> None:
+        self._hints = HintBudget()
         self._context, self._project_problems = self._load_project()
         self._files = {name: self._load_section(name) for name in SECTION_NAMES}
 
@@ -172,33 +176,19 @@ class Pipeline:
         templates = self.root / "templates"
         titles = config.titles if config is not None else {}
         strings, string_problems = read_strings(templates, titles, conversions)
-        stylesheet = self._stylesheet(templates, problems)
-        problems += config_problems + conversion_problems + string_problems
+        stylesheet, stylesheet_problems = read_template_file(templates, STYLESHEET_SOURCE)
+        problems += config_problems + conversion_problems + string_problems + stylesheet_problems
+        problems += include_cycles(templates)
         if seed is None or config is None or strings is None or stylesheet is None or conversion_problems:
             return None, problems
         renderer = Renderer(templates, config, strings, conversions)
         return Context(self.root, config, seed, renderer, stylesheet, conversions), problems
 
-    @staticmethod
-    def _stylesheet(templates: Path, problems: list[Problem]) -> bytes | None:
-        path = templates / STYLESHEET_SOURCE
-        try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            problems.append(Problem(f"templates/{STYLESHEET_SOURCE}", 1, 1, "", "the stylesheet is missing"))
-        except OSError as error:
-            problems.append(
-                Problem(
-                    f"templates/{STYLESHEET_SOURCE}", 1, 1, "", f"cannot read the file ({error.strerror})"
-                )
-            )
-        return None
-
     def _load_section(self, name: str) -> _FileState:
         loaded, problems = load_data_file(self.root / "data", name)
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
-        return _FileState(loaded, problems, validate_file(loaded, self._context.seed))
+        return _FileState(loaded, problems, validate_file(loaded, self._context.seed, self._hints))
 
     def _validated(self) -> tuple[SiteData | None, list[Problem]]:
         """The checked data of every section, and every problem of the project and the data."""
@@ -264,6 +254,8 @@ class Pipeline:
             target_problems: list[Problem] = []
             with template_problems(self._context.root / "templates", target.path, target_problems):
                 content = target.make(data.recording(reads))
+            if not target_problems and (refusal := unpublishable(OutputFile(target.path, content))):
+                target_problems.append(Problem(f"build:{target.path}", 0, 0, "", refusal))
             problems += target_problems
             if target_problems:
                 continue

@@ -1,17 +1,45 @@
 """Every ``source`` quote must stand in the seed, word for word (white space aside)."""
 
+import bisect
 import difflib
 import hashlib
+import itertools
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from etown.load import refuse_location
 from etown.problems import UsageError, shorten
 
 _WHITESPACE = re.compile(r"\s+")
 _CLOSEST_ENOUGH = 0.5
+MAX_SEED_BYTES = 2_000_000
+"""The longest seed etown reads; the real one is 21 kB."""
+HINT_BUDGET = 2_000_000
+"""How many characters of the seed the closest-passage hints of one check may read (a hint reads
+the whole seed once). With the real seed that is some 200 hints; a seed of 2 MB and thousands of
+wrong quotes would otherwise take minutes (88 s measured)."""
+HINT_QUOTE_LENGTH = 200
+"""The first this many characters of a quote (white space removed) are compared for a hint: the
+hint shows only the start of the passage, and difflib's time grows with the square of the length
+(the longest quote of the data has 172)."""
+
+
+@dataclass
+class HintBudget:
+    """What is left of HINT_BUDGET in one run; once spent, no more hints are looked for."""
+
+    characters: int = HINT_BUDGET
+
+    def spend(self, characters: int) -> bool:
+        if characters > self.characters:
+            self.characters = 0
+            return False
+        self.characters -= characters
+        return True
 
 
 def normalise(text: str) -> str:
@@ -41,23 +69,39 @@ class Seed:
         return _fold_width(self.text)
 
     @cached_property
-    def _kept(self) -> list[int]:
-        """For each character of ``normalised``, where it stands in ``text``."""
-        return [index for index, character in enumerate(self.text) if not character.isspace()]
+    def _gaps(self) -> tuple[list[int], list[int]]:
+        """Where in ``normalised`` white space was removed, and how much in all up to there."""
+        starts, removed, total = [], [0], 0
+        for run in _WHITESPACE.finditer(self.text):
+            starts.append(run.start() - total)
+            total += len(run.group())
+            removed.append(total)
+        return starts, removed
+
+    def _in_text(self, index: int) -> int:
+        """Where the character ``normalised[index]`` stands in ``text``."""
+        starts, removed = self._gaps
+        return index + removed[bisect.bisect_right(starts, index)]
 
     def contains(self, quote: str) -> bool:
         return normalise(quote) in self.normalised
 
-    def closest_passage(self, quote: str) -> str | None:
-        """The passage of the seed most like ``quote``, as the seed writes it, or None.
+    def closest_passage(self, quote: str, budget: HintBudget | None = None) -> str | None:
+        """The passage of the seed most like (the start of) ``quote``, as the seed writes it, or
+        None; raises HintBudgetSpent when ``budget`` does not cover the search.
 
         The window of the seed sharing most character pairs with the quote is found in one
         pass, then trimmed to what really matches it.
         """
-        wanted = normalise(quote)
+        wanted = normalise(quote)[:HINT_QUOTE_LENGTH]
         seed = self.normalised
         if len(wanted) < 2 or len(seed) < 2:
             return None
+        cost = len(seed) + len(wanted) ** 2 * 3 // 2  # one pass over the seed, then difflib
+        if "_gaps" not in self.__dict__:
+            cost += len(self.text) - len(seed)  # finding the white space, once
+        if budget is not None and not budget.spend(cost):
+            raise HintBudgetSpent
         start = _best_window(wanted, seed)
         margin = len(wanted)
         region_start = max(0, start - margin)
@@ -74,48 +118,70 @@ class Seed:
         ratio = difflib.SequenceMatcher(None, wanted, seed[first:last], autojunk=False).ratio()
         if ratio < _CLOSEST_ENOUGH:
             return None
-        return " ".join(self.text[self._kept[first] : self._kept[last - 1] + 1].split())
+        return " ".join(self.text[self._in_text(first) : self._in_text(last - 1) + 1].split())
 
-    def hint(self, quote: str) -> str:
+    def hint(self, quote: str, budget: HintBudget | None = None) -> str:
         """What to tell someone whose quote is not in the seed."""
         if _fold_width(quote) in self.width_folded:
             return (
                 "it differs from the seed only in full-width or half-width characters "
                 "(such as \uff0c and ,); copy the passage from the seed"
             )
-        closest = self.closest_passage(quote)
+        try:
+            closest = self.closest_passage(quote, budget)
+        except HintBudgetSpent:
+            return (
+                "etown stopped looking for the closest passages, as too many quotes differ from "
+                "the seed (or it is very long); fix the first ones and check again"
+            )
         if closest is None:
             return "no passage of the seed is close to it"
         return f"the closest passage of the seed is: {shorten(closest, 80)}"
 
 
+class HintBudgetSpent(Exception):
+    """The hints of this run have read as much of the seed as they may."""
+
+
 def _best_window(wanted: str, seed: str) -> int:
-    """Where the window of ``len(wanted)`` characters sharing most character pairs starts."""
+    """Where the (first) window of ``len(wanted)`` characters sharing most character pairs starts."""
     pairs = {wanted[index : index + 2] for index in range(len(wanted) - 1)}
-    hits = [seed[index : index + 2] in pairs for index in range(len(seed) - 1)]
+    hits = bytes(map(pairs.__contains__, map(operator.add, seed, seed[1:])))  # 1 where a pair is shared
     width = min(len(wanted) - 1, len(hits))
-    current = best = sum(hits[:width])
-    best_start = 0
-    for start in range(1, len(hits) - width + 1):
-        current += hits[start + width - 1] - hits[start - 1]
-        if current > best:
-            best, best_start = current, start
-    return best_start
+    running = [0, *itertools.accumulate(hits)]
+    shared = list(map(operator.sub, running[width:], running))  # shared[start]: pairs in the window
+    return shared.index(max(shared))
 
 
 def read_seed(root: Path) -> Seed:
     """The one seed document in ``seeds/``."""
-    seeds = sorted((root / "seeds").glob("*.txt")) if (root / "seeds").is_dir() else []
+    folder = root / "seeds"
+    seeds = sorted(folder.glob("*.txt")) if folder.is_dir() else []
     if len(seeds) != 1:
         found = ", ".join(path.name for path in seeds) or "none"
         raise UsageError(f"seeds/ must hold exactly one .txt source document (found: {found})")
     path = seeds[0]
+    shown = str(path.relative_to(root))
+    refusal = refuse_location(path, folder, "seeds/")
+    if refusal:
+        raise UsageError(f"cannot read {shown}: {refusal}")
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_SEED_BYTES + 1)
+        if len(raw) > MAX_SEED_BYTES:
+            raise UsageError(
+                f"{shown} is larger than {MAX_SEED_BYTES // 1_000_000} MB; etown reads seeds up to that size"
+            )
+    except OSError as error:
+        raise UsageError(f"cannot read {shown}: {error.strerror or error}") from error
+    try:
         text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {path.relative_to(root)}: {error}") from error
-    return Seed(str(path.relative_to(root)), text, hashlib.sha256(raw).hexdigest(), _taken(path))
+    except UnicodeDecodeError as error:
+        byte, line = raw[error.start], raw[: error.start].count(b"\n") + 1
+        raise UsageError(
+            f"cannot read {shown}: not UTF-8 text (byte {byte:#04x} on line {line}); save it as UTF-8"
+        ) from None
+    return Seed(shown, text, hashlib.sha256(raw).hexdigest(), _taken(path))
 
 
 def _taken(seed: Path) -> str:

@@ -6,15 +6,19 @@ interface strings. Producers (``etown.producers``) decide which files are render
 """
 
 import contextlib
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import markdown
 import nh3
+from jinja2.loaders import split_template_path
+from markdown import inlinepatterns
 from markupsafe import Markup
 
 from etown import charts
@@ -22,6 +26,7 @@ from etown.config import SiteConfig
 from etown.convert import Conversions
 from etown.format import format_date, format_number, format_quantity
 from etown.languages import AUTHORED, LANGUAGES, Language, by_code
+from etown.load import refuse_location
 from etown.pages import relative_url
 from etown.problems import Problem
 from etown.schema import PartialDate, Period, Text
@@ -46,25 +51,173 @@ def mark_chinese(html: str) -> Markup:
     return Markup("".join(pieces))
 
 
+# --- Markdown ----------------------------------------------------------------------------------
+
+MAX_TEXT_CHARACTERS = 5_000
+"""The longest text etown renders (the longest paragraph of the data has under 800)."""
+MAX_TEXT_LINES = 100
+"""The most lines a text may have; Python-Markdown's time grows with the square of the number of
+blocks in a text (5,000 characters of one-line headings: 0.3 s)."""
+MAX_MARKDOWN_NESTING = 8
+"""The deepest lists, quotes or square brackets may nest; Python-Markdown recurses once per level
+and gives up (RecursionError) a few hundred levels down, which a 1 kB text can reach."""
+MAX_MARKDOWN_MARKS = 1_000
+"""The most Markdown marks (``* _ ` [ ] < > & ! \\`` and line breaks) the texts of one data file
+may hold. Python-Markdown spends 20-300 µs on each, so 2 MB of them took minutes; the data uses
+21 in all, 10 in the busiest file."""
+LINK_SCAN_LIMIT = 200
+"""How far past a '[' Markdown looks for the ']' that closes it, and past '](' for the ')': a link's
+text and its address are this short. Unbounded, the search ran to the end of the text from
+every '[', so a run of '[' took time growing with the square of its length (20 kB: 100 s)."""
+
+# Text with none of these renders as one paragraph of itself, without Markdown.
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!\n\r]|^[\s#+\-=>|0-9]")
+_MARKS = re.compile(r"[\\`*_\[\]<>&!\n]")
+_NESTED_MARKERS = re.compile(r"[ ]*(?:(?:[*+-]|\d+\.)[ \t]+|>[ \t]*)")
+_BRACKETS = re.compile(r"\\.|[\[\]]")
+
+
+def markdown_problem(text: str) -> str | None:
+    """Why ``text`` cannot be rendered as Markdown safely and quickly, or None when it can."""
+    if len(text) > MAX_TEXT_CHARACTERS:
+        return (
+            f"the text is {len(text):,} characters long; a text may have at most "
+            f"{MAX_TEXT_CHARACTERS:,} (split it into passages)"
+        )
+    lines = text.count("\n") + 1
+    if lines > MAX_TEXT_LINES:
+        return (
+            f"the text has {lines:,} lines; a text may have at most {MAX_TEXT_LINES} (split it into passages)"
+        )
+    return _nesting_problem(text)
+
+
+def markdown_marks(text: str) -> int:
+    """How many Markdown marks ``text`` holds (see MAX_MARKDOWN_MARKS)."""
+    return len(_MARKS.findall(text))
+
+
+def _nesting_problem(text: str) -> str | None:
+    """What Markdown would recurse on too deeply (a derived language's text, converted from the
+    checked one, nests just as deeply: conversion changes words, not markup)."""
+    if not _MARKDOWN_SYNTAX.search(text):
+        return None
+    if _deepest_nesting(text) > MAX_MARKDOWN_NESTING:
+        return (
+            f"lists or quotes are nested more than {MAX_MARKDOWN_NESTING} levels deep; "
+            "start lines with fewer '- ', '1. ' or '> '"
+        )
+    if _deepest_brackets(text) > MAX_MARKDOWN_NESTING:
+        return (
+            f"square brackets are nested more than {MAX_MARKDOWN_NESTING} levels deep; "
+            "write \\[ for a bracket that does not start a link"
+        )
+    return None
+
+
+def _deepest_nesting(text: str) -> int:
+    deepest = 0
+    for line in text.splitlines():
+        depth, position = 0, 0
+        while match := _NESTED_MARKERS.match(line, position):
+            if match.end() == position:
+                break
+            depth, position = depth + 1, match.end()
+        indent = len(line) - len(line.lstrip(" "))
+        deepest = max(deepest, depth + indent // 4)
+    return deepest
+
+
+def _deepest_brackets(text: str) -> int:
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif match.group() == "]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
+class _Bounded(inlinepatterns.LinkInlineProcessor):
+    """A link pattern that looks for a link's end no further than LINK_SCAN_LIMIT characters."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:
+        return super().getText(data[: index + LINK_SCAN_LIMIT], index)
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:
+        return super().getLink(data[: index + LINK_SCAN_LIMIT], index)
+
+
+class _BoundedLink(_Bounded):
+    pass
+
+
+class _BoundedImage(_Bounded, inlinepatterns.ImageInlineProcessor):
+    pass
+
+
+class _BoundedReference(_Bounded, inlinepatterns.ReferenceInlineProcessor):
+    def evalId(self, data: str, index: int, text: str) -> tuple[str | None, int, bool]:
+        return super().evalId(data[: index + LINK_SCAN_LIMIT], index, text)
+
+
+class _BoundedShortReference(_Bounded, inlinepatterns.ShortReferenceInlineProcessor):
+    pass
+
+
+class _BoundedImageReference(_BoundedReference, inlinepatterns.ImageReferenceInlineProcessor):
+    pass
+
+
+class _BoundedShortImageReference(_Bounded, inlinepatterns.ShortImageReferenceInlineProcessor):
+    pass
+
+
+_BOUNDED_LINK_PATTERNS: dict[str, tuple[type[_Bounded], float]] = {
+    # name and priority as Python-Markdown registers them (markdown.inlinepatterns)
+    "reference": (_BoundedReference, 170),
+    "link": (_BoundedLink, 160),
+    "image_link": (_BoundedImage, 150),
+    "image_reference": (_BoundedImageReference, 140),
+    "short_reference": (_BoundedShortReference, 130),
+    "short_image_ref": (_BoundedShortImageReference, 125),
+}
+
+
+def _markdown() -> markdown.Markdown:
+    """Python-Markdown whose link patterns search a bounded distance (see LINK_SCAN_LIMIT)."""
+    md = markdown.Markdown(output_format="html")
+    for name, (bounded, priority) in _BOUNDED_LINK_PATTERNS.items():
+        md.inlinePatterns.register(bounded(md.inlinePatterns[name].pattern, md), name, priority)
+    return md
+
+
 class MarkdownRenderer:
     """Markdown → sanitised HTML; raw HTML in the data can never reach the page."""
 
     def __init__(self) -> None:
-        self._markdown = markdown.Markdown(output_format="html")
+        self._markdown = _markdown()
         self._cache: dict[str, Markup] = {}
 
     def block(self, text: str) -> Markup:
         if text not in self._cache:
-            html = self._markdown.reset().convert(text)
-            clean = nh3.clean(
-                html,
-                tags=_ALLOWED_TAGS,
-                attributes={"a": {"href", "title"}},
-                url_schemes={"http", "https", "mailto"},
-                link_rel="noopener noreferrer",
-            )
-            self._cache[text] = Markup(clean)
+            problem = _nesting_problem(text)
+            if problem is not None:  # validation refuses such text before anything is rendered
+                raise ValueError(f"cannot render this text as Markdown: {problem}")
+            if _MARKDOWN_SYNTAX.search(text):
+                html = self._convert(text)
+            else:
+                html = f"<p>{escape_html(text, quote=False)}</p>"
+            self._cache[text] = Markup(_sanitised(html))
         return self._cache[text]
+
+    def _convert(self, text: str) -> str:
+        try:
+            return self._markdown.reset().convert(text)
+        except BaseException:
+            self._markdown = _markdown()  # a conversion cut short leaves it unusable
+            raise
 
     def inline(self, text: str) -> Markup:
         html = str(self.block(text))
@@ -73,9 +226,147 @@ class MarkdownRenderer:
         return Markup(html)
 
 
+def _sanitised(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+# --- templates -----------------------------------------------------------------------------------
+
+
+class TemplateFileError(jinja2.TemplateError):
+    """A template file that cannot be used, with where to say so."""
+
+    def __init__(self, where: str, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.where, self.line, self.column, self.text = where, line, column, message
+
+
+class ProjectTemplates(jinja2.BaseLoader):
+    """The templates in ``templates/``, and nothing a link there leads to outside it (Jinja's own
+    file loader follows links anywhere, so a template could publish any file of the machine);
+    a file that is not UTF-8 is reported at its first bad byte."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, path = self.source_of(template)
+        modified = path.stat().st_mtime_ns
+
+        def unchanged() -> bool:
+            try:
+                return path.stat().st_mtime_ns == modified
+            except OSError:
+                return False
+
+        return source, str(path), unchanged
+
+    def source_of(self, template: str) -> tuple[str, Path]:
+        """The text of ``template`` and its file, or TemplateFileError saying why not."""
+        pieces = split_template_path(template)
+        path = self.folder.joinpath(*pieces)
+        shown = "templates/" + "/".join(pieces)
+        if not path.exists() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
+        refusal = refuse_location(path, self.folder, "templates/")
+        if refusal:
+            raise TemplateFileError(shown, 1, 1, refusal)
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            message = f"cannot read the file ({error.strerror or error})"
+            raise TemplateFileError(shown, 1, 1, message) from error
+        try:
+            return raw.decode("utf-8"), path
+        except UnicodeDecodeError as error:
+            before = raw[: error.start]
+            line = before.count(b"\n") + 1
+            column = len(before.rsplit(b"\n", 1)[-1].decode("utf-8", "replace")) + 1
+            message = f"not UTF-8 text (byte {raw[error.start]:#04x}); save the file as UTF-8"
+            raise TemplateFileError(shown, line, column, message) from None
+
+    def list_templates(self) -> list[str]:
+        found = []
+        for folder, _folders, files in os.walk(self.folder):  # links to folders are not entered
+            relative = Path(folder).relative_to(self.folder)
+            found += [(relative / name).as_posix() for name in files]
+        return sorted(found)
+
+
+def read_template_file(templates_dir: Path, relative: str) -> tuple[bytes | None, list[Problem]]:
+    """A file of ``templates/`` published as it is (the stylesheet), read as templates are."""
+    path = templates_dir / relative
+    shown = f"templates/{relative}"
+    if not path.exists() and not path.is_symlink():
+        return None, [Problem(shown, 1, 1, "", "the file is missing")]
+    refusal = refuse_location(path, templates_dir, "templates/")
+    if refusal:
+        return None, [Problem(shown, 1, 1, "", refusal)]
+    try:
+        return path.read_bytes(), []
+    except OSError as error:
+        return None, [Problem(shown, 1, 1, "", f"cannot read the file ({error.strerror or error})")]
+
+
+_REFERENCE = re.compile(r"""\{%[-+]?\s*(?:include|extends|import|from)\s+(["'])([^"'\n]+)\1""")
+_UNREAD = re.compile(r"\{#.*?#\}|\{%[-+]?\s*raw\s*[-+]?%\}.*?\{%[-+]?\s*endraw\s*[-+]?%\}", re.DOTALL)
+"""Comments and raw blocks: what Jinja does not read as template code."""
+
+
+def include_cycles(templates_dir: Path) -> list[Problem]:
+    """Templates that include, extend or import themselves, directly or through others. Jinja
+    would recurse until Python gives up, seconds later, and blame whichever template was
+    innermost then; each cycle is named here at the line that closes it. (The names are found
+    by a pattern, not by parsing, which would cost a fifth of a build: a name built at run time
+    is not seen, and such a cycle is reported when it recurses.)"""
+    loader = ProjectTemplates(templates_dir)
+    references: dict[str, list[tuple[str, int]]] = {}
+    for name in loader.list_templates():
+        if not name.endswith(TEMPLATE_SUFFIXES):
+            continue
+        try:
+            source = loader.source_of(name)[0]
+        except (jinja2.TemplateError, OSError):  # reported where the template is used
+            continue
+        code = _UNREAD.sub(lambda unread: re.sub(r"[^\n]", " ", unread.group()), source)
+        references[name] = [
+            (match.group(2), code.count("\n", 0, match.start()) + 1) for match in _REFERENCE.finditer(code)
+        ]
+    problems: list[Problem] = []
+    reported: set[frozenset[str]] = set()
+    for start in sorted(references):
+        for chain, line in _paths_back(start, references):
+            if frozenset(chain) not in reported:
+                reported.add(frozenset(chain))
+                through = " → ".join([*chain, start])
+                message = f"template error: a template includes itself ({through}); it would never end"
+                problems.append(Problem(f"templates/{chain[-1]}", line, 1, "", message))
+    return problems
+
+
+def _paths_back(start: str, references: dict[str, list[tuple[str, int]]]) -> Iterator[tuple[list[str], int]]:
+    """Each way from ``start`` back to itself (as the templates on it, and the line of the last
+    reference), through templates not yet on the way."""
+    stack: list[tuple[list[str], str, int]] = [([start], target, line) for target, line in references[start]]
+    while stack:
+        chain, target, line = stack.pop()
+        if target == start:
+            yield chain, line
+        elif target not in chain and target in references:
+            stack.extend(([*chain, target], onward, next_line) for onward, next_line in references[target])
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=ProjectTemplates(templates_dir),
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -179,6 +470,7 @@ class Renderer:
             "date": lambda value: convert(format_date(value, speaking)),
             "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
             "parenthesised": speaking.parenthesised,
+            "space": speaking.punctuation.space,
             "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
             "column": lambda quantities: charts.column(quantities, speaking, convert),
             "industry_bars": lambda industries, attribute: [
@@ -228,6 +520,8 @@ def template_problems(templates_dir: Path, output: str, problems: list[Problem])
     (or, when no template was running, a problem naming the output)."""
     try:
         yield
+    except TemplateFileError as error:
+        problems.append(Problem(error.where, error.line, error.column, "", error.text))
     except jinja2.TemplateSyntaxError as error:
         where = template_name(error.filename or error.name, templates_dir)
         problems.append(Problem(where, error.lineno, 1, "", f"template syntax: {error.message}"))

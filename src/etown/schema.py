@@ -34,6 +34,15 @@ Quote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2)]
 Precision = Literal["year", "month", "day"]
 _DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
+MAX_DIGITS = 15
+"""The most digits a number may have. Every figure then stays exact through every sum and
+conversion (a value in 亿 times 10^8 keeps well within Decimal's 28 digits) and Babel can always
+format it; the seed's longest figure has six digits."""
+_PLAIN_NUMBER = re.compile(r"^-?(\d+)(?:\.(\d+))?$")
+SIGNED_UNITS = frozenset({"%", "个百分点"})
+"""The units a figure may be negative in: changes (growth in %, percentage points). Counts,
+amounts, areas and populations are never below zero."""
+
 
 @dataclass(frozen=True, order=True)
 class PartialDate:
@@ -67,6 +76,8 @@ def parse_partial_date(raw: object) -> PartialDate:
     if not match:
         raise ValueError("a date is written YYYY, YYYY-MM or YYYY-MM-DD")
     year, month, day = (int(group) if group else 0 for group in match.groups())
+    if year == 0:
+        raise ValueError("there is no year 0000; years run from 0001 to 9999")
     if match.group(2) and not 1 <= month <= 12:
         raise ValueError(f"there is no month {month}")
     if match.group(3):
@@ -85,6 +96,46 @@ DateField = Annotated[
 ]
 
 InstitutionNumber = Annotated[str, StringConstraints(pattern=r"^\d{2}$")]
+
+
+def parse_number(raw: object) -> Decimal:
+    """A figure written plainly (digits, at most one point, perhaps a minus) with at most
+    MAX_DIGITS digits: the one guard every number of the data passes."""
+    if isinstance(raw, Decimal | int) and not isinstance(raw, bool):
+        text = format(raw, "f")
+    elif isinstance(raw, str):
+        text = raw.strip()
+    else:
+        raise ValueError(NUMBER_EXPECTED)
+    match = _PLAIN_NUMBER.match(text)
+    if not match:
+        raise ValueError(_why_not_plain(text))
+    whole, fraction = match.group(1).lstrip("0"), match.group(2) or ""
+    if len(whole) + len(fraction) > MAX_DIGITS:
+        raise ValueError(
+            f"a number may have at most {MAX_DIGITS} digits; write large amounts in a larger unit "
+            "(亿元 rather than 元)"
+        )
+    return Decimal(text)
+
+
+NUMBER_EXPECTED = (
+    "expected a number such as 2456.4 or -3 (digits and a point, no unit or thousands separator)"
+)
+
+
+def _why_not_plain(text: str) -> str:
+    """Decimal() would read '1e3', '1_000', '+5' and 'Infinity'; a fact sheet writes numbers plainly."""
+    try:
+        readable = Decimal(text).is_finite()
+    except ArithmeticError:
+        readable = False
+    if readable:
+        return "write the number plainly, as digits and a point, like 2456.4"
+    return NUMBER_EXPECTED
+
+
+Number = Annotated[Decimal, BeforeValidator(parse_number)]
 
 
 # --- building blocks -------------------------------------------------------------------------
@@ -109,9 +160,18 @@ class Prose(Text):
 
 
 class Quantity(Model):
-    value: Decimal
+    value: Number
     unit: UnitName
     qualifier: Qualifier | None = None
+
+    @model_validator(mode="after")
+    def _not_below_zero(self) -> "Quantity":
+        if self.value < 0 and self.unit not in SIGNED_UNITS:
+            raise ValueError(
+                f"a figure in {self.unit} cannot be negative (got: {self.value}); only changes, "
+                f"in {' or '.join(sorted(SIGNED_UNITS))}, can be"
+            )
+        return self
 
 
 class Derivation(Model):

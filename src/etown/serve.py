@@ -74,13 +74,22 @@ class Preview:
         with self._lock:
             try:
                 report = step()
-            except Exception as error:  # the watcher must outlive anything a rebuild meets
-                problem = Problem("etown", 0, 0, "", f"the rebuild failed: {type(error).__name__}: {error}")
-                report = Report([problem], self.pipeline.strict)
+            except BaseException as error:  # the watcher must outlive anything a rebuild meets
+                if isinstance(error, KeyboardInterrupt):
+                    raise
+                report = self.failed(f"the rebuild failed: {type(error).__name__}: {error}")
             self.problems = [problem for problem in report.problems if not report.ok]
             if report.ok:
                 self.version += 1
             return report
+
+    def failed(self, message: str) -> Report:
+        return Report([Problem("etown", 0, 0, "", message)], self.pipeline.strict)
+
+    def show(self, report: Report) -> None:
+        """Tell the browser about a failure outside any rebuild (the watcher's own)."""
+        with self._lock:
+            self.problems = list(report.problems)
 
     def status(self) -> dict[str, object]:
         return {"version": self.version, "problems": [str(problem) for problem in self.problems]}
@@ -93,10 +102,21 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
     def do_GET(self) -> None:
-        self._respond(with_body=True)
+        self._answer(with_body=True)
 
     def do_HEAD(self) -> None:
-        self._respond(with_body=False)
+        self._answer(with_body=False)
+
+    def _answer(self, *, with_body: bool) -> None:
+        """Every request gets a proper status, whatever goes wrong while answering it."""
+        try:
+            self._respond(with_body=with_body)
+        except (ConnectionError, TimeoutError):  # the client went away
+            self.close_connection = True
+        except Exception:
+            self.close_connection = True
+            with contextlib.suppress(Exception):
+                self._plain(500, "etown serve could not answer this request", with_body)
 
     def _respond(self, *, with_body: bool) -> None:
         if not self._host_is_local():
@@ -172,21 +192,44 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     """Browsers open many connections at once; a backlog of 5 made them wait seconds."""
     daemon_threads = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up mid-request is no news: no traceback on the terminal."""
+
 
 def watched_paths(root: Path) -> list[Path]:
     return [root / "data", root / "templates", root / "seeds", root / CONFIG_FILE]
 
 
+RETRY_SECONDS = 1.0
+"""How long the watcher waits before watching again after watching itself failed."""
+
+
 def watch(preview: Preview, stop: threading.Event, on_report: Callable[[Report], None]) -> None:
-    """Rebuild after every save until ``stop`` is set, whatever a rebuild meets."""
+    """Rebuild after every save until ``stop`` is set, whatever a rebuild or the watching meets
+    (a watched folder deleted and made again, the system's watch limit reached)."""
     import watchfiles
 
     root = preview.pipeline.root
-    paths = [path for path in watched_paths(root) if path.exists()]
-    for changes in watchfiles.watch(*paths, stop_event=stop, debounce=50, step=5, raise_interrupt=False):
-        report = preview.update(Path(path) for _, path in changes)
-        with contextlib.suppress(Exception):  # a closed terminal must not stop the preview
-            on_report(report)
+    while not stop.is_set():
+        try:
+            paths = [path for path in watched_paths(root) if path.exists()]
+            if paths:
+                for changes in watchfiles.watch(
+                    *paths, stop_event=stop, debounce=50, step=5, raise_interrupt=False
+                ):
+                    _tell(on_report, preview.update(Path(path) for _, path in changes))
+        except Exception as error:
+            report = preview.failed(
+                f"watching for changes failed ({type(error).__name__}: {error}); retrying"
+            )
+            preview.show(report)
+            _tell(on_report, report)
+        stop.wait(RETRY_SECONDS)
+
+
+def _tell(on_report: Callable[[Report], None], report: Report) -> None:
+    with contextlib.suppress(Exception):  # a closed terminal must not stop the preview
+        on_report(report)
 
 
 def open_server(port: int, preview: Preview) -> PreviewServer:

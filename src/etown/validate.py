@@ -19,11 +19,13 @@ from pydantic import BaseModel, ValidationError
 from etown.evidence import check_evidence
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
-from etown.problems import Problem, field_path, shorten
-from etown.provenance import Seed
+from etown.problems import Problem, Severity, field_path, shorten
+from etown.provenance import HintBudget, Seed
 from etown.records import NOTE_FLAGS
 from etown.references import check_references
+from etown.render import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.schema import (
+    EconomyFile,
     Fact,
     HistoryFile,
     Industry,
@@ -31,6 +33,7 @@ from etown.schema import (
     InstitutionsFile,
     LeadershipFile,
     NotesFile,
+    OverviewFile,
     PartialDate,
     Quantity,
     Slug,
@@ -42,6 +45,8 @@ from etown.wording import check_wording
 GROWTH_RANGE = (Decimal(-100), Decimal(1000))
 """Growth rates (in %) outside this range are almost surely typos, unless a note says otherwise."""
 SHARE_RANGE = (Decimal(0), Decimal(100))
+REQUIRED_INFOBOX_KEYS = ("foreign_name", "seat", "postal_code")
+"""The key facts every page's schema.org description is made of (``metadata.json_ld``)."""
 
 
 @dataclass
@@ -62,12 +67,17 @@ class FileResult:
 
 
 def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
-    return combine({name: validate_file(loaded, seed) for name, loaded in files.items()}, files)
+    budget = HintBudget()
+    return combine({name: validate_file(loaded, seed, budget) for name, loaded in files.items()}, files)
 
 
-def validate_file(loaded: LoadedFile, seed: Seed) -> FileResult:
-    """Everything that can be checked within one file (``etown serve`` redoes only the edited one)."""
-    problems = [*check_provenance(loaded, seed), *check_text(loaded)]
+def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = None) -> FileResult:
+    """Everything that can be checked within one file (``etown serve`` redoes only the edited one);
+    ``budget`` is what the closest-passage hints of the run may still spend."""
+    problems = [
+        *check_provenance(loaded, seed, budget if budget is not None else HintBudget()),
+        *check_text(loaded),
+    ]
     model, schema_problems = check_schema(loaded)
     problems.extend(schema_problems)
     unless_noted: list[tuple[str, Problem]] = []
@@ -180,6 +190,8 @@ def _explain(kind: str, path: PathKey, detail: Any, model_type: type[BaseModel],
 
 
 def _got(value: Any) -> str:
+    if value == "":
+        return ""
     if isinstance(value, dict):
         return " (got: a mapping)"
     if isinstance(value, list):
@@ -323,14 +335,14 @@ QUOTE_FIELDS = {"source", "sources", "stated_by", "passage"}
 """Fields that hold verbatim passages of the seed."""
 
 
-def check_provenance(loaded: LoadedFile, seed: Seed) -> Iterator[Problem]:
+def check_provenance(loaded: LoadedFile, seed: Seed, budget: HintBudget) -> Iterator[Problem]:
     for path, quote, _ in _text_fields(loaded.data, (), QUOTE_FIELDS):
         if not quote.strip() or seed.contains(quote):
             continue
         line, column = loaded.source_map.locate(path)
         yield Problem(
             loaded.display_path, line, column, field_path(path),
-            f"this quote is not in {seed.display_path} (got: {shorten(quote)}); {seed.hint(quote)}",
+            f"this quote is not in {seed.display_path} (got: {shorten(quote)}); {seed.hint(quote, budget)}",
         )  # fmt: skip
 
 
@@ -360,13 +372,25 @@ _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def check_text(loaded: LoadedFile) -> Iterator[Problem]:
-    """Warn about HTML, unsafe links and untranslated English in the zh/en texts."""
+    """Refuse texts too long or too deeply nested to render safely, and more Markdown in one file
+    than renders quickly; warn about HTML, unsafe links and untranslated English."""
+    marks, too_many = 0, False
     for path, text, holder in _text_fields(loaded.data, (), set(LANGUAGE_NAMES)):
         twin = holder.get("zh" if path[-1] == "en" else "en")
-        message = _text_warning(path[-1], text, twin)
+        refusal = markdown_problem(text.strip())
+        marks += markdown_marks(text.strip()) if refusal is None else 0
+        if refusal is None and marks > MAX_MARKDOWN_MARKS and not too_many:
+            too_many = True  # said once per file, at the text that goes over
+            refusal = (
+                f"with this text, the texts of the file use Markdown's marks (* _ ` [ ] < > & ! \\ and "
+                f"line breaks) more than {MAX_MARKDOWN_MARKS:,} times, which etown cannot render quickly; "
+                "use fewer"
+            )
+        message = refusal or _text_warning(path[-1], text, twin)
         if message:
             line, column = loaded.source_map.locate(path)
-            yield Problem(loaded.display_path, line, column, field_path(path), message, "warning")
+            severity: Severity = "error" if refusal else "warning"
+            yield Problem(loaded.display_path, line, column, field_path(path), message, severity)
 
 
 def _text_warning(language: str | int, text: str, twin: Any) -> str | None:
@@ -401,11 +425,15 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
         findings += _members_are_people(model)
     if isinstance(model, InstitutionsFile):
         findings += _institutions_numbered(model)
+    if isinstance(model, OverviewFile):
+        findings += _key_facts_complete(model)
+    if isinstance(model, EconomyFile) and not model.industries:
+        findings.append(
+            (("industries",), "the list of leading industries is empty; the economy page needs one")
+        )
     models = list(_models(model, ()))
     facts = [(path, node) for path, node in models if isinstance(node, Fact)]
-    quantities = [(path, node) for path, node in models if isinstance(node, Quantity)]
     findings += _parts_exist(facts)
-    findings += _numbers_written_plainly(loaded.data, quantities)
     for path, message in findings:
         line, column = loaded.source_map.locate(path)
         yield Problem(loaded.display_path, line, column, field_path(path), message)
@@ -496,6 +524,29 @@ def _institutions_numbered(institutions: InstitutionsFile) -> Iterator[Finding]:
                 break  # one wrong number shifts all after it: report the first only
 
 
+def _key_facts_complete(overview: OverviewFile) -> Iterator[Finding]:
+    if not overview.introduction:
+        yield (
+            ("introduction",),
+            "the introduction is empty; every page describes the area with its first passage",
+        )
+    seen: dict[str, int] = {}
+    for index, row in enumerate(overview.infobox):
+        if row.key in seen:
+            yield (
+                ("infobox", index, "key"),
+                f"the key fact {row.key!r} is already given in infobox[{seen[row.key]}]; give each once",
+            )
+        seen.setdefault(row.key, index)
+    missing = [key for key in REQUIRED_INFOBOX_KEYS if key not in seen]
+    if missing:
+        yield (
+            ("infobox",),
+            f"the key facts lack {', '.join(missing)}; every page's description for search engines "
+            "is made of them",
+        )
+
+
 def _parts_exist(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
     ids = sorted(fact.id for _, fact in facts)
     for path, fact in facts:
@@ -571,17 +622,3 @@ def _growth_plausible(facts: list[tuple[PathKey, Fact]]) -> Iterator[NotedFindin
                     f"a growth rate of {growth.value} % is not plausible (expected between "
                     f"{low} and +{high} %); {_ACKNOWLEDGE}",
                 )
-
-
-_PLAIN_NUMBER = re.compile(r"^\s*-?\d+(\.\d+)?\s*$")
-
-
-def _numbers_written_plainly(data: Any, quantities: list[tuple[PathKey, Quantity]]) -> Iterator[Finding]:
-    """Decimal() reads '1e3', '1_000' and '+5' too; a fact sheet's numbers are written plainly."""
-    for path, _quantity in quantities:
-        raw = _raw_at(data, (*path, "value"))
-        if isinstance(raw, str) and not _PLAIN_NUMBER.match(raw):
-            yield (
-                (*path, "value"),
-                f"write the number plainly, as digits and a point, like 2456.4 (got: {raw})",
-            )

@@ -11,6 +11,7 @@ import ctypes
 import functools
 import os
 import posixpath
+import re
 import shutil
 import sys
 from collections import defaultdict
@@ -106,6 +107,30 @@ def update_files(outputs: Iterable[OutputFile], out_dir: Path) -> int:
 
 
 # --- refusals ---------------------------------------------------------------------------------
+
+TEXT_SUFFIXES = (".html", ".xml", ".svg", ".txt", ".csv", ".json", ".css", ".js")
+# In UTF-8: control characters but tab and line breaks, C1 controls, LS and PS, the bidirectional
+# embeddings, overrides and isolates, and the noncharacters U+FFFE and U+FFFF.
+_UNPUBLISHABLE = re.compile(
+    rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xa8-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbf[\xbe\xbf]"
+)
+
+
+def unpublishable(output: OutputFile) -> str | None:
+    """Why a text file must not be published as made, if it must not: the last check that no
+    control or bidirectional character reaches a published file, wherever it came from (data
+    and settings are checked where they are read; this catches templates and the stylesheet)."""
+    if not output.path.endswith(TEXT_SUFFIXES):
+        return None
+    found = _UNPUBLISHABLE.search(output.content)
+    if found is None:
+        return None
+    character = found.group().decode("utf-8")
+    line = output.content.count(b"\n", 0, found.start()) + 1
+    return (
+        f"the file would hold an invisible control or bidirectional character (U+{ord(character):04X}) "
+        f"at its line {line}; it comes from a template or the stylesheet: delete it there"
+    )
 
 
 def refuse_bad_paths(paths: list[str]) -> None:

@@ -8,8 +8,8 @@ from etown.languages import LANGUAGES, Language
 from etown.metadata import alternates, json_ld
 from etown.outputs import Context, Target
 from etown.pages import ABOUT_PAGE, FACTSHEET_PAGE, NOT_FOUND_PAGE, PAGES, ROOT_PAGE, SOURCE_PAGE, Page
-from etown.records import FLAGS, anchor
 from etown.producers.citations import page_citations
+from etown.records import FLAGS, anchor
 from etown.render import url_maker
 from etown.schema import NOTE_KINDS, HistoryEvent, Membership, SourceNote, Text, parse_partial_date
 from etown.sections import LEADERSHIP, SiteData

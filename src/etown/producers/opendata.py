@@ -310,12 +310,30 @@ TABLES: tuple[TableMaker, ...] = (
 )  # fmt: skip
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")."""
+FORMULA_NOTE = (
+    "In the CSV files, a text cell that would begin with =, +, -, @, a tab or a carriage return "
+    "begins with a single quote (') instead, so that no spreadsheet runs it as a formula; remove "
+    "that quote to get the text as written. Number columns and the JSON files are as written."
+)
+
+
 def csv_text(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[column.name for column in table.columns], lineterminator="\n")
     writer.writeheader()
-    writer.writerows(table.rows)
+    texts = [column.name for column in table.columns if column.type == "string"]
+    writer.writerows({**row, **{name: inert_cell(row[name]) for name in texts}} for row in table.rows)
     return buffer.getvalue()
+
+
+def inert_cell(value: Any) -> Any:
+    """A text cell a spreadsheet shows as text: one that would start a formula gets a leading
+    quote. Only text columns: a number such as -3 stays a number."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def section_json(data: SiteData, model: BaseModel, conversions: Conversions) -> str:
@@ -379,7 +397,8 @@ def datapackage(tables: list[Table], seed_path: str) -> str:
         "description": (
             "Facts hand-extracted from the Chinese government profile 北京经济技术开发区介绍, in "
             + ", ".join(f"{language.english_name} ({language.html_lang})" for language in LANGUAGES)
-            + "; every row quotes the passage of the source that supports it."
+            + "; every row quotes the passage of the source that supports it. "
+            + FORMULA_NOTE
         ),
         "sources": [{"title": "北京经济技术开发区介绍 (government website of the Area)", "path": seed_path}],
         "licenses": [{
