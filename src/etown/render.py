@@ -28,7 +28,7 @@ from etown.cache import cache_folder, trim
 from etown.config import SiteConfig
 from etown.convert import Conversions
 from etown.format import format_date, format_number, format_quantity
-from etown.languages import LANGUAGES, Language, by_code
+from etown.languages import AUTHORED, LANGUAGES, Language, by_code
 from etown.load import refuse_location
 from etown.pages import relative_url
 from etown.problems import Problem
@@ -461,6 +461,9 @@ class Renderer:
         self.strings = strings
         self.conversions = conversions
         self.markdown = MarkdownRenderer()
+        self.outdated: frozenset[tuple[str, ...]] = frozenset()
+        """The texts whose translation may be out of date (each as its authored texts, zh and en),
+        set by the pipeline from the translations' fingerprints."""
         self._helpers = {language.code: self._language_helpers(language) for language in LANGUAGES}
 
     def render(self, template: str, *, language: Language | None = None, **context: Any) -> str:
@@ -503,13 +506,20 @@ class Renderer:
         def plain(text: Text) -> str:
             return convert(text[language.text_from])
 
+        def outdated(text: Text) -> bool:
+            return language.is_translation and tuple(text[code] for code in AUTHORED) in self.outdated
+
         def tr(text: Text) -> Markup:
             escaped = Markup.escape(plain(text))
-            return mark_chinese(escaped) if marked else escaped
+            html = mark_chinese(escaped) if marked else escaped
+            return self._marked_outdated(html, language) if outdated(text) else html
 
         def md(text: Text, *, inline: bool = False) -> Markup:
             html = markdown_renderer.inline(plain(text)) if inline else markdown_renderer.block(plain(text))
-            return mark_chinese(html) if marked else html
+            html = mark_chinese(html) if marked else html
+            if not outdated(text):
+                return html
+            return self._marked_outdated(html, language, block=not inline)
 
         words: dict[str, str] = {
             # the interface's words may quote the source's Chinese (“截至目前”): mark it too
@@ -553,12 +563,27 @@ class Renderer:
             "date": lambda value: convert(format_date(value, speaking)),
             "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
             "parenthesised": speaking.parenthesised,
+            "space": speaking.punctuation.space,
             "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
             "column": lambda quantities: charts.column(quantities, speaking, convert),
             "industry_bars": lambda industries, attribute: [
                 (plain(item.name), getattr(item, attribute)) for item in industries
             ],
         }
+
+    def _marked_outdated(self, html: Markup, language: Language, *, block: bool = False) -> Markup:
+        """A text whose translation may be out of date, with a visible mark (words, not colour
+        alone, and no script). In a block of paragraphs the mark ends the last paragraph, where
+        footnote references then follow it."""
+        punctuation = language.punctuation
+        words = punctuation.open_paren.strip() + self.strings.get("translation_outdated", language)
+        mark = Markup('<small class="outdated-mark">{}</small>').format(words + punctuation.close_paren)
+        if not block:
+            return Markup('<span class="outdated">{}</span> {}').format(html, mark)
+        text = str(html).replace("<p>", '<p class="outdated">')
+        if text.endswith("</p>"):
+            return Markup(text[:-4]) + Markup(" ") + mark + Markup("</p>")
+        return Markup(text) + Markup('<p class="outdated">') + mark + Markup("</p>")
 
 
 def shared_period(records: Iterable[object]) -> Period | None:

@@ -33,10 +33,13 @@ BUNDLE = "pagefind"
 NOT_SEARCHED = {
     "factsheet": "it repeats every other page, so each fact would be found twice",
     "search": "it has nothing to find",
+    "source": "it is the Chinese source itself, which every page's facts already quote",
+    "about": "its notes on the source's weaknesses would outrank the facts they are about",
 }
 SEARCHED = [page for page in PAGES if page.key not in NOT_SEARCHED]
-NOT_INDEXED = "summary"
-"""The "Source" label of every fact's quote: a word on every page says nothing about any."""
+NOT_INDEXED = "summary, .apparatus"
+"""The page's sources and notes (quotes and remarks about the facts, not the facts) and the
+labels of the boxes that fold them away."""
 UNUSED = (
     "pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
     "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",

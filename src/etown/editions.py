@@ -1,0 +1,838 @@
+"""Editions of the source: where the seed came from, what a new edition changes, and adopting it.
+
+The seed never changes by hand. Beside it, ``seeds/NAME.meta.yaml`` records what is known of it
+(its SHA-256, the date it was taken, its URL only where one is known) and the editions it
+replaced, which are kept under ``seeds/editions/``. ``etown check`` verifies the SHA-256, so an
+edited seed cannot slip through; ``etown seed diff`` lists, at the data's file:line:col, what a new
+edition means for the records; ``etown seed adopt`` makes it the current one.
+"""
+
+import bisect
+import difflib
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+
+from etown.load import LoadedFile, PathKey, load_data_file, load_file
+from etown.problems import DataError, EtownError, Problem, UsageError, field_path, shorten
+from etown.provenance import Seed, normalise, read_seed
+from etown.schema import Model, NonEmptyText
+from etown.sections import SECTION_NAMES
+from etown.validate import QUOTE_FIELDS
+
+META_SUFFIX = ".meta.yaml"
+EDITIONS_FOLDER = "editions"
+"""Inside seeds/: the earlier editions, each named after the day it was taken and its SHA-256."""
+
+SURVIVES = 0.8
+"""How alike (difflib's ratio, white space removed) a passage of the new edition must be to one of
+the current edition to count as the same passage changed, rather than one removed and one added."""
+
+# --- what is known of an edition ---------------------------------------------------------------
+
+
+def _iso_date(raw: object) -> date:
+    if isinstance(raw, date):
+        return raw
+    text = str(raw).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ValueError("a date is written YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text} is not a real date") from None
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+
+
+class _EditionFields(Model):
+    file: NonEmptyText
+    """Relative to seeds/."""
+    sha256: Sha256
+    title: NonEmptyText | None = None
+    """The document's own title, as it gives it."""
+    taken: IsoDate
+    """The day this copy was taken (see ``taken_note`` for what that date really is)."""
+    taken_note: NonEmptyText | None = None
+    url: Url | None = None
+    """Only where it is known; never guessed."""
+    published: NonEmptyText = "unknown"
+
+
+class _EarlierEdition(_EditionFields):
+    replaced: IsoDate
+    """The day a later edition was adopted in its place."""
+
+
+class _MetadataFile(_EditionFields):
+    editions: list[_EarlierEdition] = Field(default_factory=list)
+    """Earlier editions, the latest first."""
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the source document."""
+
+    file: str
+    """Relative to seeds/: ``000_….txt`` for the current edition, ``editions/….txt`` for earlier ones."""
+    sha256: str
+    taken: date
+    taken_note: str | None = None
+    url: str | None = None
+    published: str = "unknown"
+    replaced: date | None = None
+    """When a later edition took its place (None for the current edition)."""
+    title: str | None = None
+    """The document's own title (北京经济技术开发区介绍)."""
+
+    @property
+    def path(self) -> str:
+        return f"seeds/{self.file}"
+
+
+@dataclass(frozen=True)
+class SeedMetadata:
+    """The current edition and the earlier ones, latest first."""
+
+    current: Edition
+    earlier: tuple[Edition, ...] = ()
+    display_path: str = ""
+
+    @property
+    def editions(self) -> tuple[Edition, ...]:
+        """Every edition, the current one first."""
+        return (self.current, *self.earlier)
+
+
+def metadata_path(seed_path: Path) -> Path:
+    """``seeds/000_x.txt`` → ``seeds/000_x.meta.yaml``."""
+    return seed_path.with_name(seed_path.stem + META_SUFFIX)
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _current_seed_path(root: Path) -> Path | None:
+    folder = root / "seeds"
+    seeds = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+    return seeds[0] if len(seeds) == 1 else None
+
+
+def load_seed_metadata(root: Path) -> tuple[SeedMetadata | None, list[Problem]]:
+    """The seed's metadata and every problem with it (none when all is well).
+
+    A missing file is a warning (a project may not track editions); a file that does not match
+    the seed, an unreadable one or an earlier edition that is not where it says are errors."""
+    seed_path = _current_seed_path(root)
+    if seed_path is None:  # read_seed says why
+        return None, []
+    meta_path = metadata_path(seed_path)
+    problems = [_stray_metadata(root, path) for path in _metadata_files(root) if path != meta_path]
+    display = meta_path.relative_to(root).as_posix()
+    if not meta_path.exists():
+        problems.append(
+            Problem(
+                display, 1, 1, "",
+                f"{seed_path.name} has no metadata: record when it was taken with "
+                "`etown seed record --taken YYYY-MM-DD` (and its URL with --url, if it is known)",
+                severity="warning",
+            )
+        )  # fmt: skip
+        return None, problems
+    loaded, load_problems = load_file(meta_path, display, "seed metadata", meta_path.parent)
+    problems += load_problems
+    if loaded is None:
+        return None, problems
+    try:
+        model = _MetadataFile.model_validate(loaded.data)
+    except ValidationError as error:
+        problems += [_field_problem(loaded, detail) for detail in error.errors(include_url=False)]
+        return None, problems
+    metadata = _metadata_of(model, display)
+    problems += list(_integrity_problems(root, loaded, metadata, seed_path))
+    return metadata, problems
+
+
+def read_seed_metadata(root: Path) -> SeedMetadata:
+    """The seed's metadata, for pages and tools (the About page, citations, the PDF's date).
+
+    Raises DataError, with the problems, when it is missing or does not match the seed."""
+    metadata, problems = load_seed_metadata(root)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if metadata is None or errors:
+        raise DataError("the seed's metadata is missing or wrong", problems)
+    return metadata
+
+
+def _metadata_files(root: Path) -> list[Path]:
+    folder = root / "seeds"
+    return sorted(folder.glob("*" + META_SUFFIX)) if folder.is_dir() else []
+
+
+def _stray_metadata(root: Path, path: Path) -> Problem:
+    return Problem(
+        path.relative_to(root).as_posix(), 1, 1, "",
+        "metadata of a seed that is not in seeds/; the seed is replaced with `etown seed adopt`, "
+        "which keeps its metadata in step (delete this file if it is left over)",
+    )  # fmt: skip
+
+
+def _metadata_of(model: _MetadataFile, display: str) -> SeedMetadata:
+    def edition(fields: _EditionFields, replaced: date | None) -> Edition:
+        return Edition(
+            fields.file,
+            fields.sha256,
+            fields.taken,
+            fields.taken_note,
+            fields.url,
+            fields.published,
+            replaced,
+            fields.title,
+        )
+
+    earlier = tuple(edition(item, item.replaced) for item in model.editions)
+    return SeedMetadata(edition(model, None), earlier, display)
+
+
+def _integrity_problems(
+    root: Path, loaded: LoadedFile, metadata: SeedMetadata, seed_path: Path
+) -> Iterator[Problem]:
+    def at(path: PathKey, message: str) -> Problem:
+        line, column = loaded.source_map.locate(path)
+        return Problem(loaded.display_path, line, column, field_path(path), message)
+
+    current = metadata.current
+    if current.file != seed_path.name:
+        yield at(("file",), f"names {current.file}, but the seed is {seed_path.name}")
+    actual = sha256_of(seed_path)
+    if actual != current.sha256:
+        yield at(
+            ("sha256",),
+            f"seeds/{seed_path.name} has changed since this edition was recorded (its SHA-256 is now "
+            f"{actual[:12]}…, recorded {current.sha256[:12]}…); the seed is never edited: restore it "
+            "(git checkout seeds/), or take a new edition in with `etown seed diff` and `etown seed adopt`",
+        )
+    for index, edition in enumerate(metadata.earlier):
+        path = root / "seeds" / edition.file
+        inside = path.resolve().is_relative_to((root / "seeds" / EDITIONS_FOLDER).resolve())
+        if not inside:
+            yield at(("editions", index, "file"), f"an earlier edition is kept in seeds/{EDITIONS_FOLDER}/")
+        elif not path.is_file():
+            yield at(("editions", index, "file"), f"{edition.path} is missing")
+        elif sha256_of(path) != edition.sha256:
+            yield at(("editions", index, "sha256"), f"{edition.path} does not match its recorded SHA-256")
+
+
+_FIELD_WORDS = {
+    "sha256": "a SHA-256 is written as 64 lower-case hexadecimal digits",
+    "url": "a URL starts with https:// or http:// and holds no spaces",
+}
+
+
+def _field_problem(loaded: LoadedFile, detail: Any) -> Problem:
+    path: PathKey = tuple(detail["loc"])
+    kind = detail["type"]
+    if kind == "missing":
+        line, column = loaded.source_map.locate(path[:-1])
+        message = f"the required field {path[-1]!r} is missing"
+    else:
+        line, column = loaded.source_map.locate(path, at_key=kind == "extra_forbidden")
+        name = str(path[-1]) if path else ""
+        if kind == "extra_forbidden":
+            allowed = ", ".join(
+                _EarlierEdition.model_fields if "editions" in path else _MetadataFile.model_fields
+            )
+            message = f"unknown field {name!r} (the fields are: {allowed})"
+        elif kind == "string_pattern_mismatch":
+            wording = _FIELD_WORDS.get(name, "the value is not written as expected")
+            message = f"{wording} (got: {shorten(detail['input'])})"
+        elif kind == "string_too_short":
+            message = "the value is empty"
+        else:
+            message = str(detail["msg"]).removeprefix("Value error, ")
+    return Problem(loaded.display_path, line, column, field_path(path), message)
+
+
+def metadata_text(metadata: SeedMetadata, seed_name: str) -> str:
+    """The metadata file as etown writes it (by `etown seed record` and `etown seed adopt`)."""
+    lines = [
+        f"# What is known of seeds/{seed_name}, the source document. Written by `etown seed record`",
+        "# and `etown seed adopt`; `etown check` verifies sha256. A field that is not known is left",
+        "# out, never guessed.",
+    ]
+
+    def fields(edition: Edition, indent: str, first: str) -> None:
+        values: list[tuple[str, str | None]] = [
+            ("file", edition.file),
+            ("sha256", edition.sha256),
+            ("title", _quoted(edition.title)),
+            ("taken", edition.taken.isoformat()),
+            ("taken_note", _quoted(edition.taken_note)),
+            ("url", _quoted(edition.url)),
+            ("published", _quoted(edition.published)),
+            ("replaced", edition.replaced.isoformat() if edition.replaced else None),
+        ]
+        shown = [(name, value) for name, value in values if value is not None]
+        for number, (name, value) in enumerate(shown):
+            lines.append(f"{first if number == 0 else indent}{name}: {value}")
+
+    fields(metadata.current, "", "")
+    if metadata.earlier:
+        lines.append("editions:  # earlier editions, the latest first")
+        for edition in metadata.earlier:
+            fields(edition, "    ", "  - ")
+    else:
+        lines.append("editions: []  # earlier editions, the latest first")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str | None) -> str | None:
+    """A YAML double-quoted scalar (JSON's string syntax is a subset of it)."""
+    return None if text is None else json.dumps(text, ensure_ascii=False)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink():
+        raise EtownError(f"refusing to write {path}: it is a link; replace it with a file")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+
+
+def record_metadata(
+    root: Path,
+    *,
+    taken: date | None,
+    taken_note: str | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    title: str | None = None,
+) -> SeedMetadata:
+    """Write (or amend) the current seed's metadata without touching the seed.
+
+    A field not given keeps what the file says; a new file needs ``taken``. Refused when the seed
+    no longer matches its recorded SHA-256: that is a new edition, taken in with ``adopt``."""
+    seed_path = _seed_path_or_refuse(root)
+    metadata, problems = load_seed_metadata(root)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise DataError("fix the seed's metadata first", errors)
+    sha = sha256_of(seed_path)
+    if metadata is None:
+        if taken is None:
+            raise UsageError(
+                "the seed has no metadata yet: give the day it was taken with --taken YYYY-MM-DD"
+            )
+        current = Edition(seed_path.name, sha, taken, taken_note, url, published or "unknown", title=title)
+        metadata = SeedMetadata(current)
+    else:
+        current = metadata.current
+        current = replace(
+            current,
+            taken=taken or current.taken,
+            taken_note=taken_note if taken_note is not None else current.taken_note,
+            url=url if url is not None else current.url,
+            published=published if published is not None else current.published,
+            title=title if title is not None else current.title,
+        )
+        metadata = replace(metadata, current=current)
+    _write_atomically(metadata_path(seed_path), metadata_text(metadata, seed_path.name).encode("utf-8"))
+    return metadata
+
+
+def _seed_path_or_refuse(root: Path) -> Path:
+    read_seed(root)  # raises UsageError when seeds/ does not hold exactly one readable seed
+    seed_path = _current_seed_path(root)
+    assert seed_path is not None
+    return seed_path
+
+
+# --- comparing two editions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One paragraph of an edition: a non-blank line of the file."""
+
+    line: int
+    column: int
+    text: str
+    """As the file writes it, runs of white space made one space."""
+    normalised: str
+    start: int
+    """Where it starts in the edition's text with white space removed (``Seed.normalised``)."""
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.normalised)
+
+
+def passages(seed: Seed) -> list[Passage]:
+    found: list[Passage] = []
+    offset = 0
+    for number, line in enumerate(seed.text.splitlines(), start=1):
+        squeezed = normalise(line)
+        if not squeezed:
+            continue
+        column = len(line) - len(line.lstrip()) + 1
+        found.append(Passage(number, column, " ".join(line.split()), squeezed, offset))
+        offset += len(squeezed)
+    return found
+
+
+Kind = Literal["kept", "moved", "changed", "removed", "added"]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    kind: Kind
+    old: Passage | None
+    new: Passage | None
+
+
+def pair_passages(old: list[Passage], new: list[Passage]) -> list[Pairing]:
+    """Which passage of the new edition each passage of the current one became.
+
+    Identical passages pair first (in order, so repeated lines pair one to one); those out of
+    their old order are ``moved``. Of the rest, the most alike pairs above ``SURVIVES`` are the
+    same passage ``changed``; what is left was ``removed`` or ``added``."""
+    waiting: dict[str, list[int]] = {}
+    for index, passage in enumerate(new):
+        waiting.setdefault(passage.normalised, []).append(index)
+    exact: list[tuple[int, int]] = []
+    for index, passage in enumerate(old):
+        queue = waiting.get(passage.normalised)
+        if queue:
+            exact.append((index, queue.pop(0)))
+    in_order = _longest_increasing([new_index for _, new_index in exact])
+    pairings = [
+        Pairing("kept" if new_index in in_order else "moved", old[old_index], new[new_index])
+        for old_index, new_index in exact
+    ]
+    old_left = sorted(set(range(len(old))) - {o for o, _ in exact})
+    new_left = sorted(set(range(len(new))) - {n for _, n in exact})
+    candidates: list[tuple[float, int, int, int]] = []
+    for o in old_left:
+        for n in new_left:
+            matcher = difflib.SequenceMatcher(None, old[o].normalised, new[n].normalised, autojunk=False)
+            if matcher.real_quick_ratio() < SURVIVES or matcher.quick_ratio() < SURVIVES:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= SURVIVES:
+                candidates.append((-ratio, abs(o - n), o, n))
+    taken_old: set[int] = set()
+    taken_new: set[int] = set()
+    for _, _, o, n in sorted(candidates):
+        if o in taken_old or n in taken_new:
+            continue
+        taken_old.add(o)
+        taken_new.add(n)
+        pairings.append(Pairing("changed", old[o], new[n]))
+    pairings += [Pairing("removed", old[o], None) for o in old_left if o not in taken_old]
+    pairings += [Pairing("added", None, new[n]) for n in new_left if n not in taken_new]
+    return pairings
+
+
+def _longest_increasing(sequence: list[int]) -> set[int]:
+    """The values of one longest increasing subsequence (the passages that kept their order)."""
+    tails: list[int] = []
+    tail_at: list[int] = []
+    previous: list[int] = [-1] * len(sequence)
+    for index, value in enumerate(sequence):
+        place = bisect.bisect_left(tails, value)
+        if place == len(tails):
+            tails.append(value)
+            tail_at.append(index)
+        else:
+            tails[place] = value
+            tail_at[place] = index
+        previous[index] = tail_at[place - 1] if place else -1
+    kept: set[int] = set()
+    index = tail_at[-1] if tail_at else -1
+    while index != -1:
+        kept.add(sequence[index])
+        index = previous[index]
+    return kept
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True)
+class NumberChange:
+    old: str | None
+    new: str | None
+    old_at: int | None
+    """Where the old number stands in the current edition's normalised text."""
+    context: str
+    """The new number with a few characters either side, or the new passage when it is gone."""
+
+
+def number_changes(old: Passage, new: Passage) -> list[NumberChange]:
+    """The numbers that differ between two versions of a passage, in order."""
+    old_numbers = list(_NUMBER.finditer(old.normalised))
+    new_numbers = list(_NUMBER.finditer(new.normalised))
+    matcher = difflib.SequenceMatcher(
+        None, [m.group() for m in old_numbers], [m.group() for m in new_numbers], autojunk=False
+    )
+    changes: list[NumberChange] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        olds, news = old_numbers[i1:i2], new_numbers[j1:j2]
+        for position in range(max(len(olds), len(news))):
+            before = olds[position] if position < len(olds) else None
+            after = news[position] if position < len(news) else None
+            changes.append(
+                NumberChange(
+                    before.group() if before else None,
+                    after.group() if after else None,
+                    old.start + before.start() if before else None,
+                    _around(new.normalised, after.start(), after.end()) if after else shorten(new.text, 60),
+                )
+            )
+    return changes
+
+
+def _around(text: str, start: int, end: int, margin: int = 12) -> str:
+    before = "…" if start > margin else ""
+    after = "…" if end + margin < len(text) else ""
+    return before + text[max(0, start - margin) : end + margin] + after
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A ``source`` quote of the data, and the record it belongs to."""
+
+    file: LoadedFile
+    path: PathKey
+    """The path of the ``source`` field."""
+    text: str
+    record: dict[str, Any]
+    """The record the quote supports (for a period's ``stated_by``: the record holding the period)."""
+    record_path: PathKey
+
+
+_RECORD_QUOTES = QUOTE_FIELDS - {"stated_by"}
+"""The quote fields that make a mapping a record of its own (``stated_by`` belongs to a period)."""
+
+
+def quotes_in(loaded: LoadedFile) -> Iterator[Quote]:
+    """Every quote of the seed in a loaded file (the fields validation checks against the seed)."""
+
+    def walk(node: Any, path: PathKey, record: dict[str, Any], record_path: PathKey) -> Iterator[Quote]:
+        if isinstance(node, dict):
+            if _RECORD_QUOTES & set(node):
+                record, record_path = node, path
+            for key, value in node.items():
+                if key in QUOTE_FIELDS and isinstance(value, str) and value.strip():
+                    yield Quote(loaded, (*path, key), value, record, record_path)
+                elif key in QUOTE_FIELDS and isinstance(value, list):
+                    for index, item in enumerate(value):
+                        if isinstance(item, str) and item.strip():
+                            yield Quote(loaded, (*path, key, index), item, record, record_path)
+                else:
+                    yield from walk(value, (*path, key), record, record_path)
+        elif isinstance(node, list):
+            for index, item in enumerate(node):
+                yield from walk(item, (*path, index), record, record_path)
+
+    yield from walk(loaded.data, (), {}, ())
+
+
+def _occurrences(text: str, part: str) -> list[int]:
+    found: list[int] = []
+    start = text.find(part)
+    while start != -1 and part:
+        found.append(start)
+        start = text.find(part, start + 1)
+    return found
+
+
+@dataclass
+class EditionDiff:
+    """What a new edition changes for the data: findings located in the data (or, for what no
+    record cites, in the new edition), and how its passages pair with the current ones."""
+
+    findings: list[Problem]
+    pairings: list[Pairing] = field(default_factory=list)
+
+    def count(self, kind: Kind) -> int:
+        return sum(1 for pairing in self.pairings if pairing.kind == kind)
+
+    def summary(self) -> str:
+        kinds: tuple[Kind, ...] = ("kept", "moved", "changed", "removed", "added")
+        return ", ".join(f"{self.count(kind)} {kind}" for kind in kinds)
+
+
+def diff_editions(current: Seed, new: Seed, files: Iterable[LoadedFile]) -> EditionDiff:
+    """Each record whose quote is not in ``new`` (with the closest passage there), each number
+    that changed in a passage that survived (at the record's value and texts that hold it), and
+    each new passage that no record cites."""
+    old_passages, new_passages = passages(current), passages(new)
+    pairings = pair_passages(old_passages, new_passages)
+    quotes = [quote for loaded in files for quote in quotes_in(loaded)]
+    findings: list[Problem] = []
+    for quote in quotes:
+        wanted = normalise(quote.text)
+        if wanted in current.normalised and wanted not in new.normalised:
+            findings.append(_vanished(quote, new, new_passages))
+    for pairing in pairings:
+        if pairing.kind == "changed":
+            assert pairing.old is not None and pairing.new is not None
+            findings += _numbers_changed(pairing.old, pairing.new, quotes, current, new)
+    findings += _uncited(pairings, quotes, new)
+    return EditionDiff(sorted(set(findings)), pairings)
+
+
+def _at(quote: Quote, path: PathKey, message: str) -> Problem:
+    line, column = quote.file.source_map.locate(path)
+    return Problem(quote.file.display_path, line, column, field_path(path), message)
+
+
+def _passage_at(passages_: list[Passage], offset: int) -> Passage | None:
+    return next((p for p in passages_ if p.start <= offset < p.end), None)
+
+
+def _vanished(quote: Quote, new: Seed, new_passages: list[Passage]) -> Problem:
+    closest = new.closest_passage(quote.text)
+    if closest is None:
+        where = "no passage of the new edition is close to it (was it removed?)"
+    else:
+        found = new.normalised.find(normalise(closest))
+        passage = _passage_at(new_passages, found) if found >= 0 else None
+        line = f"{new.display_path}:{passage.line}" if passage else new.display_path
+        where = f"the closest passage there ({line}) is: {closest}"
+    return _at(quote, quote.path, f"this quote is not in the new edition; {where}")
+
+
+def _numbers_changed(
+    old: Passage, new: Passage, quotes: list[Quote], current: Seed, edition: Seed
+) -> list[Problem]:
+    findings: list[Problem] = []
+    citing = [quote for quote in quotes if _overlaps(quote, current, old.start, old.end)]
+    for change in number_changes(old, new):
+        if change.old is None or change.old_at is None:
+            continue
+        after = change.new if change.new is not None else "(gone)"
+        where = f"{edition.display_path}:{new.line}: {change.context}"
+        said = f"{change.old} → {after} in the new edition ({where})"
+        start, end = change.old_at, change.old_at + len(change.old)
+        holders = [q for q in citing if _covers(q, current, start, end)]
+        for quote in holders:
+            places = list(_holding(quote.record, quote.record_path, change.old))
+            for path in places or [quote.path]:
+                findings.append(_at(quote, path, said))
+        if not citing:
+            findings.append(
+                Problem(edition.display_path, new.line, new.column, "", f"no record cites it; {said}")
+            )
+    return findings
+
+
+def _overlaps(quote: Quote, seed: Seed, start: int, end: int) -> bool:
+    wanted = normalise(quote.text)
+    return any(at < end and at + len(wanted) > start for at in _occurrences(seed.normalised, wanted))
+
+
+def _covers(quote: Quote, seed: Seed, start: int, end: int) -> bool:
+    wanted = normalise(quote.text)
+    return any(at <= start and end <= at + len(wanted) for at in _occurrences(seed.normalised, wanted))
+
+
+def _holding(record: dict[str, Any], path: PathKey, number: str) -> Iterator[PathKey]:
+    """The fields of one record (not of the records inside it) that hold ``number``: quantities
+    whose value it is, dates in its year, Chinese texts that write it."""
+    token = re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d]|\.\d)")
+    for key, value in record.items():
+        here = (*path, key)
+        if key in QUOTE_FIELDS:
+            continue
+        if isinstance(value, dict) and not _RECORD_QUOTES & set(value):
+            if "unit" in value and _same_number(value.get("value"), number):
+                yield (*here, "value")
+            elif isinstance(value.get("zh"), str) and token.search(value["zh"]):
+                yield (*here, "zh")
+            else:
+                yield from _holding(value, here, number)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                if isinstance(item, dict) and not _RECORD_QUOTES & set(item):
+                    yield from _holding(item, (*here, index), number)
+        elif isinstance(value, str) and _writes(key, value, number, token):
+            yield here
+
+
+def _writes(key: str, value: str, number: str, token: re.Pattern[str]) -> bool:
+    if key in {"date", "as_of", "period"}:  # a year: dates are written YYYY[-MM[-DD]]
+        return len(number) == 4 and value.startswith(number)
+    return key == "zh" and token.search(value) is not None
+
+
+def _same_number(raw: object, number: str) -> bool:
+    if not isinstance(raw, str):
+        return False
+    try:
+        return Decimal(raw.strip()) == Decimal(number)
+    except InvalidOperation:
+        return False
+
+
+def _uncited(pairings: list[Pairing], quotes: list[Quote], new: Seed) -> list[Problem]:
+    """A new passage counts as cited when a quote stands in it that stands in no passage the
+    new edition kept from the current one (a generic quote that also stands elsewhere does not)."""
+    added = [pairing.new for pairing in pairings if pairing.kind == "added" and pairing.new is not None]
+    if not added:
+        return []
+    kept = [pairing.new for pairing in pairings if pairing.kind != "added" and pairing.new is not None]
+    findings: list[Problem] = []
+    for passage in added:
+        cited = False
+        for quote in quotes:
+            wanted = normalise(quote.text)
+            spots = _occurrences(new.normalised, wanted)
+            inside = any(at < passage.end and at + len(wanted) > passage.start for at in spots)
+            elsewhere = any(
+                at < other.end and at + len(wanted) > other.start for at in spots for other in kept
+            )
+            if inside and not elsewhere:
+                cited = True
+                break
+        if not cited:
+            findings.append(
+                Problem(
+                    new.display_path, passage.line, passage.column, "",
+                    f"a new passage that no record cites: {passage.text}",
+                )
+            )  # fmt: skip
+    return findings
+
+
+def read_edition(path: Path, display: str) -> Seed:
+    """A new edition's text, or UsageError saying why it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {display} ({error.strerror or error})") from error
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{display} is not UTF-8 text (byte {raw[error.start]:#04x} at offset {error.start})"
+        ) from None
+    return Seed(display, text)
+
+
+def load_data(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
+    """Every data file that loads, and the errors of those that do not."""
+    files: list[LoadedFile] = []
+    problems: list[Problem] = []
+    for name in SECTION_NAMES:
+        loaded, file_problems = load_data_file(root / "data", name)
+        problems += [problem for problem in file_problems if problem.severity == "error"]
+        if loaded is not None:
+            files.append(loaded)
+    return files, problems
+
+
+def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDiff:
+    """``etown seed diff``: the new edition against the current seed and the data."""
+    current = read_seed(root)
+    new = read_edition(new_path, display)
+    files, problems = load_data(root)
+    result = diff_editions(current, new, files)
+    result.findings = sorted(set(result.findings + problems))
+    return result
+
+
+def diff_since_adoption(root: Path) -> tuple[EditionDiff, Edition]:
+    """``etown seed diff`` without a file: the edition the current one replaced against the current
+    seed and the data, that is what adopting it still leaves to update (the list shrinks as the
+    data is updated, since an updated quote is no longer one of the earlier edition's)."""
+    metadata = read_seed_metadata(root)
+    if not metadata.earlier:
+        raise UsageError(
+            "no earlier edition is recorded, so there is nothing left over from an adoption; "
+            "give the new edition to compare: etown seed diff NEW_FILE"
+        )
+    previous = metadata.earlier[0]
+    earlier = read_edition(root / "seeds" / previous.file, previous.path)
+    files, problems = load_data(root)
+    result = diff_editions(earlier, read_seed(root), files)
+    result.findings = sorted(set(result.findings + problems))
+    return result, previous
+
+
+# --- adopting a new edition ---------------------------------------------------------------------
+
+
+def adopt_edition(
+    root: Path,
+    new_path: Path,
+    display: str,
+    *,
+    today: date,
+    taken: date | None = None,
+    url: str | None = None,
+    published: str | None = None,
+    title: str | None = None,
+) -> tuple[EditionDiff, SeedMetadata]:
+    """Make ``new_path`` the seed: the current edition is kept in seeds/editions/ and listed in
+    the metadata; the new one takes the current file's name, so its history reads as one file.
+    Its title is the current edition's unless ``title`` is given (a page keeps its title).
+
+    Returns what the data must now be updated for (the same findings as ``diff``)."""
+    seed_path = _seed_path_or_refuse(root)
+    metadata, problems = load_seed_metadata(root)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise DataError("the current seed does not match its metadata; nothing was adopted", errors)
+    if metadata is None:
+        raise UsageError(
+            "the current seed has no metadata: record it first with `etown seed record --taken YYYY-MM-DD`"
+        )
+    try:
+        same_file = new_path.resolve() == seed_path.resolve()
+    except OSError:
+        same_file = False
+    if same_file:
+        raise UsageError(f"{display} is the current seed; adopt a copy of the new edition kept elsewhere")
+    result = diff_against_current(root, new_path, display)
+    raw = new_path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    old = metadata.current
+    if sha == old.sha256:
+        raise UsageError(f"{display} is the current edition already (the same SHA-256); nothing to adopt")
+    kept_name = f"{EDITIONS_FOLDER}/{old.taken.isoformat()}_{old.sha256[:12]}.txt"
+    kept = root / "seeds" / kept_name
+    if not kept.is_file() or sha256_of(kept) != old.sha256:
+        _write_atomically(kept, seed_path.read_bytes())
+    note = (
+        None
+        if taken
+        else "the day this copy was adopted (`etown seed adopt`); when it was retrieved was not given"
+    )
+    current = Edition(
+        seed_path.name, sha, taken or today, note, url, published or "unknown", title=title or old.title
+    )
+    earlier = (replace(old, file=kept_name, replaced=today), *metadata.earlier)
+    adopted = SeedMetadata(current, earlier, metadata.display_path)
+    # metadata first: a run killed between the two writes leaves a seed that check reports
+    # as not matching its metadata, never a silently unrecorded edition
+    _write_atomically(metadata_path(seed_path), metadata_text(adopted, seed_path.name).encode("utf-8"))
+    _write_atomically(seed_path, raw)
+    return result, adopted
