@@ -287,7 +287,9 @@ def rebuilder(project: EditedProject) -> tuple[Callable[[], None], str]:
 
     def rebuild() -> None:
         nonlocal built
-        report = pipeline.update([project.history_file], project.out) if built else pipeline.build(project.out)
+        report = (
+            pipeline.update([project.history_file], project.out) if built else pipeline.build(project.out)
+        )
         built = True
         if not report.ok:
             raise BenchmarkError(f"etown serve rejected the edit: {report.problems[:3]}")

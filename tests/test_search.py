@@ -99,7 +99,8 @@ def test_a_real_query_finds_the_right_place(
 ) -> None:
     results = _results(search_tab, site_url, language, query)
     assert any(
-        result == expected or expected.endswith("#") and result.startswith(expected) for result in results[:3]
+        result == expected or (expected.endswith("#") and result.startswith(expected))
+        for result in results[:3]
     ), results
     assert search_tab.is_hidden("#search-hint") and search_tab.is_visible("#search-input")
     marked = search_tab.eval_on_selector_all("#search-results mark", "marks => marks.map(m => m.textContent)")

@@ -28,7 +28,7 @@ from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
-from etown.translations import LOCK_NAME, review
+from etown.translations import LOCK_NAME, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
 from etown.write import Staging, refuse_bad_paths, unpublishable, update_files
 
@@ -73,6 +73,8 @@ class _FileState:
     loaded: LoadedFile | None
     load_problems: list[Problem]
     result: FileResult | None
+    translations: list[Translation] = field(default_factory=list)
+    """The file's translated texts, taken from its tree before the pipeline lets the tree go."""
 
 
 @dataclass
@@ -194,7 +196,8 @@ class Pipeline:
         result = validate_file(loaded, self._context.seed, self._hints)
         # Once checked, the file's loaded tree is let go: its models hold the data, its result
         # what the checks across files need (a ×100 build no longer holds the data twice).
-        return _FileState(replace(loaded, data=None), problems, result)
+        lean = replace(loaded, data=None)
+        return _FileState(lean, problems, result, translations_in(loaded, holder=lean))
 
     def _validated(self) -> tuple[SiteData | None, list[Problem]]:
         """The checked data of every section, and every problem of the project and the data."""
@@ -208,18 +211,23 @@ class Pipeline:
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
         validated = combine(results, loaded)
         problems += validated.problems
-        problems += self._review_translations(list(loaded.values()), problems)
+        problems += self._review_translations(problems)
         data = validated.data if self._context is not None else None
         return data, sorted(set(problems))
 
-    def _review_translations(self, loaded: list[LoadedFile], problems: list[Problem]) -> list[Problem]:
+    def _review_translations(self, problems: list[Problem]) -> list[Problem]:
         """Which English texts were made from a Chinese text since changed (for check, and for the
         renderer's marks). Only once the project has no errors: an error may have broken the ids
         that name the texts, and nothing is built until it is fixed anyway."""
         found: list[Problem] = []
         outdated: frozenset[tuple[str, ...]] = frozenset()
         if not errors_only(problems):
-            translations = review(self.root / "data", loaded)
+            texts = {
+                state.loaded.display_path: state.translations
+                for state in self._files.values()
+                if state.loaded is not None
+            }
+            translations = review_texts(self.root / "data", texts)
             found, outdated = translations.problems(), translations.outdated_texts()
         if self._context is not None:
             self._context.renderer.outdated = outdated

@@ -24,7 +24,7 @@ import difflib
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -90,6 +90,9 @@ class Translation:
     text: str
     quote: str | None
     """The ``source`` quote of the record the text belongs to."""
+    pair: tuple[str, ...]
+    """Every authored text of the mapping, as the models hold them (stripped): how the
+    renderer recognises the text."""
 
     @property
     def field(self) -> str:
@@ -103,39 +106,20 @@ class Translation:
     def source_position(self) -> Position:
         return self.file.source_map.locate((*self.path, SOURCE))
 
-    @property
-    def pair(self) -> tuple[str, ...]:
-        """Every authored text of the mapping, as the models hold them (stripped): how the
-        renderer recognises the text."""
-        return tuple(_text_of(self, code) for code in AUTHORED)
-
     def fingerprint(self) -> "Fingerprint":
         return Fingerprint(self.source.strip(), source_hash(self.source), translation_hash(self.text))
 
 
-def _text_of(translation: Translation, code: str) -> str:
-    if code == SOURCE:
-        return translation.source.strip()
-    if code == translation.language:
-        return translation.text.strip()
-    value = _raw_at(translation.file.data, (*translation.path, code))
-    return value.strip() if isinstance(value, str) else ""
+def _pair_of(node: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(text.strip() if isinstance(text := node.get(code), str) else "" for code in AUTHORED)
 
 
-def _raw_at(data: Any, path: PathKey) -> Any:
-    for part in path:
-        if isinstance(data, dict):
-            data = data.get(part)
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
-            return None
-    return data
-
-
-def translations_in(loaded: LoadedFile) -> list[Translation]:
-    """Every translated text of a loaded data file, in file order."""
+def translations_in(loaded: LoadedFile, holder: LoadedFile | None = None) -> list[Translation]:
+    """Every translated text of a loaded data file, in file order. ``holder`` is the file the
+    texts point at for their positions, when it differs from ``loaded`` (the pipeline keeps a
+    copy without the loaded tree)."""
     found: list[Translation] = []
+    file = holder or loaded
 
     def walk(node: Any, path: PathKey, label: str, quote: str | None) -> None:
         if isinstance(node, dict):
@@ -147,7 +131,8 @@ def translations_in(loaded: LoadedFile) -> list[Translation]:
                     text = node.get(language)
                     if isinstance(text, str):
                         key = f"{loaded.display_path}:{label}.{language}"
-                        found.append(Translation(key, loaded, path, language, source, text, quote))
+                        pair = _pair_of(node)
+                        found.append(Translation(key, file, path, language, source, text, quote, pair))
             for name, value in node.items():
                 walk(value, (*path, name), f"{label}.{name}" if label else str(name), quote)
         elif isinstance(node, list):
@@ -388,20 +373,20 @@ def _cut(text: str, start: int, end: int, margin: int) -> str:
 
 def review(data_dir: Path, files: Iterable[LoadedFile]) -> Review:
     """Compare the loaded files' translations with their fingerprints."""
+    return review_texts(data_dir, {loaded.display_path: translations_in(loaded) for loaded in files})
+
+
+def review_texts(data_dir: Path, texts: Mapping[str, list[Translation]]) -> Review:
+    """Compare translations, by the data file that holds them, with their fingerprints."""
     lock, problems = read_lock(data_dir)
-    loaded = list(files)
     items = [
-        Reviewed(
-            translation,
-            state_of(translation, lock.entries.get(translation.key)),
-            lock.entries.get(translation.key),
-        )
-        for loaded_file in loaded
-        for translation in translations_in(loaded_file)
+        Reviewed(translation, state_of(translation, fingerprint), fingerprint)
+        for file_texts in texts.values()
+        for translation in file_texts
+        for fingerprint in [lock.entries.get(translation.key)]
     ]
     present = {item.translation.key for item in items}
-    files_read = {loaded_file.display_path for loaded_file in loaded}
-    orphans = sorted(key for key in lock.entries if key not in present and key.split(":", 1)[0] in files_read)
+    orphans = sorted(key for key in lock.entries if key not in present and key.split(":", 1)[0] in texts)
     return Review(items, lock, orphans, problems)
 
 
