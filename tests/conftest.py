@@ -18,9 +18,6 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 PROJECT_PARTS = ("seeds", "data", "templates", "etown.toml")
 
-# Every build in the tests, of whatever copy of the project, shares the PDF cache of this checkout:
-# the PDFs are named by their inputs, and making one takes seconds.
-os.environ.setdefault("ETOWN_CACHE_DIR", str(REPO / ".etown-cache"))
 # The goldens and the citation tests carry the site's date as the seed's taken date.
 os.environ.pop("SOURCE_DATE_EPOCH", None)
 

@@ -1,13 +1,13 @@
-"""The cache between runs (``.etown-cache/``) saves time and changes nothing: compiled templates
-are read back only while their source is the same, and a cache that is damaged or cannot be
-written is as good as none."""
+"""The cache between runs (the user's, never the project's) saves time and changes nothing:
+compiled templates are read back only while their source is the same, and a cache that is
+damaged or cannot be written is as good as none."""
 
 from pathlib import Path
 
 import jinja2
 import pytest
 
-from etown.cache import CACHE_ENV
+from etown.cache import CACHE_ENV, cache_home
 from etown.pipeline import Pipeline
 
 
@@ -67,3 +67,28 @@ def test_a_cache_that_cannot_be_written_costs_only_time(
     monkeypatch.setenv(CACHE_ENV, str(blocked))
     _build(project, tmp_path / "out")
     assert (tmp_path / "out" / "en" / "index.html").is_file()
+
+
+def test_the_cache_is_the_users_and_a_build_leaves_the_project_as_it_was(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_home() == tmp_path / "xdg" / "etown"
+    before = _files(project)
+    report = Pipeline(project).build(project / "build")  # PDFs included: they are cached too
+    assert report.ok, report.problems
+    after = {name: content for name, content in _files(project).items() if not name.startswith("build/")}
+    assert after == before
+    assert {path.name for path in (tmp_path / "xdg" / "etown").iterdir()} == {"jinja", "pdf"}
+
+
+def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "chosen"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_home() == tmp_path / "chosen"
+    monkeypatch.delenv(CACHE_ENV)
+    assert cache_home() == tmp_path / "xdg" / "etown"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid by the XDG spec: ignored
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_home() == tmp_path / "home" / ".cache" / "etown"

@@ -1,24 +1,39 @@
 """What etown keeps between runs to save time, never to change a result.
 
-Everything lives in one folder: ``.etown-cache/`` in the project, or ``$ETOWN_CACHE_DIR`` when
-set (the tests share one for every copy of the project). Each kind of entry has a subfolder and
-is named by everything that goes into it, so a stale entry is never read, only left to be
-trimmed; a cache that cannot be read or written costs time and nothing else. Deleting the folder
-is always safe.
+Everything lives in one folder, the user's, as Hugo and pip keep theirs: ``$ETOWN_CACHE_DIR``
+when set, else ``$XDG_CACHE_HOME/etown``, else ``~/.cache/etown``. Not in the project: a build
+writes nothing into the project but its output folder, so a checkout stays as git left it (and
+the Pages workflow publishes what it built and nothing else). Each kind of entry has a subfolder
+and is named by everything that goes into it, project included, so projects can share the
+folder, a stale entry is never read, only left to be trimmed, and a cache that cannot be read or
+written costs time and nothing else. Deleting the folder is always safe.
 """
 
 import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 CACHE_ENV = "ETOWN_CACHE_DIR"
-CACHE_FOLDER = ".etown-cache"
+NAME = "etown"
 
 
-def cache_folder(root: Path, kind: str) -> Path:
-    """Where entries of ``kind`` (``pdf``, ``jinja``) of the project at ``root`` are kept."""
+def cache_home() -> Path:
     configured = os.environ.get(CACHE_ENV)
-    return (Path(configured) if configured else root / CACHE_FOLDER) / kind
+    if configured:
+        return Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # the XDG spec: a relative path is invalid and ignored
+        return Path(xdg) / NAME
+    try:
+        return Path.home() / ".cache" / NAME
+    except RuntimeError:  # no home directory (a bare container user): a cache still saves time
+        return Path(tempfile.gettempdir()) / f"{NAME}-cache-{os.getuid()}"
+
+
+def cache_folder(kind: str) -> Path:
+    """Where entries of ``kind`` (``pdf``, ``jinja``) are kept."""
+    return cache_home() / kind
 
 
 def trim(folder: Path, pattern: str, kept: int) -> None:

@@ -456,7 +456,7 @@ class Renderer:
         self, templates_dir: Path, config: SiteConfig, strings: Strings, conversions: Conversions
     ) -> None:
         self.templates_dir = templates_dir
-        self.environment = make_environment(templates_dir, cache_folder(templates_dir.parent, "jinja"))
+        self.environment = make_environment(templates_dir, cache_folder("jinja"))
         self.config = config
         self.strings = strings
         self.conversions = conversions

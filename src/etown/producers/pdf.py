@@ -7,7 +7,7 @@ links point at the published site. Its date is the build's (SOURCE_DATE_EPOCH or
 seed's copy was taken), so the same inputs give the same bytes.
 
 Subsetting the CJK fonts takes seconds, so a PDF is kept in a cache named by the SHA-256 of
-everything that goes into it (``.etown-cache/pdf/`` in the project, or ``$ETOWN_CACHE_DIR/pdf/``);
+everything that goes into it (``pdf/`` in etown's cache folder: see etown.cache);
 a build whose inputs did not change reads it back. The targets are ``expensive``: ``etown
 check`` and the preview's updates after a data edit skip them; ``etown build --no-pdf`` too.
 """
@@ -75,7 +75,7 @@ def _pdf_maker(context: Context, page: Page, language: Language) -> Callable[[Si
         day = edition_date(read_source_record(context.root, context.seed)).isoformat()
         page_url = context.config.absolute(page.path(language))
         key = _cache_key(html, context.stylesheet_bytes, print_css, day, page_url)
-        return _cached(context.root, key, lambda: _render(context, html, print_css, day, page_url))
+        return _cached(key, lambda: _render(context, html, print_css, day, page_url))
 
     return make
 
@@ -187,12 +187,12 @@ def _fonts_fingerprint() -> str:
     return "\n".join(entries)
 
 
-def cache_folder(root: Path) -> Path:
-    return _cache_folder(root, "pdf")
+def cache_folder() -> Path:
+    return _cache_folder("pdf")
 
 
-def _cached(root: Path, key: str, make: Callable[[], bytes]) -> bytes:
-    folder = cache_folder(root)
+def _cached(key: str, make: Callable[[], bytes]) -> bytes:
+    folder = cache_folder()
     path = folder / f"{key}.pdf"
     with contextlib.suppress(OSError):
         content = path.read_bytes()
