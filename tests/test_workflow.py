@@ -1,14 +1,16 @@
 """The Pages workflow's own steps, run in order in a fresh clone, publish the site and only the site.
 
 The steps are read from .github/workflows/pages.yml, so the test cannot drift from the workflow.
-`run:` steps run as GitHub runs them (bash -eo pipefail, with the workflow's env); each `uses:`
-step is stood in for by what it provides here, and an action the test does not know fails it, so
+`run:` steps run as GitHub runs them (bash -eo pipefail, with the workflow's env), except a step
+that installs Debian packages, whose packages must be installed here instead (CI installs them);
+each `uses:` step is stood in for by what it provides here, and an action the test does not know fails it, so
 a new step is never skipped silently. Slow (a venv, a pip install and the fast suite):
 `-m "not slow"` skips it; .ci/run runs it.
 """
 
 import os
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -27,6 +29,11 @@ PAGES_BASE_URL = "https://owner.github.io/repo"
 """What actions/configure-pages reports as base_url for a project site: no trailing slash."""
 INSIDE_THE_WORKFLOW = "ETOWN_RUNNING_PAGES_WORKFLOW"
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+APT_STEP = re.compile(
+    r"sudo apt-get update && sudo apt-get install -y (?:--no-install-recommends )?"
+    r"(?P<packages>[a-z0-9.+\- ]+)"
+)
+"""A step that installs Debian packages: checked here, not run (CI installs what the project needs)."""
 # What the workflow's test step may leave in the clone besides the site: the tools' caches.
 TEST_LEFTOVERS = re.compile(r"(?:\.pytest_cache|\.hypothesis|test-artifacts)/.*|(?:.*/)?__pycache__/.*")
 
@@ -42,6 +49,13 @@ def _action(step: dict[str, Any]) -> tuple[str, int]:
     major = re.match(r"v(\d+)", version)
     assert major, f"{step['uses']}: pin the action to a major version (@vN)"
     return name, int(major.group(1))
+
+
+def _installed(package: str) -> bool:
+    status = subprocess.run(
+        ["dpkg-query", "-W", "-f", "${Status}", package], capture_output=True, text=True, check=False
+    )
+    return status.stdout.endswith(" installed")
 
 
 def _packed(folder: Path, upload_major: int) -> set[str]:
@@ -86,6 +100,10 @@ def _run_build_job(clone: Path, tmp_path: Path) -> tuple[Path, _Upload]:
     for number, step in enumerate(job["steps"], 1):
         where = f"{WORKFLOW}, build step {number} ({step.get('name') or step.get('uses')})"
         assert "if" not in step, f"{where}: teach the test the step's condition"
+        if "run" in step and (apt := APT_STEP.fullmatch(step["run"].strip())):
+            missing = [package for package in apt["packages"].split() if not _installed(package)]
+            assert not missing, f"{where}: install {' '.join(missing)} here to stand in for the step"
+            continue
         if "run" in step:
             assert venv is not None, f"{where}: runs before actions/setup-python"
             assert step.get("shell", "bash") == "bash", f"{where}: teach the test its shell"
