@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from etown.pipeline import Pipeline, build
+from etown.problems import Problem
 from etown.sections import SECTION_NAMES
 from etown.serve import STATUS_PATH, Preview, open_server, watch
 
@@ -94,7 +95,7 @@ def test_the_watcher_survives_an_unexpected_failure(
 ) -> None:
     preview, base = live
 
-    def broken(*_arguments: object) -> None:
+    def broken(*_arguments: object, **_keywords: object) -> None:
         raise RuntimeError("a bug in a rebuild")
 
     vision = preview.pipeline.root / "data" / "vision.yaml"
@@ -127,6 +128,45 @@ def test_an_edit_rewrites_only_the_files_made_from_it(project: Path, tmp_path: P
     assert index and [name for name in changed if name not in index] == [
         "data/vision.json", "en/about.html", "en/factsheet.html", "en/vision.html",
     ]  # fmt: skip
+
+
+def _edit_vision(project: Path) -> None:
+    vision = project / "data" / "vision.yaml"
+    vision.write_text(vision.read_text(encoding="utf-8").replace("Looking ahead", "Changed"), "utf-8")
+
+
+def test_the_browser_is_told_before_the_search_index_is_remade(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/", expensive=False), tmp_path / "preview")
+    assert preview.build().ok
+    built = preview.version
+    seen: list[tuple[int, bool]] = []
+    finish = preview.pipeline.finish
+
+    def watched(folder: Path) -> list[Problem]:
+        page = (folder / "en" / "vision.html").read_text(encoding="utf-8")
+        seen.append((preview.version, "Changed" in page))
+        return finish(folder)
+
+    monkeypatch.setattr(preview.pipeline, "finish", watched)
+    _edit_vision(project)
+    assert preview.update([project / "data" / "vision.yaml"]).ok, preview.problems
+    assert seen == [(built + 1, True)]  # the page written and the reload announced, then the index
+    assert preview.version == built + 1  # one reload, not two
+
+
+def test_a_search_index_that_fails_after_an_edit_is_shown(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preview = Preview(Pipeline(project, base_url="http://127.0.0.1/", expensive=False), tmp_path / "preview")
+    assert preview.build().ok
+    failure = Problem("build:pagefind/", 0, 0, "", "Pagefind failed")
+    monkeypatch.setattr(preview.pipeline, "finish", lambda folder: [failure])
+    _edit_vision(project)
+    report = preview.update([project / "data" / "vision.yaml"])
+    assert not report.ok and failure in report.problems
+    assert failure in preview.problems
 
 
 @pytest.mark.parametrize("name", SECTION_NAMES)

@@ -123,17 +123,18 @@ class Pipeline:
                 files, render_problems = self._render(data, None, sink=staging.write)
                 problems += render_problems
                 if not self._fatal(problems):
-                    problems += self._finish(staging.folder)
+                    problems += self.finish(staging.folder)
                 if self._fatal(problems):
                     return self._report(problems, files, 0, started, out_dir)
                 staging.commit()
         return self._report(problems, files, files, started, out_dir)
 
-    def update(self, changed: Iterable[Path], out_dir: Path) -> Report:
+    def update(self, changed: Iterable[Path], out_dir: Path, *, finish: bool = True) -> Report:
         """After an edit: reload what changed and rewrite only the output files it feeds.
 
         An edit to one data file reloads and revalidates that file alone; an edit to anything
-        else (templates, strings, the seed, etown.toml) starts again from scratch."""
+        else (templates, strings, the seed, etown.toml) starts again from scratch. With
+        ``finish=False`` the finishing producers (the search index) are left for ``finish()``."""
         started = time.perf_counter()
         sections = self._changed_sections(changed)
         if sections is None or self._context is None or not (out_dir / "index.html").is_file():
@@ -150,8 +151,8 @@ class Pipeline:
         if self._fatal(problems):
             return self._report(problems, files, 0, started, out_dir)
         written = update_files(outputs, out_dir)
-        if written:
-            problems += self._finish(out_dir)
+        if written and finish:
+            problems += self.finish(out_dir)
         return self._report(problems, files, written, started, out_dir)
 
     def validated(self) -> tuple[SiteData | None, list[Problem]]:
@@ -279,7 +280,7 @@ class Pipeline:
                 sink(OutputFile(target.path, content))
         return count, sorted(set(problems))
 
-    def _finish(self, folder: Path) -> list[Problem]:
+    def finish(self, folder: Path) -> list[Problem]:
         """Let producers that work on the written site (a search index) do so."""
         assert self._context is not None
         problems: list[Problem] = []

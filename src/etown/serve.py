@@ -15,7 +15,7 @@ import tempfile
 import threading
 import urllib.parse
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from etown.config import CONFIG_FILE
@@ -68,9 +68,18 @@ class Preview:
         return self._run(lambda: self.pipeline.build(self.folder))
 
     def update(self, changed: Iterable[Path]) -> Report:
-        return self._run(lambda: self.pipeline.update(changed, self.folder))
+        """The edited pages first, and the browser told to reload; then the search index, which
+        takes longer than the pages (Pagefind reads every page again)."""
+        report = self._run(lambda: self.pipeline.update(changed, self.folder, finish=False))
+        if report.ok and report.written:
+            report = self._run(lambda: self._finished(report), reload=False)
+        return report
 
-    def _run(self, step: Callable[[], Report]) -> Report:
+    def _finished(self, report: Report) -> Report:
+        problems = self.pipeline.finish(self.folder)
+        return replace(report, problems=sorted({*report.problems, *problems})) if problems else report
+
+    def _run(self, step: Callable[[], Report], *, reload: bool = True) -> Report:
         with self._lock:
             try:
                 report = step()
@@ -79,7 +88,7 @@ class Preview:
                     raise
                 report = self.failed(f"the rebuild failed: {type(error).__name__}: {error}")
             self.problems = [problem for problem in report.problems if not report.ok]
-            if report.ok:
+            if report.ok and reload:
                 self.version += 1
             return report
 
