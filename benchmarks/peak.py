@@ -1,15 +1,24 @@
 """Run a Python program as ``python`` would, then write its peak memory (VmHWM, in KiB) to a file.
 
     python benchmarks/peak.py PEAK_FILE (-m MODULE | -c CODE | SCRIPT) [ARGUMENTS ...]
+    python benchmarks/peak.py PEAK_FILE --exec PROGRAM [ARGUMENTS ...]
 
 Why not the rusage of the child: on Linux a process's ru_maxrss keeps the high-water mark of the
 process it was forked from, so a child of a large benchmark process would seem as large as its
 parent. VmHWM belongs to the memory of the program after exec, and to nothing before it.
+
+``--exec`` is for a program that is not Python (Hugo): this small process starts it, waits for
+it, and writes ``KIB SECONDS CPU_SECONDS`` of that program alone. Its ru_maxrss is clean here,
+because the process it is forked from (this one) is small; the times are taken here so that
+this process's own start-up is not counted as the program's.
 """
 
 import atexit
+import os
 import runpy
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 
@@ -22,8 +31,20 @@ def write_peak(peak_file: Path) -> None:
     peak_file.write_text(peak, encoding="ascii")
 
 
+def run_program(peak_file: Path, argv: list[str]) -> int:
+    started = time.perf_counter()
+    process = subprocess.Popen(argv)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    cpu_seconds = usage.ru_utime + usage.ru_stime
+    peak_file.write_text(f"{usage.ru_maxrss} {seconds} {cpu_seconds}", encoding="ascii")
+    return os.waitstatus_to_exitcode(status)
+
+
 def main() -> None:
     peak_file, how, *rest = sys.argv[1:]
+    if how == "--exec":
+        sys.exit(run_program(Path(peak_file), rest))
     atexit.register(write_peak, Path(peak_file))
     if how == "-m":
         sys.argv = rest
