@@ -485,6 +485,11 @@ def _reporting(rebuild: Callable[[], object]) -> Callable[[], None]:
     return guarded
 
 
+SETTLE_SECONDS = 2.0
+"""After the page, the server remakes the search index (about half a second here); the next save
+waits for it, as a person's next save, seconds later, does not."""
+
+
 def served_edits(project: EditedProject, edits: int) -> float:
     """The median time from saving to the page on disk, through a running ``etown serve``.
 
@@ -510,6 +515,7 @@ def served_edits(project: EditedProject, edits: int) -> float:
             started = time.perf_counter()
             _wait_for(functools.partial(project.page_shows, marker))
             timings.append(time.perf_counter() - started)
+            time.sleep(SETTLE_SECONDS)
         return statistics.median(timings)
     finally:
         server.terminate()
