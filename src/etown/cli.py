@@ -225,6 +225,7 @@ def _run(arguments: argparse.Namespace) -> int:
         root, base_url=arguments.base_url, strict=arguments.strict,
         expensive=not getattr(arguments, "no_pdf", False),
         finishing=not getattr(arguments, "no_search", False),
+        workers=_render_workers(),
     )  # fmt: skip
     if arguments.command == "check":
         return _finish(pipeline.check(), "the project is valid")
@@ -235,6 +236,20 @@ def _run(arguments: argparse.Namespace) -> int:
         f"built {report.pages} pages in {report.languages} languages ({report.files} files) "
         f"in {report.seconds:.2f} s → {_shown(out_dir)}",
     )
+
+
+def _render_workers() -> int:
+    """One rendering process per core this process may use, up to 4. Forking needs a POSIX
+    system, and is safe only while this process runs no other thread (etown called from a
+    program that does, such as a test runner with a live server, renders in one process)."""
+    import multiprocessing
+    import os
+    import threading
+
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, 4)
 
 
 def _never_fail_to_print() -> None:

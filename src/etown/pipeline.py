@@ -9,6 +9,7 @@ happened and the CLI decides how to show it.
 
 import contextlib
 import gc
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -85,6 +86,9 @@ class Pipeline:
     strict: bool = False
     expensive: bool = True
     """Whether a build makes the expensive targets (the PDFs); ``etown build --no-pdf`` says no."""
+    workers: int = 1
+    """Processes that render a full build or check at once (forked: only where the process
+    runs no other threads, so the command line, never the preview server)."""
     finishing: bool = True
     """Whether a build runs the producers that finish the written site (the search index, made
     by Pagefind from the written pages); ``etown build --no-search`` says no."""
@@ -259,26 +263,49 @@ class Pipeline:
             except EtownError as error:
                 return 0, [Problem("templates/", 1, 1, "", str(error))]
             self._reads = {}
+        chosen = [
+            index
+            for index, target in enumerate(self._targets)
+            if (sections is None or self._reads.get(target.path, frozenset()) & sections)
+            and not (target.expensive and (sink is None or sections is not None or not self.expensive))
+        ]
+        made = self._made_in_parallel(chosen, data) if self.workers > 1 and sections is None else None
         count = 0
-        for target in self._targets:
-            if sections is not None and not self._reads.get(target.path, frozenset()) & sections:
-                continue
-            if target.expensive and (sink is None or sections is not None or not self.expensive):
-                continue
-            reads: set[str] = set()
-            target_problems: list[Problem] = []
-            with template_problems(self._context.root / "templates", target.path, target_problems):
-                content = target.make(data.recording(reads))
-            if not target_problems and (refusal := unpublishable(OutputFile(target.path, content))):
-                target_problems.append(Problem(f"build:{target.path}", 0, 0, "", refusal))
+        for index in chosen:
+            target = self._targets[index]
+            content, reads, target_problems = next(made) if made else self._make(target, data)
             problems += target_problems
-            if target_problems:
+            if content is None:
                 continue
-            self._reads[target.path] = frozenset(reads)
+            self._reads[target.path] = reads
             count += 1
             if sink is not None and not problems:
                 sink(OutputFile(target.path, content))
         return count, sorted(set(problems))
+
+    def _make(self, target: Target, data: SiteData) -> tuple[bytes | None, frozenset[str], list[Problem]]:
+        """One target's bytes (None when it failed), the data sections it read, its problems."""
+        assert self._context is not None
+        reads: set[str] = set()
+        problems: list[Problem] = []
+        with template_problems(self._context.root / "templates", target.path, problems):
+            content = target.make(data.recording(reads))
+        if not problems and (refusal := unpublishable(OutputFile(target.path, content))):
+            problems.append(Problem(f"build:{target.path}", 0, 0, "", refusal))
+        return (None if problems else content), frozenset(reads), problems
+
+    def _made_in_parallel(
+        self, indices: list[int], data: SiteData
+    ) -> Iterator[tuple[bytes | None, frozenset[str], list[Problem]]]:
+        """The targets made by forked copies of this process, handed back in order. Forked, so
+        the workers start with the loaded and checked project instead of pickling it."""
+        global _FORKED
+        _FORKED = (self, data)
+        try:
+            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                yield from pool.imap(_make_forked, indices, chunksize=1)
+        finally:
+            _FORKED = None
 
     def finish(self, folder: Path) -> list[Problem]:
         """Let producers that work on the written site (a search index) do so."""
@@ -338,3 +365,13 @@ def build(root: Path, out_dir: Path, *, strict: bool = False, base_url: str | No
     if not report.ok:
         raise DataError("the project has problems; nothing was written", report.problems)
     return report
+
+
+_FORKED: tuple[Pipeline, SiteData] | None = None
+"""What a forked rendering worker makes targets from (set by the parent just before forking)."""
+
+
+def _make_forked(index: int) -> tuple[bytes | None, frozenset[str], list[Problem]]:
+    assert _FORKED is not None
+    pipeline, data = _FORKED
+    return pipeline._make(pipeline._targets[index], data)
