@@ -239,14 +239,15 @@ def _run(arguments: argparse.Namespace) -> int:
 
 
 def _render_workers() -> int:
-    """One rendering process per core this process may use, up to 4. Forking needs a POSIX
-    system, and is safe only while this process runs no other thread (etown called from a
-    program that does, such as a test runner with a live server, renders in one process)."""
-    import multiprocessing
+    """One rendering process per core this process may use, up to 4. Forking is safe only on
+    Linux (macOS's system libraries are not fork-safe; Windows cannot fork) and only while this
+    process runs no other thread (etown called from a program that does, such as a test runner
+    with a live server, renders in one process)."""
     import os
+    import sys
     import threading
 
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if sys.platform != "linux" or threading.active_count() > 1:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return min(cores, 4)
