@@ -42,6 +42,8 @@ sys.path[:0] = [str(SOURCE), str(HERE)]  # measure this checkout, whatever else 
 
 import synthetic  # noqa: E402
 
+from etown.cache import CACHE_ENV  # noqa: E402
+
 ETOWN = ["-m", "etown"]
 LIKE_FOR_LIKE = ["--no-pdf", "--no-search"]
 """What the Hugo port makes too: pages, assets, open data, sitemap (and etown's citations)."""
@@ -52,7 +54,6 @@ DEFAULT_PORT = next(
 )
 """The port beside the repository (/work/main → /work/shared/…), or beside a folder holding it
 (a worktree at /work/wt/NAME)."""
-CACHE_ENV = "ETOWN_CACHE_DIR"
 
 
 class BenchmarkError(Exception):

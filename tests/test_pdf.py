@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import missing
+from etown.cache import CACHE_ENV
 from etown.cli import main
 from etown.languages import LANGUAGES, by_code
 from etown.pages import PAGES
@@ -81,7 +82,7 @@ def test_a_pdf_made_afresh_is_byte_identical(
     """A cold build (an empty cache) gives the same bytes as the session's build."""
     from conftest import REPO
 
-    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     out = tmp_path / "site"
     assert Pipeline(REPO, base_url=BASE).build(out).ok
     assert len(list((tmp_path / "cache" / "pdf").glob("*.pdf"))) == len(LANGUAGES)
@@ -111,7 +112,7 @@ def test_check_and_no_pdf_builds_never_run_weasyprint(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pdf, "_render", _weasyprint_forbidden)
-    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))  # empty: every PDF would be made
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))  # empty: every PDF would be made
     (project / "templates" / "base.html").write_text(
         (project / "templates" / "base.html").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )

@@ -243,8 +243,6 @@ def _render_workers() -> int:
     Linux (macOS's system libraries are not fork-safe; Windows cannot fork) and only while this
     process runs no other thread (etown called from a program that does, such as a test runner
     with a live server, renders in one process)."""
-    import os
-    import sys
     import threading
 
     if sys.platform != "linux" or threading.active_count() > 1:

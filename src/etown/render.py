@@ -466,16 +466,10 @@ class Renderer:
         set by the pipeline from the translations' fingerprints."""
         self._helpers = {language.code: self._language_helpers(language) for language in LANGUAGES}
 
-    def render(self, template: str, *, language: Language | None = None, **context: Any) -> str:
-        helpers = self._helpers[language.code] if language else {}
-        return self.environment.get_template(template).render(
-            language=language, languages=LANGUAGES, strings=self.strings, **helpers, **context
-        )
-
     def render_bytes(self, template: str, *, language: Language | None = None, **context: Any) -> bytes:
-        """``render``, encoded as UTF-8 as it is made: a page of a large site is tens of MB, and
-        joining it whole before encoding it held it in memory three times over (the pieces, the
-        text, the bytes)."""
+        """``template`` rendered in ``language``, encoded as UTF-8 as it is made: a page of a large
+        site is tens of MB, and joining it whole before encoding it held it in memory three times
+        over (the pieces, the text, the bytes)."""
         helpers = self._helpers[language.code] if language else {}
         pieces = self.environment.get_template(template).generate(
             language=language, languages=LANGUAGES, strings=self.strings, **helpers, **context

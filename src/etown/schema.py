@@ -6,6 +6,7 @@ that supports it. Quantities keep the seed's number and unit; dates keep the see
 
 import re
 import typing
+from collections.abc import ItemsView
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -142,6 +143,13 @@ Number = Annotated[Decimal, BeforeValidator(parse_number)]
 
 
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
+
+
+def fields_of(model: BaseModel) -> ItemsView[str, Any]:
+    """A model's fields and their values, in their order. Pydantic keeps them in the instance's
+    ``__dict__``; reading it is several times faster than ``model_fields`` and ``getattr``, and
+    every walk over the data (records, open data, the checks) does it for each record."""
+    return vars(model).items()
 
 
 class Model(BaseModel):

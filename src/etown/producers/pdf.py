@@ -21,9 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from etown.cache import CACHE_ENV as CACHE_ENV  # where the tests point the cache
-from etown.cache import cache_folder as _cache_folder
-from etown.cache import trim
+from etown.cache import cache_folder, trim
 from etown.languages import LANGUAGES, Language
 from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
@@ -187,12 +185,8 @@ def _fonts_fingerprint() -> str:
     return "\n".join(entries)
 
 
-def cache_folder() -> Path:
-    return _cache_folder("pdf")
-
-
 def _cached(key: str, make: Callable[[], bytes]) -> bytes:
-    folder = cache_folder()
+    folder = cache_folder("pdf")
     path = folder / f"{key}.pdf"
     with contextlib.suppress(OSError):
         content = path.read_bytes()
