@@ -190,3 +190,19 @@ def test_without_a_lock_file_check_says_how_to_write_one(project: Path) -> None:
     assert "run `etown translations update`" in problem.message
     assert main(["translations", "update", "--root", str(project)]) == 0
     assert (project / LOCK_PATH).read_bytes() == (REPO / LOCK_PATH).read_bytes()
+
+
+def test_the_lock_file_is_read_again_whenever_it_changes(project: Path) -> None:
+    """etown serve reads the lock after every edit and keeps the parsed file between reads."""
+    data = project / "data"
+    lock, problems = read_lock(data)
+    assert lock.entries and problems == []
+    key = next(iter(lock.entries))
+    lock.entries.clear()  # what a caller does with its lock stays its own
+    again, _ = read_lock(data)
+    assert key in again.entries
+    path = data / "translations.lock"
+    digest = again.entries[key].text_hash
+    path.write_text(path.read_text(encoding="utf-8").replace(digest, "0" * len(digest), 1), "utf-8")
+    changed, _ = read_lock(data)
+    assert changed.entries[key].text_hash == "0" * len(digest)

@@ -21,6 +21,7 @@ moves no other record's fingerprint.
 """
 
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -64,11 +65,15 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+# Kept for the texts of one review of the real site: ``etown serve`` reviews them all again after
+# every edit, and all but the edited ones are the same strings.
+@functools.lru_cache(maxsize=4096)
 def source_hash(text: str) -> str:
     """The fingerprint of a Chinese text: its white space does not count (the YAML may rewrap it)."""
     return _digest(normalise(text))
 
 
+@functools.lru_cache(maxsize=4096)
 def translation_hash(text: str) -> str:
     """The fingerprint of an English text: runs of white space count as one space."""
     return _digest(" ".join(text.split()))
@@ -184,16 +189,24 @@ def read_lock(data_dir: Path) -> tuple[Lock, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         return Lock(), [Problem(LOCK_PATH, 1, 1, "", f"cannot read the file ({error}); {_RESTORE}")]
+    entries, problems = _parsed_lock(text)
+    return Lock(dict(entries), text=text), list(problems)
+
+
+@functools.lru_cache(maxsize=1)
+def _parsed_lock(text: str) -> tuple[dict[str, "Fingerprint"], tuple[Problem, ...]]:
+    """The lock file's entries, parsed once per version of the file: ``etown serve`` reviews the
+    translations after every edit, and the file seldom changes between edits. (Callers copy.)"""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        return Lock(), [
-            Problem(LOCK_PATH, error.lineno, error.colno, "", f"not valid JSON: {error.msg}; {_RESTORE}")
-        ]
+        return {}, (
+            Problem(LOCK_PATH, error.lineno, error.colno, "", f"not valid JSON: {error.msg}; {_RESTORE}"),
+        )
     texts = raw.get("texts") if isinstance(raw, dict) else None
     if not isinstance(texts, dict):
-        return Lock(), [Problem(LOCK_PATH, 1, 1, "", f'expected an object with "texts"; {_RESTORE}')]
-    lock = Lock(text=text)
+        return {}, (Problem(LOCK_PATH, 1, 1, "", f'expected an object with "texts"; {_RESTORE}'),)
+    entries: dict[str, Fingerprint] = {}
     problems: list[Problem] = []
     for key, entry in texts.items():
         fingerprint = _fingerprint_of(key, entry)
@@ -203,8 +216,8 @@ def read_lock(data_dir: Path) -> tuple[Lock, list[Problem]]:
                 Problem(LOCK_PATH, line, 1, "", f"the entry {shorten(key)} is damaged; {_RESTORE}")
             )
         else:
-            lock.entries[key] = fingerprint
-    return lock, problems
+            entries[key] = fingerprint
+    return entries, tuple(problems)
 
 
 _RESTORE = "the file is written by etown: restore it (git checkout data/translations.lock)"

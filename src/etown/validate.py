@@ -41,7 +41,7 @@ from etown.schema import (
 )
 from etown.sections import NOTES, SECTION_NAMES, SiteData, section_named
 from etown.units import UNITS
-from etown.wording import check_wording
+from etown.wording import WordingMemo, check_wording
 
 GROWTH_RANGE = (Decimal(-100), Decimal(1000))
 """Growth rates (in %) outside this range are almost surely typos, unless a note says otherwise."""
@@ -96,9 +96,12 @@ def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = No
     return FileResult(model, problems, unless_noted, records, record_ids(loaded.data))
 
 
-def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> ValidationResult:
+def combine(
+    results: dict[str, FileResult], files: dict[str, LoadedFile], wording: WordingMemo | None = None
+) -> ValidationResult:
     """The per-file results plus the checks that span files, as one site or one list of problems.
-    ``files`` need not hold their loaded trees any more where ``results`` has the file."""
+    ``files`` need not hold their loaded trees any more where ``results`` has the file; ``wording``
+    keeps the wording findings of files unchanged since the last call."""
     problems = [problem for result in results.values() for problem in result.problems]
     ids = {
         name: results[name].ids if name in results else record_ids(loaded.data)
@@ -108,7 +111,7 @@ def combine(results: dict[str, FileResult], files: dict[str, LoadedFile]) -> Val
     models = {name: result.model for name, result in results.items() if result.model is not None}
     if set(models) == set(SECTION_NAMES):
         problems.extend(check_references(models, files, _records(results, models)))
-        problems.extend(check_wording(models, files))
+        problems.extend(check_wording(models, files, wording))
         noted = {
             ref
             for note in cast(NotesFile, models[NOTES.name]).notes

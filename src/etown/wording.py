@@ -10,9 +10,10 @@
 All are warnings (errors with --strict): located at the English text, saying what is missing.
 """
 
+import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -53,7 +54,27 @@ US_SPELLINGS = {
 """The house style is UK English; a term whose official English spells it otherwise is allowed."""
 
 
-def check_wording(models: Mapping[str, Any], files: Mapping[str, LoadedFile]) -> Iterator[Problem]:
+class WordingMemo:
+    """The findings of each file, kept while neither its models nor the terms change: after an
+    edit ``etown serve`` rechecks the edited file alone (the whole check is most of a revalidation)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[object, object, list[Problem]]] = {}
+
+    def findings(
+        self, name: str, model: object, terms_file: object, check: Callable[[], list[Problem]]
+    ) -> list[Problem]:
+        kept = self._kept.get(name)
+        if kept is not None and kept[0] is model and kept[1] is terms_file:
+            return kept[2]
+        found = check()
+        self._kept[name] = (model, terms_file, found)
+        return found
+
+
+def check_wording(
+    models: Mapping[str, Any], files: Mapping[str, LoadedFile], memo: WordingMemo | None = None
+) -> Iterator[Problem]:
     terms_file = models.get(TERMS.name)
     terms = (
         sorted(terms_file.terms, key=lambda term: -len(term.zh)) if isinstance(terms_file, TermsFile) else []
@@ -63,17 +84,29 @@ def check_wording(models: Mapping[str, Any], files: Mapping[str, LoadedFile]) ->
     for name, loaded in sorted(files.items()):
         if name in CHECKED_ELSEWHERE:
             continue
-        for path, zh, en in _bilingual(models.get(name), ()):
-            messages = [
-                *_term_findings(zh, en, _candidates(zh, terms, starting)),
-                *_number_findings(zh, en),
-                *_style_findings(path, en, official, skip_case=name in {NOTES.name, COVERAGE.name}),
-            ]
-            for message in messages:
-                line, column = loaded.source_map.locate((*path, "en"))
-                yield Problem(
-                    loaded.display_path, line, column, field_path((*path, "en")), message, "warning"
-                )
+        model = models.get(name)
+        findings = _file_wording(name, model, loaded, terms, starting, official)  # run if not kept
+        check: Callable[[], list[Problem]] = functools.partial(list, findings)
+        yield from memo.findings(name, model, terms_file, check) if memo is not None else check()
+
+
+def _file_wording(
+    name: str,
+    model: Any,
+    loaded: LoadedFile,
+    terms: list[Term],
+    starting: dict[str, list[int]],
+    official: str,
+) -> Iterator[Problem]:
+    for path, zh, en in _bilingual(model, ()):
+        messages = [
+            *_term_findings(zh, en, _candidates(zh, terms, starting)),
+            *_number_findings(zh, en),
+            *_style_findings(path, en, official, skip_case=name in {NOTES.name, COVERAGE.name}),
+        ]
+        for message in messages:
+            line, column = loaded.source_map.locate((*path, "en"))
+            yield Problem(loaded.display_path, line, column, field_path((*path, "en")), message, "warning")
 
 
 def _bilingual(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, str]]:
