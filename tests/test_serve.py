@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from etown.outputs import OutputFile
 from etown.pipeline import Pipeline, build
 from etown.problems import Problem
 from etown.sections import SECTION_NAMES
-from etown.serve import STATUS_PATH, Preview, open_server, watch
+from etown.serve import STATUS_PATH, VIEWED_PAGES, Preview, open_server, watch
+from etown.write import SiteUpdate
 
 
 @pytest.fixture
@@ -196,6 +198,73 @@ def test_an_incremental_rebuild_equals_a_full_build(project: Path, tmp_path: Pat
         for name in files
         if name.endswith((".html", ".json"))
     )
+
+
+def _warned_edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_update_reports_what_a_fresh_check_reports(project: Path, tmp_path: Path) -> None:
+    """The wording findings of unchanged files are kept between edits: they must be the same
+    as a fresh check's, and an edit to the terms must recheck every file."""
+    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
+    out = tmp_path / "preview"
+    assert pipeline.build(out).ok
+    vision = project / "data" / "vision.yaml"
+    _warned_edit(vision, "Looking ahead", "Looking ahead to a new center")
+    report = pipeline.update([vision], out)
+    fresh = Pipeline(project, base_url="http://127.0.0.1/", expensive=False).check()
+    assert report.problems == fresh.problems
+    assert any(p.file == "data/vision.yaml" and "centre" in p.message for p in report.problems)
+
+    terms = project / "data" / "terms.yaml"
+    term = re.search(r"^ +en: (Yizhuang New Town)$", terms.read_text(encoding="utf-8"), re.MULTILINE)
+    assert term, "the terms list no longer names Yizhuang New Town"
+    _warned_edit(terms, term.group(0), term.group(0).replace(term.group(1), "Zzz New Town"))
+    report = pipeline.update([terms], out)
+    fresh = Pipeline(project, base_url="http://127.0.0.1/", expensive=False).check()
+    assert report.problems == fresh.problems
+    assert len({p.file for p in report.problems if "Zzz New Town" in p.message}) > 1
+
+
+def test_the_pages_a_reader_has_open_are_written_first(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
+    out = tmp_path / "preview"
+    assert pipeline.build(out).ok
+    written: list[str] = []
+    write = SiteUpdate.write
+
+    def recorded(self: SiteUpdate, output: OutputFile) -> None:
+        written.append(output.path)
+        write(self, output)
+
+    monkeypatch.setattr(SiteUpdate, "write", recorded)
+    history = project / "data" / "history.yaml"
+    for marker, first in [("First edit", ["en/history.html"]), ("Second edit", [])]:
+        _warned_edit(history, "events:", f"# {marker}\nevents:")
+        written.clear()
+        assert pipeline.update([history], out, first=first).ok
+        assert "en/history.html" in written and "en/factsheet.html" in written
+        if first:
+            assert written[0] == "en/history.html"
+        # then the files made from the fewest sections: a history page before the fact sheet,
+        # which is made from every section
+        assert written.index("zh/history.html") < written.index("zh/factsheet.html")
+
+
+def test_the_preview_remembers_the_pages_asked_for(live: tuple[Preview, str]) -> None:
+    preview, base = live
+    fetch(f"{base}/en/vision.html")
+    fetch(f"{base}/zh/")
+    fetch(f"{base}/en/vision.html")
+    assert preview.open_pages()[-2:] == ["zh/index.html", "en/vision.html"]
+    for number in range(VIEWED_PAGES + 3):
+        preview.viewed(f"page{number}.html")
+    assert preview.open_pages() == [f"page{number}.html" for number in range(3, VIEWED_PAGES + 3)]
 
 
 def test_a_preview_never_touches_build(project: Path, tmp_path: Path) -> None:

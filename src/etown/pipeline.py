@@ -11,7 +11,7 @@ import contextlib
 import gc
 import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,7 +31,8 @@ from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
 from etown.translations import LOCK_NAME, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
-from etown.write import Staging, refuse_bad_paths, unpublishable, update_files
+from etown.wording import WordingMemo
+from etown.write import SiteUpdate, Staging, refuse_bad_paths, unpublishable
 
 DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
 """What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections
@@ -98,6 +99,7 @@ class Pipeline:
     _targets: list[Target] = field(default_factory=list)
     _reads: dict[str, frozenset[str]] = field(default_factory=dict)
     """Which data sections each output file was made from, as recorded while rendering it."""
+    _wording: WordingMemo = field(default_factory=WordingMemo)
     _hints: HintBudget = field(default_factory=HintBudget)
     """What the closest-passage hints of this run may still read of the seed."""
 
@@ -133,12 +135,17 @@ class Pipeline:
                 staging.commit()
         return self._report(problems, files, files, started, out_dir)
 
-    def update(self, changed: Iterable[Path], out_dir: Path, *, finish: bool = True) -> Report:
+    def update(
+        self, changed: Iterable[Path], out_dir: Path, *, finish: bool = True, first: Collection[str] = ()
+    ) -> Report:
         """After an edit: reload what changed and rewrite only the output files it feeds.
 
         An edit to one data file reloads and revalidates that file alone; an edit to anything
-        else (templates, strings, the seed, etown.toml) starts again from scratch. With
-        ``finish=False`` the finishing producers (the search index) are left for ``finish()``."""
+        else (templates, strings, the seed, etown.toml) starts again from scratch. The output
+        files named in ``first`` (the pages a reader has open) are made and written first, then
+        those made from the fewest sections: each file is written as soon as it is made, so the
+        page being looked at is on disk before the rest are rendered. With ``finish=False`` the
+        finishing producers (the search index) are left for ``finish()``."""
         started = time.perf_counter()
         sections = self._changed_sections(changed)
         if sections is None or self._context is None or not (out_dir / "index.html").is_file():
@@ -149,15 +156,12 @@ class Pipeline:
         data, problems = self._validated()
         if data is None or self._fatal(problems):
             return self._report(problems, 0, 0, started, out_dir)
-        outputs: list[OutputFile] = []
-        files, render_problems = self._render(data, sections, sink=outputs.append)
+        site = SiteUpdate(out_dir)
+        files, render_problems = self._render(data, sections, sink=site.write, first=first)
         problems += render_problems
-        if self._fatal(problems):
-            return self._report(problems, files, 0, started, out_dir)
-        written = update_files(outputs, out_dir)
-        if written and finish:
+        if site.written and finish and not self._fatal(problems):
             problems += self.finish(out_dir)
-        return self._report(problems, files, written, started, out_dir)
+        return self._report(problems, files, site.written, started, out_dir)
 
     def validated(self) -> tuple[SiteData | None, list[Problem]]:
         """Load and validate only: the checked data, or None, and every problem found."""
@@ -214,7 +218,7 @@ class Pipeline:
             problems += state.load_problems
         loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
-        validated = combine(results, loaded)
+        validated = combine(results, loaded, self._wording)
         problems += validated.problems
         problems += self._review_translations(problems)
         data = validated.data if self._context is not None else None
@@ -251,9 +255,14 @@ class Pipeline:
     # --- render -------------------------------------------------------------------------------
 
     def _render(
-        self, data: SiteData, sections: set[str] | None, sink: Callable[[OutputFile], None] | None
+        self,
+        data: SiteData,
+        sections: set[str] | None,
+        sink: Callable[[OutputFile], None] | None,
+        first: Collection[str] = (),
     ) -> tuple[int, list[Problem]]:
-        """Render every target (or those made from ``sections``) and hand each file to ``sink``."""
+        """Render every target (or those made from ``sections``, ``first`` and the most specific
+        first) and hand each file to ``sink`` until a problem stops it."""
         assert self._context is not None
         problems: list[Problem] = []
         if sections is None:
@@ -269,6 +278,8 @@ class Pipeline:
             if (sections is None or self._reads.get(target.path, frozenset()) & sections)
             and not (target.expensive and (sink is None or sections is not None or not self.expensive))
         ]
+        if sections is not None:
+            chosen.sort(key=lambda index: self._urgency(self._targets[index].path, first))
         made = self._made_in_parallel(chosen, data) if self.workers > 1 and sections is None else None
         count = 0
         for index in chosen:
@@ -282,6 +293,9 @@ class Pipeline:
             if sink is not None and not problems:
                 sink(OutputFile(target.path, content))
         return count, sorted(set(problems))
+
+    def _urgency(self, path: str, first: Collection[str]) -> tuple[bool, int]:
+        return path not in first, len(self._reads.get(path, ()))
 
     def _make(self, target: Target, data: SiteData) -> tuple[bytes | None, frozenset[str], list[Problem]]:
         """One target's bytes (None when it failed), the data sections it read, its problems."""

@@ -23,6 +23,7 @@ from etown.pipeline import Pipeline, Report
 from etown.problems import Problem, UsageError
 
 STATUS_PATH = "/__etown/status"
+VIEWED_PAGES = 8
 RELOAD_SCRIPT_PATH = "/__etown/reload.js"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
 RELOAD_SCRIPT = """(function () {
@@ -63,6 +64,21 @@ class Preview:
     version: int = 0
     problems: list[Problem] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _viewed: dict[str, None] = field(default_factory=dict)
+    """The pages asked for lately, the latest last: a rebuild makes them first (as Hugo's fast
+    render does), so the page a reader has open is up to date before the rest."""
+    _viewed_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def viewed(self, page: str) -> None:
+        with self._viewed_lock:
+            self._viewed.pop(page, None)
+            self._viewed[page] = None
+            while len(self._viewed) > VIEWED_PAGES:
+                del self._viewed[next(iter(self._viewed))]
+
+    def open_pages(self) -> list[str]:
+        with self._viewed_lock:
+            return list(self._viewed)
 
     def build(self) -> Report:
         return self._run(lambda: self.pipeline.build(self.folder))
@@ -70,7 +86,8 @@ class Preview:
     def update(self, changed: Iterable[Path]) -> Report:
         """The edited pages first, and the browser told to reload; then the search index, which
         takes longer than the pages (Pagefind reads every page again)."""
-        report = self._run(lambda: self.pipeline.update(changed, self.folder, finish=False))
+        first = self.open_pages()
+        report = self._run(lambda: self.pipeline.update(changed, self.folder, finish=False, first=first))
         if report.ok and report.written:
             report = self._run(lambda: self._finished(report), reload=False)
         return report
@@ -156,6 +173,8 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return
         content_type = self.guess_type(str(local))
         if local.suffix == ".html":
+            with contextlib.suppress(ValueError):
+                self.preview.viewed(local.relative_to(self.directory).as_posix())
             script = f'<script src="{RELOAD_SCRIPT_PATH}"></script></body>'.encode()
             content = content.replace(b"</body>", script)
             content_type = "text/html; charset=utf-8"
@@ -224,7 +243,7 @@ def watch(preview: Preview, stop: threading.Event, on_report: Callable[[Report],
             paths = [path for path in watched_paths(root) if path.exists()]
             if paths:
                 for changes in watchfiles.watch(
-                    *paths, stop_event=stop, debounce=50, step=5, raise_interrupt=False
+                    *paths, stop_event=stop, debounce=50, step=2, raise_interrupt=False
                 ):
                     _tell(on_report, preview.update(Path(path) for _, path in changes))
         except Exception as error:

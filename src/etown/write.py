@@ -87,23 +87,26 @@ def _os_errors(where: Path) -> Iterator[None]:
         raise EtownError(f"cannot write {error.filename or where} ({error.strerror or error})") from error
 
 
-def update_files(outputs: Iterable[OutputFile], out_dir: Path) -> int:
+class SiteUpdate:
     """Replace, in a site etown already wrote, only the files whose bytes changed, each with an
-    atomic rename (``etown serve``, after an edit); return how many were written."""
-    if not (out_dir / MARKER).is_file():
-        raise EtownError(f"refusing to update {out_dir}: it does not carry etown's marker")
-    written = 0
-    for output in outputs:
-        target = out_dir / output.path
+    atomic rename, one at a time as they are made (``etown serve``, after an edit)."""
+
+    def __init__(self, out_dir: Path) -> None:
+        if not (out_dir / MARKER).is_file():
+            raise EtownError(f"refusing to update {out_dir}: it does not carry etown's marker")
+        self.out_dir = out_dir
+        self.written = 0
+
+    def write(self, output: OutputFile) -> None:
+        target = self.out_dir / output.path
         with _os_errors(target):
             if target.is_file() and target.read_bytes() == output.content:
-                continue
+                return
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
             temporary.write_bytes(output.content)
             os.replace(temporary, target)
-        written += 1
-    return written
+        self.written += 1
 
 
 # --- refusals ---------------------------------------------------------------------------------
