@@ -24,12 +24,14 @@ import datetime
 import functools
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -508,6 +510,7 @@ def served_edits(project: EditedProject, edits: int) -> float:
         if server.poll() is not None:
             raise BenchmarkError(f"etown serve stopped: {log.read_text(encoding='utf-8')[-300:]}")
         project.out = next(temporary.glob("etown-preview-*"))
+        _open_in_a_browser(log.read_text(encoding="utf-8"), "en/history.html")
         _wait_for(functools.partial(_watcher_noticed, project), seconds=30)
         timings = []
         for edit in range(edits):
@@ -521,6 +524,16 @@ def served_edits(project: EditedProject, edits: int) -> float:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _open_in_a_browser(log: str, page: str) -> None:
+    """Ask the server for the page, as the browser of a person editing it does: the server
+    remakes the pages it was asked for first."""
+    address = re.search(r"http://127\.0\.0\.1:\d+/", log)
+    if address is None:
+        raise BenchmarkError(f"etown serve did not say where it serves: {log[-300:]}")
+    with urllib.request.urlopen(address.group() + page, timeout=10) as response:
+        response.read()
 
 
 def _watcher_noticed(project: EditedProject) -> bool:

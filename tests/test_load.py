@@ -256,11 +256,40 @@ def test_positions_are_read_only_when_a_problem_needs_one(monkeypatch: pytest.Mo
         return builder(positions=positions, **others)
 
     monkeypatch.setattr(load, "_TreeBuilder", counting)
+    monkeypatch.setattr(load, "EAGER_POSITIONS_BYTES", 0)
     assert Pipeline(REPO).check().ok
     assert read_again and not any(read_again)
 
 
-def test_a_file_changed_since_it_was_read_points_its_problems_at_its_first_line(tmp_path: Path) -> None:
+def test_a_small_file_is_read_once_with_its_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    path = data_dir / "sample.yaml"
+    path.write_text("a: 1\nb:\n  c: 2\n", encoding="utf-8")
+    reads: list[bool] = []
+    builder = load._TreeBuilder
+
+    def counting(*, positions: bool, **others: type) -> load._TreeBuilder:
+        reads.append(positions)
+        return builder(positions=positions, **others)
+
+    monkeypatch.setattr(load, "_TreeBuilder", counting)
+    loaded, problems = load_file(path, "data/sample.yaml", "sample", data_dir)
+    assert loaded is not None and problems == []
+    path.write_text("b:\n  c: 2\n", encoding="utf-8")  # the positions are those of what was read
+    assert loaded.source_map.locate(("b", "c")) == (3, 6)
+    assert reads == [True]
+    monkeypatch.setattr(load, "EAGER_POSITIONS_BYTES", len("b:\n  c: 2\n") - 1)
+    larger, _ = load_file(path, "data/sample.yaml", "sample", data_dir)
+    assert larger is not None and reads == [True, False]
+
+
+def test_a_file_changed_since_it_was_read_points_its_problems_at_its_first_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(load, "EAGER_POSITIONS_BYTES", 0)  # the positions are read again
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     path = data_dir / "sample.yaml"

@@ -37,6 +37,12 @@ MAX_BYTES = 2_000_000
 MAX_DEPTH = 32
 """The deepest nesting etown reads; the real files nest about eight levels."""
 
+EAGER_POSITIONS_BYTES = 256_000
+"""Up to this size (every real data file) a file's positions are recorded while it is read:
+that costs less than reading it again when a problem asks for one, as an edit to an English
+text does in ``etown serve`` (its fingerprint is then out of date). Larger files are read
+again only when a problem needs a position (see SourceMap)."""
+
 SCHEMA_LINE = "# yaml-language-server: $schema=schema/{name}.schema.json"
 """The first line of every data file, so that editors validate it while it is typed."""
 
@@ -225,7 +231,8 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
     layout_problems = list(_layout_problems(text))
     if layout_problems:
         return None, located(layout_problems)
-    builder = _TreeBuilder(positions=False)
+    eager = len(raw) <= EAGER_POSITIONS_BYTES
+    builder = _TreeBuilder(positions=eager)
     try:
         data = builder.build(text)
     except _Refused as refused:
@@ -233,7 +240,7 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
     if builder.fatal:
         return None, with_fields(builder.problems)
     first_line = _LINE_BREAK.split(text, maxsplit=1)[0]
-    source_map = SourceMap(reader=_positions_reader(path, raw, EventLoader))
+    source_map = builder.source_map if eager else SourceMap(reader=_positions_reader(path, raw, EventLoader))
     return LoadedFile(name, display, data, source_map, first_line), with_fields(builder.problems)
 
 
