@@ -15,7 +15,7 @@ from etown.cli import main
 from etown.outputs import OutputFile
 from etown.pipeline import build
 from etown.problems import EtownError, UsageError
-from etown.write import MARKER, write_site
+from etown.write import MARKER, unpublishable, write_site
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -241,6 +241,7 @@ def _finished_pid() -> int:
 PAUSING_BUILD = """
 import os, pathlib, sys, time
 from etown import write
+from etown.write import unpublishable
 
 def announce(event):
     print(event, flush=True)
@@ -340,3 +341,23 @@ def _kill_paused_build(arguments: list[str], moment: str) -> None:
             break
     child.wait()
     assert child.returncode == -signal.SIGKILL, f"the build never reached {moment!r}: {seen}"
+
+
+@pytest.mark.parametrize(
+    ("character", "earlier"),
+    [
+        ("\x07", "\u202e"),
+        ("\u0085", "\x07"),
+        ("\u2028", "\u2066"),
+        ("\ufffe", "\u0085"),
+        ("\u2069", "\ufffe"),
+    ],
+)
+def test_the_first_unpublishable_character_is_the_one_named(character: str, earlier: str) -> None:
+    """Each kind of character is found, and of several the first in the file is named."""
+    text = f"<p>“ok” — fine</p>\n<p>a{earlier}b</p>\n<p>c{character}d</p>\n"
+    refusal = unpublishable(OutputFile("en/page.html", text.encode("utf-8")))
+    assert refusal is not None
+    assert f"(U+{ord(earlier):04X})" in refusal and "at its line 2" in refusal
+    assert unpublishable(OutputFile("en/page.html", text.replace(earlier, "").encode("utf-8"))) is not None
+    assert unpublishable(OutputFile("en/page.html", "<p>“ok” — fine</p>".encode())) is None
