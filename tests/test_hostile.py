@@ -26,10 +26,11 @@ import pytest
 
 from conftest import copy_project
 from etown.cli import DEBUG_VARIABLE, main
-from etown.pipeline import Pipeline, Report
+from etown.pipeline import Pipeline
 from etown.problems import Problem, errors_only, visible
 from etown.producers.opendata import Column, Table, csv_text
 from etown.provenance import HINT_BUDGET, MAX_SEED_BYTES, HintBudget, Seed
+from etown.report import Report
 from etown.serve import STATUS_PATH, Preview, PreviewHandler, PreviewServer, open_server, watch
 
 

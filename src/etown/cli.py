@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from etown import __version__
 
 if TYPE_CHECKING:
-    from etown.pipeline import Report
     from etown.problems import Problem
+    from etown.report import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -219,6 +219,8 @@ def _run(arguments: argparse.Namespace) -> int:
         return _seed(root, arguments)
     if arguments.command == "translations":
         return _translations(root, arguments)
+    if arguments.command == "check":
+        return _check(root, arguments)
     from etown.pipeline import Pipeline
 
     pipeline = Pipeline(
@@ -227,8 +229,6 @@ def _run(arguments: argparse.Namespace) -> int:
         finishing=not getattr(arguments, "no_search", False),
         workers=_render_workers(),
     )  # fmt: skip
-    if arguments.command == "check":
-        return _finish(pipeline.check(), "the project is valid")
     out_dir = arguments.out if arguments.out is not None else root / "build"
     report = pipeline.build(out_dir)
     return _finish(
@@ -236,6 +236,23 @@ def _run(arguments: argparse.Namespace) -> int:
         f"built {report.pages} pages in {report.languages} languages ({report.files} files) "
         f"in {report.seconds:.2f} s → {_shown(out_dir)}",
     )
+
+
+def _check(root: Path, arguments: argparse.Namespace) -> int:
+    """A check, answered from the cache when nothing it depends on has changed since one ran."""
+    from etown import check_cache
+
+    options = {"strict": arguments.strict, "base_url": arguments.base_url}
+    before = check_cache.inputs_digest(root, **options)
+    report = check_cache.recall(before) if before is not None else None
+    if report is None:
+        from etown.pipeline import Pipeline
+
+        pipeline = Pipeline(root, **options, workers=_render_workers())
+        report = pipeline.check()
+        if before is not None and check_cache.inputs_digest(root, **options) == before:
+            check_cache.remember(before, report)  # unless the project changed while it ran
+    return _finish(report, "the project is valid")
 
 
 def _render_workers() -> int:

@@ -19,14 +19,13 @@ from etown.config import read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
 from etown.editions import load_seed_metadata
-from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
-from etown.pages import PAGES
 from etown.problems import DataError, EtownError, Problem, errors_only
 from etown.producers import PRODUCERS
 from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
+from etown.report import Report
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
 from etown.translations import LOCK_NAME, Translation, review_texts, translations_in
@@ -37,37 +36,6 @@ from etown.write import SiteUpdate, Staging, refuse_bad_paths, unpublishable
 DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
 """What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections
 (folders) and the translations' fingerprints (written by ``etown translations``)."""
-
-
-@dataclass(frozen=True)
-class Report:
-    """What one run of the pipeline found and made."""
-
-    problems: list[Problem]
-    strict: bool = False
-    files: int = 0
-    """Output files made (rendered; written too when there is an output folder)."""
-    written: int = 0
-    """Files written to disk (an incremental update writes only those whose bytes changed)."""
-    seconds: float = 0.0
-    out_dir: Path | None = None
-
-    @property
-    def fatal(self) -> list[Problem]:
-        """The problems that stop a build: errors, and warnings too when strict."""
-        return list(self.problems) if self.strict else errors_only(self.problems)
-
-    @property
-    def ok(self) -> bool:
-        return not self.fatal
-
-    @property
-    def pages(self) -> int:
-        return len(PAGES) * len(LANGUAGES)
-
-    @property
-    def languages(self) -> int:
-        return len(LANGUAGES)
 
 
 @dataclass

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from etown.config import CONFIG_FILE
-from etown.pipeline import Pipeline, Report
+from etown.pipeline import Pipeline
 from etown.problems import Problem, UsageError
+from etown.report import Report
 
 STATUS_PATH = "/__etown/status"
 VIEWED_PAGES = 8

@@ -1,0 +1,146 @@
+"""What ``etown check`` found, kept for the exact inputs it checked.
+
+A check loads, validates and renders the whole site, so that it fails whenever a build would:
+a second or more. Run again on a project that has not changed since (a pre-commit hook, an
+editor's save of another file, a habit), it answers from here in a few milliseconds, as ruff
+and mypy answer from their caches. The key is a digest of everything the check's result depends
+on: the project's folder, the name and bytes of every file under seeds/, data/ and templates/
+and of etown.toml, the options, etown's own code, the Python that runs it and the distributions
+installed beside it. Whatever cannot be read as a plain file, or is too large to read quickly,
+makes no key: the check then simply runs. Entries live in the user's cache folder (see ``etown.cache``).
+"""
+
+import contextlib
+import hashlib
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+from etown.cache import cache_folder, trim
+from etown.problems import Problem
+from etown.report import Report
+
+FORMAT = "etown-check-1"
+KIND = "check"
+KEPT = 32
+"""Entries kept: a few projects, a few variants of options each."""
+LARGEST_FILE = 8_000_000
+MOST_FILES = 5_000
+"""Beyond these a project is not one etown would check in a blink anyway (data files over 2 MB
+are refused): hashing it is not worth it, and a hostile folder cannot make the key slow."""
+PROJECT_PARTS = ("seeds", "data", "templates", "etown.toml")
+CODE = Path(__file__).resolve().parent
+ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+"""Variables a check's result can depend on."""
+
+
+def inputs_digest(root: Path, *, strict: bool, base_url: str | None) -> str | None:
+    """The key of a check of ``root`` with these options, or None when it cannot be made."""
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+
+    add(FORMAT, sys.version, sys.platform, repr((strict, base_url)), str(root.resolve()))
+    add(*(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT))
+    add(*_distributions())
+    try:
+        files = [
+            *_files(CODE, "etown", ".py"),
+            *(file for part in PROJECT_PARTS for file in _files(root / part, part)),
+        ]
+        if len(files) > MOST_FILES:
+            return None
+        for path, shown in files:
+            add(shown, _content(path))
+    except (OSError, _Unkeyable):
+        return None
+    return digest.hexdigest()
+
+
+def recall(digest: str) -> Report | None:
+    """The report of the check with this key, if one is kept."""
+    try:
+        kept = json.loads((cache_folder(KIND) / f"{digest}.json").read_text(encoding="utf-8"))
+        problems = [Problem(**fields) for fields in kept["problems"]]
+        report = Report(sorted(problems), bool(kept["strict"]), int(kept["files"]))
+    except (OSError, ValueError, KeyError, TypeError):  # none kept, or a damaged entry: check
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(cache_folder(KIND) / f"{digest}.json")  # recently used: trimmed last
+    return report
+
+
+def remember(digest: str, report: Report) -> None:
+    """Keep ``report`` under ``digest``; a cache that cannot be written costs time only."""
+    folder = cache_folder(KIND)
+    kept = {
+        "problems": [vars(problem) for problem in report.problems],
+        "strict": report.strict,
+        "files": report.files,
+    }
+    with contextlib.suppress(OSError, ValueError):
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = folder / f".{digest}.{os.getpid()}.tmp"
+        temporary.write_text(json.dumps(kept), encoding="ascii")  # escaped: names may hold surrogates
+        os.replace(temporary, folder / f"{digest}.json")
+        trim(folder, "*.json", KEPT)
+
+
+class _Unkeyable(Exception):
+    """An entry the key cannot stand for: a link, a special file, a file too large."""
+
+
+def _files(top: Path, shown: str, suffix: str = "") -> list[tuple[Path, str]]:
+    """Every file under ``top`` (itself if a file) whose name ends with ``suffix``, named as
+    shown, in a stable order. Folders count by their names too: an empty or unexpected one can
+    change the result."""
+    try:
+        mode = os.lstat(top).st_mode
+    except FileNotFoundError:
+        return [(top, f"{shown} (missing)")]
+    if not stat.S_ISDIR(mode):
+        return [(top, shown)]
+    found: list[tuple[Path, str]] = []
+    for folder, folders, names in os.walk(top, onerror=_refuse):
+        folders.sort()
+        relative = Path(folder).relative_to(top).as_posix()
+        prefix = f"{shown}/" if relative == "." else f"{shown}/{relative}/"
+        found += [(Path(folder) / name, prefix + name) for name in sorted(names) if name.endswith(suffix)]
+        found += [(Path(folder) / name, f"{prefix}{name}/") for name in folders if not suffix]
+        if len(found) > MOST_FILES:
+            break
+    return found
+
+
+def _content(path: Path) -> bytes:
+    """What the key takes of one entry: a plain file's bytes, a marker for a folder or a missing
+    file. Never reads what could block or never end (a pipe, a device), nor follows a link (which
+    could lead anywhere, or round in a loop): a project with one is checked every time."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return b"missing"
+    if stat.S_ISDIR(info.st_mode):
+        return b"folder"
+    if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_FILE:
+        raise _Unkeyable(str(path))
+    return b"file:" + path.read_bytes()
+
+
+def _refuse(error: OSError) -> None:
+    raise error
+
+
+def _distributions() -> list[str]:
+    """The installed distributions, by name and version (the names of their metadata folders)."""
+    names: list[str] = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError), os.scandir(entry or ".") as listing:
+            names += sorted(item.name for item in listing if item.name.endswith((".dist-info", ".egg-info")))
+    return names
