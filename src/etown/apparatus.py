@@ -25,8 +25,10 @@ class SourceEntry:
     quote: str
     anchor: str
     """The first record citing it: the entry links back there."""
-    also: list[str] = field(default_factory=list)
-    """The anchors of the other records citing it (each record's ``s-ANCHOR`` leads here)."""
+    also: dict[str, None] = field(default_factory=dict)
+    """The anchors of the other records citing it (each record's ``s-ANCHOR`` leads here), in
+    order: a dict, since at scale a quote is cited by thousands of records and looking each one
+    up in a list made a page's apparatus quadratic."""
     inferred: list[Period] = field(default_factory=list)
     """Periods this site inferred for records citing this quote (the page says why)."""
 
@@ -62,8 +64,8 @@ class Apparatus:
             entry = SourceEntry(len(self.sources) + 1, record.source, anchor)
             self.sources.append(entry)
             self._by_quote[record.source] = entry
-        elif anchor != entry.anchor and anchor not in entry.also:
-            entry.also.append(anchor)
+        elif anchor != entry.anchor:
+            entry.also[anchor] = None
         period = getattr(record, "period", None)
         if isinstance(period, Period) and period.inferred is not None and period not in entry.inferred:
             entry.inferred.append(period)
