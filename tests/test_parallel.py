@@ -1,6 +1,8 @@
 """Rendering in forked worker processes (the command line's full builds and checks) makes the
 same bytes and reports the same problems as rendering in one process."""
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -51,3 +53,18 @@ def test_the_command_line_forks_only_while_no_other_thread_runs() -> None:
         release.set()
         other.join()
     assert 1 <= _render_workers() <= 4
+
+
+def test_the_main_process_of_a_forked_build_never_loads_opencc(project: Path, tmp_path: Path) -> None:
+    """Its dictionaries take 45 MB; only the workers, which render, need them."""
+    program = (
+        "import sys\nfrom pathlib import Path\nfrom etown.pipeline import Pipeline\n"
+        "pipeline = Pipeline(Path(sys.argv[1]), expensive=False, finishing=False, workers=2)\n"
+        "assert pipeline.build(Path(sys.argv[2])).ok\nprint('opencc' in sys.modules)"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", program, str(project), str(tmp_path / "out")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert ran.stdout.strip() == "False"
+    assert (tmp_path / "out" / "zh-Hant" / "index.html").is_file()

@@ -7,7 +7,7 @@ import pytest
 
 from etown.cli import main
 from etown.problems import Problem, field_path
-from etown.schema import PartialDate
+from etown.schema import PartialDate, Text
 from etown.validate import _before
 from helpers_data import chain, errors_of, problems_of, replace, shown
 
@@ -202,3 +202,10 @@ def test_models_given_the_same_fields_share_the_set_and_copies_keep_their_own() 
     assert first.model_fields_set is second.model_fields_set == {"zh", "en"}
     copy = first.model_copy(update={"en": "One"})
     assert copy["en"] == "One" and first["en"] == "one" and second.model_fields_set == {"zh", "en"}
+
+
+def test_a_text_is_stripped_without_copying_one_that_needs_no_stripping() -> None:
+    loaded = "".join(["开发区", "位于北京东南部"])  # made at run time, as the loader makes it
+    text = Text.model_validate({"zh": loaded, "en": "  The BDA lies south-east of Beijing.\n"})
+    assert text["zh"] is loaded
+    assert text["en"] == "The BDA lies south-east of Beijing."

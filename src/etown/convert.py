@@ -10,6 +10,7 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from etown.languages import LANGUAGES, Language
 from etown.load import LoadedFile, load_file
@@ -46,14 +47,20 @@ def _unchanged(text: str) -> str:
 
 
 @functools.cache
+def _engine(configuration: str) -> Any:
+    """OpenCC's converter, made when a derived language's first text is converted: its
+    dictionaries take 45 MB, which a build's main process, whose workers render the pages,
+    need never hold (and importing it takes 0.1 s)."""
+    import opencc
+
+    return opencc.OpenCC(configuration)
+
+
+@functools.cache
 def _converter(configuration: str, corrections: tuple[Correction, ...]) -> Callable[[str], str]:
-    import opencc  # imported only when a derived language is rendered: it takes 0.1 s to load
-
-    engine = opencc.OpenCC(configuration)
-
     @functools.cache
     def convert(text: str) -> str:
-        converted = str(engine.convert(text))
+        converted = str(_engine(configuration).convert(text))
         for wrong, right in corrections:
             converted = converted.replace(wrong, right)
         return converted

@@ -391,6 +391,9 @@ class _TreeBuilder:
         """True once a mistake makes the data unusable (it is still read on, to report more)."""
         self.stack: list[_Container] = []
         self.root: Any = None
+        self.texts: dict[str, str] = {}
+        """Every text read so far, so that equal texts (keys, units, a quote several records
+        share) are kept once: in a large site the strings are most of the data's memory."""
         self.documents = 0
 
     def build(self, text: str) -> Any:
@@ -432,7 +435,7 @@ class _TreeBuilder:
         path, keep = self._place(event)
         if keep:
             self._check_characters(event, path)
-        self._attach(event.value)
+        self._attach(self._pooled(event.value))
 
     def _check_characters(self, event: yaml.ScalarEvent, path: PathKey) -> None:
         found = character_problem(event.value)
@@ -493,7 +496,7 @@ class _TreeBuilder:
     def _key(self, event: yaml.ScalarEvent) -> None:
         mapping = self.stack[-1]
         assert isinstance(mapping.value, dict)
-        key = event.value
+        key = self._pooled(event.value)
         key_path = (*mapping.path, key)
         self._refuse_decorations(event, key_path)
         mapping.key, mapping.key_keep = key, True
@@ -510,6 +513,9 @@ class _TreeBuilder:
             mapping.key_lines[key] = mark[0]
             if self.positions:
                 self.source_map.keys[key_path] = mark
+
+    def _pooled(self, text: str) -> str:
+        return self.texts.setdefault(text, text)
 
     def _alias(self, event: yaml.AliasEvent) -> None:
         if self.stack and self.stack[-1].key is None and isinstance(self.stack[-1].value, dict):

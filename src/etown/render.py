@@ -464,13 +464,16 @@ class Renderer:
         self.outdated: frozenset[tuple[str, ...]] = frozenset()
         """The texts whose translation may be out of date (each as its authored texts, zh and en),
         set by the pipeline from the translations' fingerprints."""
-        self._helpers = {language.code: self._language_helpers(language) for language in LANGUAGES}
+        self._helpers: dict[str, dict[str, Any]] = {}
+        """Each language's helpers, made when its first page is rendered: a derived language's
+        words are converted by OpenCC, whose dictionaries a process that renders nothing (a
+        build's main process, while its workers render) should not load."""
 
     def render_bytes(self, template: str, *, language: Language | None = None, **context: Any) -> bytes:
         """``template`` rendered in ``language``, encoded as UTF-8 as it is made: a page of a large
         site is tens of MB, and joining it whole before encoding it held it in memory three times
         over (the pieces, the text, the bytes)."""
-        helpers = self._helpers[language.code] if language else {}
+        helpers = self.helpers(language) if language else {}
         pieces = self.environment.get_template(template).generate(
             language=language, languages=LANGUAGES, strings=self.strings, **helpers, **context
         )
@@ -487,6 +490,8 @@ class Renderer:
         return b"".join(encoded)
 
     def helpers(self, language: Language) -> dict[str, Any]:
+        if language.code not in self._helpers:
+            self._helpers[language.code] = self._language_helpers(language)
         return self._helpers[language.code]
 
     def _language_helpers(self, language: Language) -> dict[str, Any]:

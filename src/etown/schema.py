@@ -27,9 +27,17 @@ from etown.units import Qualifier, UnitName
 
 # --- scalar types ----------------------------------------------------------------------------
 
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+def _stripped(value: Any) -> Any:
+    """A text without the white space around it. Not pydantic's ``strip_whitespace``: that makes
+    a new string of every text, stripped or not, and the loaded one lives on beside it wherever
+    the loaded tree is kept (the translations' texts), so a large site held its texts twice."""
+    return value.strip() if isinstance(value, str) else value
+
+
+NonEmptyText = Annotated[str, StringConstraints(min_length=1), BeforeValidator(_stripped)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
-Quote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2)]
+Quote = Annotated[str, StringConstraints(min_length=2), BeforeValidator(_stripped)]
 """A verbatim passage of the seed (compared with all whitespace removed)."""
 
 Precision = Literal["year", "month", "day"]
