@@ -19,6 +19,7 @@ from etown.config import read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
 from etown.editions import load_seed_metadata
+from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
 from etown.problems import DataError, EtownError, Problem, errors_only
@@ -283,6 +284,9 @@ class Pipeline:
         the workers start with the loaded and checked project instead of pickling it."""
         global _FORKED
         _FORKED = (self, data)
+        assert self._context is not None
+        for language in LANGUAGES:  # made once, before forking: the workers share its 45 MB
+            self._context.renderer.helpers(language)
         try:
             with multiprocessing.get_context("fork").Pool(self.workers) as pool:
                 yield from pool.imap(_make_forked, indices, chunksize=1)
