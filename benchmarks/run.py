@@ -45,6 +45,7 @@ sys.path[:0] = [str(SOURCE), str(HERE)]  # measure this checkout, whatever else 
 import synthetic  # noqa: E402
 
 from etown.cache import CACHE_ENV  # noqa: E402
+from etown.check_cache import KIND as CHECK_CACHE  # noqa: E402
 
 ETOWN = ["-m", "etown"]
 LIKE_FOR_LIKE = ["--no-pdf", "--no-search"]
@@ -570,7 +571,7 @@ def checking(runs: int, warm: Path) -> Checks:
     command = [*ETOWN, "check", "--root", str(REPO)]
 
     def changed(run: int) -> Measurement:
-        shutil.rmtree(warm / "check", ignore_errors=True)
+        shutil.rmtree(warm / CHECK_CACHE, ignore_errors=True)
         return run_process(command, warm)
 
     after_an_edit = repeated(runs, changed)

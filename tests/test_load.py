@@ -256,39 +256,39 @@ def test_an_error_at_the_end_of_the_stream_points_inside_the_file(tmp_path: Path
     assert [(problem.line, problem.column) for problem in problems] == [(2, 3)]
 
 
-def test_positions_are_read_only_when_a_problem_needs_one(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Every parse of a data file, as whether it recorded positions."""
+    recorded: list[bool] = []
+    builder = load._TreeBuilder
+
+    def counting(*, positions: bool, **others: type) -> load._TreeBuilder:
+        recorded.append(positions)
+        return builder(positions=positions, **others)
+
+    monkeypatch.setattr(load, "_TreeBuilder", counting)
+    return recorded
+
+
+def test_positions_are_read_only_when_a_problem_needs_one(
+    reads: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A clean check keeps no positions (they were most of its memory at scale); a problem still
     gets its exact line and column, read again from the file."""
     from etown.pipeline import Pipeline
 
-    read_again: list[bool] = []
-    builder = load._TreeBuilder
-
-    def counting(*, positions: bool, **others: type) -> load._TreeBuilder:
-        read_again.append(positions)
-        return builder(positions=positions, **others)
-
-    monkeypatch.setattr(load, "_TreeBuilder", counting)
     monkeypatch.setattr(load, "EAGER_POSITIONS_BYTES", 0)
     assert Pipeline(REPO).check().ok
-    assert read_again and not any(read_again)
+    assert reads and not any(reads)
 
 
 def test_a_small_file_is_read_once_with_its_positions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, reads: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     path = data_dir / "sample.yaml"
     path.write_text("a: 1\nb:\n  c: 2\n", encoding="utf-8")
-    reads: list[bool] = []
-    builder = load._TreeBuilder
-
-    def counting(*, positions: bool, **others: type) -> load._TreeBuilder:
-        reads.append(positions)
-        return builder(positions=positions, **others)
-
-    monkeypatch.setattr(load, "_TreeBuilder", counting)
     loaded, problems = load_file(path, "data/sample.yaml", "sample", data_dir)
     assert loaded is not None and problems == []
     path.write_text("b:\n  c: 2\n", encoding="utf-8")  # the positions are those of what was read

@@ -103,7 +103,7 @@ def _files(top: Path, shown: str, suffix: str = "") -> list[tuple[Path, str]]:
     try:
         mode = os.lstat(top).st_mode
     except FileNotFoundError:
-        return [(top, f"{shown} (missing)")]
+        return [(top, shown)]  # its content says it is missing
     if not stat.S_ISDIR(mode):
         return [(top, shown)]
     found: list[tuple[Path, str]] = []

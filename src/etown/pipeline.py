@@ -285,7 +285,7 @@ class Pipeline:
         global _FORKED
         _FORKED = (self, data)
         assert self._context is not None
-        for language in LANGUAGES:  # made once, before forking: the workers share its 45 MB
+        for language in LANGUAGES:  # made before forking, so the workers share one OpenCC (45 MB)
             self._context.renderer.helpers(language)
         try:
             with multiprocessing.get_context("fork").Pool(self.workers) as pool:

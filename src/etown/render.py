@@ -466,8 +466,8 @@ class Renderer:
         set by the pipeline from the translations' fingerprints."""
         self._helpers: dict[str, dict[str, Any]] = {}
         """Each language's helpers, made when its first page is rendered: a derived language's
-        words are converted by OpenCC, whose dictionaries a process that renders nothing (a
-        build's main process, while its workers render) should not load."""
+        words are converted by OpenCC, whose dictionaries a command that renders nothing
+        (coverage, the translations commands) should not load."""
 
     def render_bytes(self, template: str, *, language: Language | None = None, **context: Any) -> bytes:
         """``template`` rendered in ``language``, encoded as UTF-8 as it is made: a page of a large
