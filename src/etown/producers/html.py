@@ -3,6 +3,8 @@
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from etown.apparatus import Apparatus
 from etown.languages import LANGUAGES, Language
 from etown.metadata import alternates, json_ld
@@ -36,6 +38,7 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         url = url_maker(path)
         canonical = context.config.absolute(path)
         home = context.config.absolute(PAGES[0].path(language))
+        apparatus = Apparatus()
         return renderer.render_bytes(
             f"{page.key}.html",
             language=language,
@@ -45,7 +48,8 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             url=url,
             counterpart=lambda other: url(page.path(other)),
             stylesheet=url(context.stylesheet_path),
-            apparatus=Apparatus(),
+            apparatus=apparatus,
+            marks=record_marks(data, apparatus, page, renderer.helpers(language), url, language),
             notes_of=data.notes_of,
             flags_of=data.flags_of,
             anchor_of=lambda record: anchor(data.ref_of(record) or ""),
@@ -72,6 +76,55 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         )
 
     return make
+
+
+def record_marks(
+    data: SiteData,
+    apparatus: Apparatus,
+    page: Page,
+    helpers: dict[str, Any],
+    url: Callable[[str], str],
+    language: Language,
+) -> Callable[[object], Markup]:
+    """What follows each record on a page: its status flags, a numbered link to each note touching
+    it and a link to its source quote, gathered at the end of the page (or, on the fact sheet, of
+    its section's page). The marks are links raised by the stylesheet rather than wrapped in
+    <sup>: thousands of them on the fact sheet.
+
+    Made here rather than as a template macro: a record's marks are the markup a page repeats most
+    (every record of the fact sheet has them), and a macro's call cost a fifth of the rendering."""
+    words, space = helpers["t"], escape(helpers["space"])
+    note_word, source_word = escape(words["note"]), escape(words["source"])
+
+    def marks(record: object) -> Markup:
+        html: list[str] = []
+        for flag in data.flags_of(record):
+            if apparatus.flag(flag) != "publication":
+                html.append(f'{space}<span class="flag">{escape(words["flag_" + flag])}</span>')
+        for note in data.notes_of(record):
+            mark = apparatus.note(note)
+            first = f' id="ref-{mark.number}"' if mark.first else ""
+            html.append(
+                f'<a class="nm" href="#note-{mark.number}"{first} aria-label="{note_word} {mark.number}">'
+                f"[{mark.number}]</a>"
+            )
+        raw_anchor = anchor(data.ref_of(record) or "")
+        record_anchor = escape(raw_anchor)
+        if page.gathers_sources:
+            number = apparatus.source(record, raw_anchor).number  # type: ignore[arg-type]
+            html.append(
+                f'<a class="sm" href="#s-{record_anchor}" aria-label="S{number} {source_word}">S{number}</a>'
+            )
+        else:
+            home = apparatus.home
+            link = escape(url(f"{language.code}/{home}.html"))
+            title = escape(words[f"title_{home}"])
+            html.append(
+                f'<a class="sm" href="{link}#s-{record_anchor}" aria-label="S {source_word}: {title}">S</a>'
+            )
+        return Markup("".join(html))
+
+    return marks
 
 
 def notes_by_kind(notes: list[SourceNote]) -> list[tuple[str, list[SourceNote]]]:
