@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from etown import wording
 from etown.outputs import OutputFile
 from etown.pipeline import Pipeline, build
 from etown.problems import Problem
@@ -213,11 +214,19 @@ def test_an_update_reports_what_a_fresh_check_reports(project: Path, tmp_path: P
     out = tmp_path / "preview"
     assert pipeline.build(out).ok
     vision = project / "data" / "vision.yaml"
-    _warned_edit(vision, "Looking ahead", "Looking ahead to a new center")
-    report = pipeline.update([vision], out)
-    fresh = Pipeline(project, base_url="http://127.0.0.1/", expensive=False).check()
-    assert report.problems == fresh.problems
-    assert any(p.file == "data/vision.yaml" and "centre" in p.message for p in report.problems)
+    # a warning appears, stays through an edit elsewhere in the file (its text's findings are
+    # kept from the edit before), and goes when its text is mended
+    edits = [
+        ("Looking ahead", "Looking ahead to a new center", True),
+        ("passages:", "# an edit elsewhere\npassages:", True),
+        ("Looking ahead to a new center", "Looking ahead", False),
+    ]
+    for old, new, warned in edits:
+        _warned_edit(vision, old, new)
+        report = pipeline.update([vision], out)
+        fresh = Pipeline(project, base_url="http://127.0.0.1/", expensive=False).check()
+        assert report.problems == fresh.problems
+        assert warned == any(p.file == "data/vision.yaml" and "centre" in p.message for p in report.problems)
 
     terms = project / "data" / "terms.yaml"
     term = re.search(r"^ +en: (Yizhuang New Town)$", terms.read_text(encoding="utf-8"), re.MULTILINE)
@@ -227,6 +236,30 @@ def test_an_update_reports_what_a_fresh_check_reports(project: Path, tmp_path: P
     fresh = Pipeline(project, base_url="http://127.0.0.1/", expensive=False).check()
     assert report.problems == fresh.problems
     assert len({p.file for p in report.problems if "Zzz New Town" in p.message}) > 1
+
+
+def test_an_edit_rechecks_the_wording_of_the_texts_it_changed(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
+    out = tmp_path / "preview"
+    assert pipeline.build(out).ok
+    checked: list[str] = []
+    number_findings = wording._number_findings
+
+    def recorded(zh: str, en: str) -> Iterator[str]:
+        checked.append(en)
+        return number_findings(zh, en)
+
+    monkeypatch.setattr(wording, "_number_findings", recorded)
+    vision = project / "data" / "vision.yaml"
+    _warned_edit(vision, "Looking ahead", "Looking far ahead")
+    assert pipeline.update([vision], out).ok
+    assert len(checked) > 1, "the first edit of a file rechecks all its texts"
+    checked.clear()
+    _warned_edit(vision, "Looking far ahead", "Looking ahead")
+    assert pipeline.update([vision], out).ok
+    assert len(checked) == 1 and checked[0].startswith("Looking ahead")
 
 
 def test_the_pages_a_reader_has_open_are_written_first(

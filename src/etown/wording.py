@@ -14,6 +14,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -54,22 +55,54 @@ US_SPELLINGS = {
 """The house style is UK English; a term whose official English spells it otherwise is allowed."""
 
 
+TextKey = tuple[str, str, bool]
+"""A text as the wording check reads it: its Chinese, its English, and whether it is a label or
+title that must be in sentence case."""
+Messages = Callable[[TextKey, Callable[[], list[str]]], list[str]]
+"""What the check of one file asks for each text: its messages, found by the callable or kept."""
+
+
+@dataclass
+class _Kept:
+    model: object
+    terms_file: object
+    found: list[Problem]
+    texts: dict[TextKey, list[str]] | None
+    """The messages of each text of the file, kept from its second check on (an edit session)."""
+
+
 class WordingMemo:
     """The findings of each file, kept while neither its models nor the terms change: after an
-    edit ``etown serve`` rechecks the edited file alone (the whole check is most of a revalidation)."""
+    edit ``etown serve`` rechecks the edited file alone (the whole check is most of a
+    revalidation). Once a file has been checked again, its texts' messages are kept too, so the
+    next edit rechecks only the texts it changed. A one-off build or check keeps no texts."""
 
     def __init__(self) -> None:
-        self._kept: dict[str, tuple[object, object, list[Problem]]] = {}
+        self._kept: dict[str, _Kept] = {}
 
     def findings(
-        self, name: str, model: object, terms_file: object, check: Callable[[], list[Problem]]
+        self, name: str, model: object, terms_file: object, check: Callable[[Messages], list[Problem]]
     ) -> list[Problem]:
         kept = self._kept.get(name)
-        if kept is not None and kept[0] is model and kept[1] is terms_file:
-            return kept[2]
-        found = check()
-        self._kept[name] = (model, terms_file, found)
+        if kept is None or kept.terms_file is not terms_file:
+            found, texts = check(_found), None
+        elif kept.model is model:
+            return kept.found
+        else:
+            previous, texts = kept.texts or {}, {}
+
+            def messages(key: TextKey, find: Callable[[], list[str]]) -> list[str]:
+                found_here = previous[key] if key in previous else find()
+                texts[key] = found_here
+                return found_here
+
+            found = check(messages)
+        self._kept[name] = _Kept(model, terms_file, found, texts)
         return found
+
+
+def _found(_key: TextKey, find: Callable[[], list[str]]) -> list[str]:
+    return find()
 
 
 def check_wording(
@@ -85,9 +118,8 @@ def check_wording(
         if name in CHECKED_ELSEWHERE:
             continue
         model = models.get(name)
-        findings = _file_wording(name, model, loaded, terms, starting, official)  # run if not kept
-        check: Callable[[], list[Problem]] = functools.partial(list, findings)
-        yield from memo.findings(name, model, terms_file, check) if memo is not None else check()
+        check = functools.partial(_file_wording, name, model, loaded, terms, starting, official)
+        yield from memo.findings(name, model, terms_file, check) if memo is not None else check(_found)
 
 
 def _file_wording(
@@ -97,16 +129,26 @@ def _file_wording(
     terms: list[Term],
     starting: dict[str, list[int]],
     official: str,
-) -> Iterator[Problem]:
+    messages_of: Messages,
+) -> list[Problem]:
+    skip_case = name in {NOTES.name, COVERAGE.name}
+    problems = []
     for path, zh, en in _bilingual(model, ()):
-        messages = [
-            *_term_findings(zh, en, _candidates(zh, terms, starting)),
-            *_number_findings(zh, en),
-            *_style_findings(path, en, official, skip_case=name in {NOTES.name, COVERAGE.name}),
-        ]
-        for message in messages:
+        titled = not skip_case and bool(path) and path[-1] in {"label", "title"}
+
+        def find(zh: str = zh, en: str = en, titled: bool = titled) -> list[str]:
+            return [
+                *_term_findings(zh, en, _candidates(zh, terms, starting)),
+                *_number_findings(zh, en),
+                *_style_findings(en, official, titled=titled),
+            ]
+
+        for message in messages_of((zh, en, titled), find):
             line, column = loaded.source_map.locate((*path, "en"))
-            yield Problem(loaded.display_path, line, column, field_path((*path, "en")), message, "warning")
+            problems.append(
+                Problem(loaded.display_path, line, column, field_path((*path, "en")), message, "warning")
+            )
+    return problems
 
 
 def _bilingual(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, str]]:
@@ -255,14 +297,14 @@ _STRAIGHT = re.compile(r"[\"']")
 _WORD = re.compile(r"[A-Za-z][A-Za-z’-]*")
 
 
-def _style_findings(path: PathKey, en: str, official: str, *, skip_case: bool) -> Iterator[str]:
+def _style_findings(en: str, official: str, *, titled: bool) -> Iterator[str]:
     for word in _WORD.findall(en):
         british = US_SPELLINGS.get(word.lower())
         if british and word not in official:
             yield f"US spelling {word!r}; the house style is UK English ({british})"
     if _STRAIGHT.search(_without_links(en)):
         yield "straight quotes or apostrophes; the house style uses “ ” and ’"
-    if not skip_case and path and path[-1] in {"label", "title"}:
+    if titled:
         yield from _title_case(en, official)
 
 
