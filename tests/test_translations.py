@@ -2,13 +2,14 @@
 ``etown check`` and marked on the English page until it is edited or confirmed."""
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import REPO
 from etown.cli import main
-from etown.pipeline import build, check
+from etown.pipeline import Pipeline, build, check
 from etown.problems import Problem
 from etown.translations import LOCK_PATH, load_all, lock_text, read_lock, review
 from helpers_data import data_file, line_of, replace
@@ -206,3 +207,27 @@ def test_the_lock_file_is_read_again_whenever_it_changes(project: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(digest, "0" * len(digest), 1), "utf-8")
     changed, _ = read_lock(data)
     assert changed.entries[key].text_hash == "0" * len(digest)
+
+
+def test_the_preview_reviews_each_edit_as_a_fresh_check_does(project: Path, tmp_path: Path) -> None:
+    """etown serve keeps each unchanged file's reviewed texts between edits: a stale translation
+    is named after its file's edit, still named after an edit to another file, and no longer
+    once the English is updated; the lock file recording that is reviewed afresh."""
+    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
+    out = tmp_path / "preview"
+    assert pipeline.build(out).ok
+    history, vision = project / "data" / "history.yaml", project / "data" / "vision.yaml"
+    edits: list[tuple[Path, Callable[[Path], None], bool]] = [
+        (history, replace("history", BEGINS_ZH, BEGINS_ZH_EDITED), True),
+        (vision, replace("vision", "passages:\n", "# an edit\npassages:\n"), True),
+        (history, replace("history", BEGINS_EN, BEGINS_EN.replace(".\n", " formally.\n")), False),
+    ]
+    for path, edit, stale in edits:
+        edit(project)
+        report = pipeline.update([path], out)
+        assert report.problems == check(project).problems
+        assert stale == any("translation may be out of date" in p.message for p in report.problems)
+    assert main(["translations", "update", "--root", str(project)]) == 0
+    report = pipeline.update([project / LOCK_PATH], out)
+    assert report.problems == check(project).problems
+    assert not any("translation" in p.message for p in report.problems)

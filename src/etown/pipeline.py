@@ -29,7 +29,7 @@ from etown.render import Renderer, include_cycles, read_template_file, template_
 from etown.report import Report
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.strings import read_strings
-from etown.translations import LOCK_NAME, Translation, review_texts, translations_in
+from etown.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
 from etown.wording import WordingMemo
 from etown.write import SiteUpdate, Staging, refuse_bad_paths, unpublishable
@@ -69,6 +69,7 @@ class Pipeline:
     _reads: dict[str, frozenset[str]] = field(default_factory=dict)
     """Which data sections each output file was made from, as recorded while rendering it."""
     _wording: WordingMemo = field(default_factory=WordingMemo)
+    _reviews: ReviewMemo = field(default_factory=ReviewMemo)
     _hints: HintBudget = field(default_factory=HintBudget)
     """What the closest-passage hints of this run may still read of the seed."""
 
@@ -205,7 +206,7 @@ class Pipeline:
                 for state in self._files.values()
                 if state.loaded is not None
             }
-            translations = review_texts(self.root / "data", texts)
+            translations = review_texts(self.root / "data", texts, self._reviews)
             found, outdated = translations.problems(), translations.outdated_texts()
         if self._context is not None:
             self._context.renderer.outdated = outdated

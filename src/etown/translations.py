@@ -389,18 +389,44 @@ def review(data_dir: Path, files: Iterable[LoadedFile]) -> Review:
     return review_texts(data_dir, {loaded.display_path: translations_in(loaded) for loaded in files})
 
 
-def review_texts(data_dir: Path, texts: Mapping[str, list[Translation]]) -> Review:
+def review_texts(
+    data_dir: Path, texts: Mapping[str, list[Translation]], memo: "ReviewMemo | None" = None
+) -> Review:
     """Compare translations, by the data file that holds them, with their fingerprints."""
     lock, problems = read_lock(data_dir)
-    items = [
-        Reviewed(translation, state_of(translation, fingerprint), fingerprint)
-        for file_texts in texts.values()
-        for translation in file_texts
-        for fingerprint in [lock.entries.get(translation.key)]
-    ]
+    reviewed = memo.reviewed if memo is not None else _reviewed_texts
+    items = [item for path, file_texts in texts.items() for item in reviewed(path, file_texts, lock)]
     present = {item.translation.key for item in items}
     orphans = sorted(key for key in lock.entries if key not in present and key.split(":", 1)[0] in texts)
     return Review(items, lock, orphans, problems)
+
+
+def _reviewed_texts(_path: str, texts: list[Translation], lock: Lock) -> list[Reviewed]:
+    return [
+        Reviewed(translation, state_of(translation, fingerprint), fingerprint)
+        for translation in texts
+        for fingerprint in [lock.entries.get(translation.key)]
+    ]
+
+
+class ReviewMemo:
+    """Each file's reviewed texts, kept while the file's texts (the same list, taken from the
+    same load) and the lock file are unchanged: after an edit ``etown serve`` reviews the edited
+    file's texts alone."""
+
+    def __init__(self) -> None:
+        self._lock: tuple[bool, str] | None = None
+        self._kept: dict[str, tuple[list[Translation], list[Reviewed]]] = {}
+
+    def reviewed(self, path: str, texts: list[Translation], lock: Lock) -> list[Reviewed]:
+        if self._lock != (lock.found, lock.text):
+            self._lock, self._kept = (lock.found, lock.text), {}
+        kept = self._kept.get(path)
+        if kept is not None and kept[0] is texts:
+            return kept[1]
+        items = _reviewed_texts(path, texts, lock)
+        self._kept[path] = (texts, items)
+        return items
 
 
 # --- the commands ---------------------------------------------------------------------------------
