@@ -49,6 +49,8 @@ _HTML_TAG = re.compile(r"(<[^>]*>)")
 def mark_chinese(html: str) -> Markup:
     """Wrap runs of Chinese in a page of another script in lang="zh-Hans", so screen readers
     switch voice."""
+    if not _CJK_RUN.search(html):  # most texts of such a page: one scan instead of a split
+        return Markup(html)
     pieces = _HTML_TAG.split(html)
     for index in range(0, len(pieces), 2):  # even pieces are text, odd ones are tags
         pieces[index] = _CJK_RUN.sub(lambda run: f'<span lang="zh-Hans">{run.group(0)}</span>', pieces[index])
@@ -502,7 +504,9 @@ class Renderer:
             return convert(text[language.text_from])
 
         def outdated(text: Text) -> bool:
-            return language.is_translation and tuple(text[code] for code in AUTHORED) in self.outdated
+            if not (self.outdated and language.is_translation):
+                return False
+            return tuple(text[code] for code in AUTHORED) in self.outdated
 
         def tr(text: Text) -> Markup:
             escaped = Markup.escape(plain(text))
