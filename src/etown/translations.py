@@ -412,20 +412,22 @@ def _reviewed_texts(_path: str, texts: list[Translation], lock: Lock) -> list[Re
 class ReviewMemo:
     """Each file's reviewed texts, kept while the file's texts (the same list, taken from the
     same load) and the lock file are unchanged: after an edit ``etown serve`` reviews the edited
-    file's texts alone."""
+    file's texts alone. Kept from a file's second review on (an edit session), so that a one-off
+    build or check, which reviews each file once, holds nothing more."""
 
     def __init__(self) -> None:
         self._lock: tuple[bool, str] | None = None
-        self._kept: dict[str, tuple[list[Translation], list[Reviewed]]] = {}
+        self._kept: dict[str, tuple[list[Translation], list[Reviewed]] | None] = {}
 
     def reviewed(self, path: str, texts: list[Translation], lock: Lock) -> list[Reviewed]:
         if self._lock != (lock.found, lock.text):
-            self._lock, self._kept = (lock.found, lock.text), {}
+            self._lock = (lock.found, lock.text)
+            self._kept = dict.fromkeys(self._kept)
         kept = self._kept.get(path)
         if kept is not None and kept[0] is texts:
             return kept[1]
         items = _reviewed_texts(path, texts, lock)
-        self._kept[path] = (texts, items)
+        self._kept[path] = (texts, items) if path in self._kept else None
         return items
 
 
