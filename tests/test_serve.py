@@ -22,6 +22,15 @@ from etown.write import SiteUpdate
 
 
 @pytest.fixture
+def built(project: Path, tmp_path: Path) -> tuple[Pipeline, Path]:
+    """A pipeline as the preview runs it (no search index), and the site it built."""
+    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
+    out = tmp_path / "preview"
+    assert pipeline.build(out).ok
+    return pipeline, out
+
+
+@pytest.fixture
 def live(project: Path, tmp_path: Path) -> Iterator[tuple[Preview, str]]:
     preview = Preview(Pipeline(project, base_url="http://127.0.0.1/", expensive=False), tmp_path / "preview")
     assert preview.build().ok, preview.problems
@@ -207,12 +216,10 @@ def _warned_edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_an_update_reports_what_a_fresh_check_reports(project: Path, tmp_path: Path) -> None:
+def test_an_update_reports_what_a_fresh_check_reports(project: Path, built: tuple[Pipeline, Path]) -> None:
     """The wording findings of unchanged files are kept between edits: they must be the same
     as a fresh check's, and an edit to the terms must recheck every file."""
-    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
-    out = tmp_path / "preview"
-    assert pipeline.build(out).ok
+    pipeline, out = built
     vision = project / "data" / "vision.yaml"
     # a warning appears, stays through an edit elsewhere in the file (its text's findings are
     # kept from the edit before), and goes when its text is mended
@@ -239,11 +246,9 @@ def test_an_update_reports_what_a_fresh_check_reports(project: Path, tmp_path: P
 
 
 def test_an_edit_rechecks_the_wording_of_the_texts_it_changed(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, built: tuple[Pipeline, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
-    out = tmp_path / "preview"
-    assert pipeline.build(out).ok
+    pipeline, out = built
     checked: list[str] = []
     number_findings = wording._number_findings
 
@@ -263,11 +268,9 @@ def test_an_edit_rechecks_the_wording_of_the_texts_it_changed(
 
 
 def test_the_pages_a_reader_has_open_are_written_first(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path, built: tuple[Pipeline, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
-    out = tmp_path / "preview"
-    assert pipeline.build(out).ok
+    pipeline, out = built
     written: list[str] = []
     write = SiteUpdate.write
 

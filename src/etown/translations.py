@@ -394,14 +394,14 @@ def review_texts(
 ) -> Review:
     """Compare translations, by the data file that holds them, with their fingerprints."""
     lock, problems = read_lock(data_dir)
-    reviewed = memo.reviewed if memo is not None else _reviewed_texts
-    items = [item for path, file_texts in texts.items() for item in reviewed(path, file_texts, lock)]
+    memo = memo if memo is not None else ReviewMemo()  # a new memo keeps nothing from one review
+    items = [item for path, file_texts in texts.items() for item in memo.reviewed(path, file_texts, lock)]
     present = {item.translation.key for item in items}
     orphans = sorted(key for key in lock.entries if key not in present and key.split(":", 1)[0] in texts)
     return Review(items, lock, orphans, problems)
 
 
-def _reviewed_texts(_path: str, texts: list[Translation], lock: Lock) -> list[Reviewed]:
+def _reviewed_texts(texts: list[Translation], lock: Lock) -> list[Reviewed]:
     return [
         Reviewed(translation, state_of(translation, fingerprint), fingerprint)
         for translation in texts
@@ -426,7 +426,7 @@ class ReviewMemo:
         kept = self._kept.get(path)
         if kept is not None and kept[0] is texts:
             return kept[1]
-        items = _reviewed_texts(path, texts, lock)
+        items = _reviewed_texts(texts, lock)
         self._kept[path] = (texts, items) if path in self._kept else None
         return items
 

@@ -39,6 +39,8 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         canonical = context.config.absolute(path)
         home = context.config.absolute(PAGES[0].path(language))
         apparatus = Apparatus()
+        anchor_of = _anchorer(data)
+        page_path = _page_pather(url, language)
         return renderer.render_bytes(
             f"{page.key}.html",
             language=language,
@@ -49,15 +51,12 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             counterpart=lambda other: url(page.path(other)),
             stylesheet=url(context.stylesheet_path),
             apparatus=apparatus,
-            marks=record_marks(data, apparatus, page, renderer.helpers(language), url, language),
-            notes_of=data.notes_of,
-            flags_of=data.flags_of,
-            anchor_of=lambda record: anchor(data.ref_of(record) or ""),
+            marks=record_marks(data, apparatus, page, renderer.helpers(language), anchor_of, page_path),
+            anchor_of=anchor_of,
             record=data.record,
             source_link=_source_linker(context, url(SOURCE_PAGE.path(language))),
             paragraph_of=_paragraph_linker(context, url(SOURCE_PAGE.path(language))),
             about_path=ABOUT_PAGE.path(language),
-            page_path=lambda key: url(f"{language.code}/{key}.html"),
             source_path=SOURCE_PAGE.path(language),
             factsheet_path=FACTSHEET_PAGE.path(language),
             document=context.source_document,
@@ -78,13 +77,23 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
     return make
 
 
+def _anchorer(data: SiteData) -> Callable[[object], str]:
+    """The anchor of a record on a page: its id, or its path in its file."""
+    return lambda record: anchor(data.ref_of(record) or "")
+
+
+def _page_pather(url: Callable[[str], str], language: Language) -> Callable[[str], str]:
+    """The link to another page of the same language, by its key."""
+    return lambda key: url(f"{language.code}/{key}.html")
+
+
 def record_marks(
     data: SiteData,
     apparatus: Apparatus,
     page: Page,
     helpers: dict[str, Any],
-    url: Callable[[str], str],
-    language: Language,
+    anchor_of: Callable[[object], str],
+    page_path: Callable[[str], str],
 ) -> Callable[[object], Markup]:
     """What follows each record on a page: its status flags, a numbered link to each note touching
     it and a link to its source quote, gathered at the end of the page (or, on the fact sheet, of
@@ -108,7 +117,7 @@ def record_marks(
                 f'<a class="nm" href="#note-{mark.number}"{first} aria-label="{note_word} {mark.number}">'
                 f"[{mark.number}]</a>"
             )
-        raw_anchor = anchor(data.ref_of(record) or "")
+        raw_anchor = anchor_of(record)
         record_anchor = escape(raw_anchor)
         if page.gathers_sources:
             number = apparatus.source(record, raw_anchor).number  # type: ignore[arg-type]
@@ -117,7 +126,7 @@ def record_marks(
             )
         else:
             home = apparatus.home
-            link = escape(url(f"{language.code}/{home}.html"))
+            link = escape(page_path(home))
             title = escape(words[f"title_{home}"])
             html.append(
                 f'<a class="sm" href="{link}#s-{record_anchor}" aria-label="S {source_word}: {title}">S</a>'
