@@ -5,7 +5,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from etown.apparatus import Apparatus
+from etown.apparatus import Apparatus, SourceEntry
 from etown.languages import LANGUAGES, Language
 from etown.metadata import alternates, json_ld
 from etown.outputs import Context, Target
@@ -41,6 +41,10 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         apparatus = Apparatus()
         anchor_of = _anchorer(data)
         page_path = _page_pather(url, language)
+        helpers = renderer.helpers(language)
+        source_link = _source_linker(context, url(SOURCE_PAGE.path(language)))
+        paragraph_of = _paragraph_linker(context, url(SOURCE_PAGE.path(language)))
+        cite = page_citations(context, page, language)
         return renderer.render_bytes(
             f"{page.key}.html",
             language=language,
@@ -51,11 +55,14 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             counterpart=lambda other: url(page.path(other)),
             stylesheet=url(context.stylesheet_path),
             apparatus=apparatus,
-            marks=record_marks(data, apparatus, page, renderer.helpers(language), anchor_of, page_path),
+            marks=record_marks(data, apparatus, page, helpers, anchor_of, page_path),
+            source_entries=source_entries(helpers, source_link, cite),
+            note_entries=note_entries(
+                helpers, paragraph_of, url(ABOUT_PAGE.path(language)), gathers_sources=page.gathers_sources
+            ),
             anchor_of=anchor_of,
             record=data.record,
-            source_link=_source_linker(context, url(SOURCE_PAGE.path(language))),
-            paragraph_of=_paragraph_linker(context, url(SOURCE_PAGE.path(language))),
+            paragraph_of=paragraph_of,
             about_path=ABOUT_PAGE.path(language),
             source_path=SOURCE_PAGE.path(language),
             factsheet_path=FACTSHEET_PAGE.path(language),
@@ -65,13 +72,13 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             all_flags=FLAGS,
             notes_by_kind=notes_by_kind,
             anchor=anchor,
-            describe=_describer(data, renderer.helpers(language)),
+            describe=_describer(data, helpers),
             canonical=canonical,
             alternates=alternates(page, context.config),
-            json_ld=json_ld(data, renderer.helpers(language)["plain"], canonical, home),
+            json_ld=json_ld(data, helpers["plain"], canonical, home),
             og_alternate_locales=[other.og_locale for other in LANGUAGES if other != language],
             open_data=url(OPEN_DATA_PACKAGE),
-            cite=page_citations(context, page, language),
+            cite=cite,
         )
 
     return make
@@ -134,6 +141,78 @@ def record_marks(
         return Markup("".join(html))
 
     return marks
+
+
+def note_entries(
+    helpers: dict[str, Any],
+    paragraph_of: Callable[[str], tuple[str, str]],
+    about_page: str,
+    *,
+    gathers_sources: bool,
+) -> Callable[[list[SourceNote]], Markup]:
+    """The items of a page's list of notes, numbered as the page marks them. A page that gathers
+    its sources gives each note whole, with the paragraphs of the source it cites; a page that
+    shows everything (the fact sheet) names each note and links to it in full on the About page.
+    Made here rather than in _apparatus.html for the reason the marks are."""
+    words, tr, md_inline = helpers["t"], helpers["tr"], helpers["md_inline"]
+    back, about = escape(words["back_to_reference"]), escape(about_page)
+    in_the_source, all_notes = escape(words["in_the_source"]), escape(words["all_notes"])
+
+    def entries(notes: list[SourceNote]) -> Markup:
+        html: list[str] = []
+        for number, note in enumerate(notes, start=1):
+            back_link = f'<a href="#ref-{number}" aria-label="{back} {number}">↩</a></li>\n'
+            about_note = f"{about}#{escape(note.id)}"
+            if not gathers_sources:
+                html.append(f'<li id="note-{number}"><a href="{about_note}">{tr(note.title)}</a> {back_link}')
+                continue
+            html.append(f'<li id="note-{number}"><strong>{tr(note.title)}</strong> {md_inline(note.text)}')
+            if note.reading:
+                html.append(f" {md_inline(note.reading)}")
+            html.append(f"<small>{in_the_source}")
+            for quote in note.sources:
+                link, paragraph = paragraph_of(quote)
+                html.append(f' <a href="{escape(link)}">¶{escape(paragraph)}</a>')
+            html.append(f' · <a href="{about_note}">{all_notes}</a></small> {back_link}')
+        return Markup("".join(html))
+
+    return entries
+
+
+def source_entries(
+    helpers: dict[str, Any], source_link: Callable[[str], str], cite: Callable[[str], Markup]
+) -> Callable[[list[SourceEntry]], Markup]:
+    """The items of a page's list of sources: each quote once, with a link to its words in the
+    source document, the periods the site inferred from it, a link back to the record citing it
+    and a citation of the figure. Made here rather than in _apparatus.html for the reason the
+    marks are: an item per quote made the list half of a section page's rendering."""
+    words, labelled, period, tr = helpers["t"], helpers["labelled"], helpers["period"], helpers["tr"]
+    view, back = escape(words["view_in_source"]), escape(words["back_to_reference"])
+    inferred_word, cite_word = words["period_inferred"], escape(words["cite_this_figure"])
+
+    def entries(sources: list[SourceEntry]) -> Markup:
+        html: list[str] = []
+        for number, entry in enumerate(sources, start=1):
+            anchor = escape(entry.anchor)
+            html.append(f'<li id="s-{anchor}">')
+            html.extend(f'<span id="s-{escape(other)}"></span>' for other in entry.also)
+            html.append(
+                f'<q lang="zh-Hans">{escape(entry.quote)}</q> '
+                f'<a href="{escape(source_link(entry.quote))}">{view}</a>'
+            )
+            html.extend(
+                f' <small class="block">{labelled(inferred_word, period(inferred))}: '
+                f"{tr(inferred.inferred)}</small>"
+                for inferred in entry.inferred
+            )
+            html.append(
+                f' <a href="#{anchor}" aria-label="{back} S{number}">↩</a>\n'
+                f'<details class="figure-cite"><summary>{cite_word}</summary>{cite(entry.anchor)}'
+                "</details></li>\n"
+            )
+        return Markup("".join(html))
+
+    return entries
 
 
 def notes_by_kind(notes: list[SourceNote]) -> list[tuple[str, list[SourceNote]]]:
