@@ -1,11 +1,15 @@
 """Rendering: Markdown cannot inject markup, Chinese in English pages is marked, URLs are right."""
 
+from pathlib import Path
+
+import jinja2
+import jinja2.runtime
 import pytest
 
 from etown.config import normalise_base_url, read_config
 from etown.pages import relative_url
 from etown.problems import UsageError
-from etown.render import MarkdownRenderer, mark_chinese
+from etown.render import HelperContext, MarkdownRenderer, make_environment, mark_chinese
 
 
 @pytest.mark.parametrize(
@@ -72,3 +76,36 @@ def test_base_url_decides_absolute_urls(tmp_path) -> None:  # type: ignore[no-un
 def test_base_url_must_be_absolute_http(url: str) -> None:
     with pytest.raises(UsageError):
         normalise_base_url(url)
+
+
+def test_templates_call_plain_helpers_directly_and_others_as_jinja_does(tmp_path: Path) -> None:
+    """The quick way through calls (HelperContext) must not change what any callable receives."""
+    (tmp_path / "page.html").write_text(
+        "{% macro twice(x) %}{{ x }}{{ x }}{% endmacro %}"
+        "{% for n in [1] %}{{ plain(n, 2) }}|{{ named(n, extra=3) }}|{{ with_context() }}|"
+        "{{ with_environment() }}|{{ callable_object() }}|{{ twice(n) }}|{{ length([1, 2]) }}|"
+        "{{ stops() is undefined }}{% endfor %}",
+        encoding="utf-8",
+    )
+    environment = make_environment(tmp_path)
+    assert environment.context_class is HelperContext
+
+    class CallableObject:
+        @jinja2.pass_context
+        def __call__(self, context: jinja2.runtime.Context) -> str:
+            return f"object:{context['marker']}"
+
+    def stops() -> None:
+        raise StopIteration
+
+    rendered = environment.get_template("page.html").render(
+        marker="M",
+        plain=lambda a, b: f"plain:{a + b}",
+        named=lambda a, extra: f"named:{a}/{extra}",
+        with_context=jinja2.pass_context(lambda context: f"context:{context['marker']}"),
+        with_environment=jinja2.pass_environment(lambda env: f"env:{env is environment}"),
+        callable_object=CallableObject(),
+        length=len,
+        stops=stops,
+    )
+    assert rendered == "plain:3|named:1/3|context:M|env:True|object:M|11|2|True"
