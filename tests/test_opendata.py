@@ -1,5 +1,5 @@
 """The open data's JSON is written by pydantic-core for speed; it must be, byte for byte, what the
-json module writes (``json.dumps(value, ensure_ascii=False, indent=2)``), whatever the value:
+json module writes (``json.dumps(value, ensure_ascii=False, indent=2)``, in UTF-8), whatever the value:
 pydantic-core for JSON's own types, the json module itself where a float could be written in
 another form."""
 
@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from etown.producers.opendata import _FLOAT, json_text
+from etown.producers.opendata import _FLOAT, json_bytes
 
 _SCALARS = st.none() | st.booleans() | st.integers() | st.text(st.characters(exclude_categories=["Cs"]))
 _WITH_FLOATS = _SCALARS | st.floats(allow_nan=False, allow_infinity=False)
@@ -30,18 +30,18 @@ def _json(scalars: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 @settings(max_examples=300, deadline=None)
 @given(_json(_WITH_FLOATS))
-def test_json_text_with_floats_is_what_the_json_module_writes(value: Any) -> None:
-    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+def test_json_bytes_with_floats_is_what_the_json_module_writes(value: Any) -> None:
+    assert json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
 
 
 @settings(max_examples=500, deadline=None)
 @given(_json(_SCALARS))
-def test_json_text_is_what_the_json_module_writes(value: Any) -> None:
-    assert not _FLOAT.search(json_text(value).encode())  # pydantic-core wrote it
-    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+def test_json_bytes_is_what_the_json_module_writes(value: Any) -> None:
+    assert not _FLOAT.search(json_bytes(value))  # pydantic-core wrote it
+    assert json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def test_json_text_on_the_awkward_cases() -> None:
+def test_json_bytes_on_the_awkward_cases() -> None:
     text = ['\x00\x1f\x7f\u2028\u2029"\\/\b\f\n\r\t', 10**30, -1, True, None, {}, [], {"": [{}]}]
     floats = [*text, 1e16, 1e-7, 0.1, -0.0]  # pydantic-core writes 1e-7 for 1e-07
     for value in (
@@ -52,5 +52,5 @@ def test_json_text_on_the_awkward_cases() -> None:
         {"a": [1.5]},
         {1: "a key that is not text"},
     ):
-        assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
-    assert not _FLOAT.search(json_text(text).encode())
+        assert json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
+    assert not _FLOAT.search(json_bytes(text))

@@ -338,17 +338,19 @@ def inert_cell(value: Any) -> Any:
     return value
 
 
-def json_text(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, indent=2)`` and a final line break, for a value
-    made of JSON's own types. Written by pydantic-core's serializer: the same text, several times
-    faster than the json module (whose indented output is pure Python), except for floats,
-    which it writes in its own shortest form (0.00006103515625 for 6.103515625e-05); a value
-    holding one is written again by the json module. (The data has no floats: its numbers are
-    Decimals, written as text.)"""
+def json_bytes(value: Any) -> bytes:
+    """``json.dumps(value, ensure_ascii=False, indent=2)`` and a final line break, in UTF-8, for
+    a value made of JSON's own types. Written by pydantic-core's serializer: the same text,
+    several times faster than the json module (whose indented output is pure Python), except
+    for floats, which it writes in its own shortest form (0.00006103515625 for 6.103515625e-05);
+    a value holding one is written again by the json module. (The data has no floats: its
+    numbers are Decimals, written as text.) Kept as bytes from end to end: a section of a large
+    site is tens of MB, and decoding it to add the line break, then encoding it again, held it
+    four times over."""
     written = pydantic_core.to_json(value, indent=2)
     if _FLOAT.search(written):
-        return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
-    return written.decode("utf-8") + "\n"
+        return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return written + b"\n"
 
 
 _FLOAT = re.compile(rb'^ *(?:"(?:[^"\\\n]|\\.)*": )?-?[0-9]+[.eE]', re.MULTILINE)
@@ -356,12 +358,12 @@ _FLOAT = re.compile(rb'^ *(?:"(?:[^"\\\n]|\\.)*": )?-?[0-9]+[.eE]', re.MULTILINE
 (indented output puts every value on a line of its own)."""
 
 
-def section_json(data: SiteData, model: BaseModel, conversions: Conversions) -> str:
+def section_json(data: SiteData, model: BaseModel, conversions: Conversions) -> bytes:
     """One section in the shape of its YAML, every text in every language, and each record with
     its status: the flags it carries and the notes that touch it."""
     dumped = model.model_dump(mode="json")
     _enrich(data, model, dumped, conversions)
-    return json_text(dumped)
+    return json_bytes(dumped)
 
 
 def _enrich(data: SiteData, node: Any, dumped: Any, conversions: Conversions) -> None:
@@ -386,7 +388,7 @@ def _enrich(data: SiteData, node: Any, dumped: Any, conversions: Conversions) ->
         ]
 
 
-def datapackage(tables: list[Table], seed_path: str) -> str:
+def datapackage(tables: list[Table], seed_path: str) -> bytes:
     resources: list[dict[str, Any]] = [
         {
             "name": table.name,
@@ -427,7 +429,7 @@ def datapackage(tables: list[Table], seed_path: str) -> str:
         }],
         "resources": resources,
     }  # fmt: skip
-    return json_text(package)
+    return json_bytes(package)
 
 
 class OpenData:
@@ -443,12 +445,12 @@ class OpenData:
         seed_path = context.seed.display_path
         yield Target(
             f"{FOLDER}/datapackage.json",
-            lambda data: datapackage([make(data, conversions) for make in TABLES], seed_path).encode("utf-8"),
+            lambda data: datapackage([make(data, conversions) for make in TABLES], seed_path),
         )
 
 
 def _json_maker(section: Section[Any], conversions: Conversions) -> Callable[[SiteData], bytes]:
-    return lambda data: section_json(data, data[section], conversions).encode("utf-8")
+    return lambda data: section_json(data, data[section], conversions)
 
 
 def _csv_maker(make_table: TableMaker, conversions: Conversions) -> Callable[[SiteData], bytes]:
