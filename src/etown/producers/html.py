@@ -13,7 +13,7 @@ from etown.pages import ABOUT_PAGE, FACTSHEET_PAGE, NOT_FOUND_PAGE, PAGES, ROOT_
 from etown.producers.citations import page_citations
 from etown.records import FLAGS, anchor
 from etown.render import url_maker
-from etown.schema import NOTE_KINDS, HistoryEvent, Membership, SourceNote, Text, parse_partial_date
+from etown.schema import NOTE_KINDS, HistoryEvent, Membership, Person, SourceNote, Text, parse_partial_date
 from etown.sections import LEADERSHIP, SiteData
 
 OPEN_DATA_PACKAGE = "data/datapackage.json"
@@ -227,6 +227,10 @@ def notes_by_kind(notes: list[SourceNote]) -> list[tuple[str, list[SourceNote]]]
 def _describer(data: SiteData, helpers: dict[str, Any]) -> Callable[[str], str]:
     """A record named for a link: its label, name or title; an event's date; a member's name."""
     plain, date = helpers["plain"], helpers["date"]
+    # The people by id, made at the first member described rather than for each (the about page
+    # of a large site names thousands: the time grew with the square of the members), and not
+    # before it: a page that names no member does not read the leadership.
+    people: dict[str, Person] = {}
 
     def describe(ref: str) -> str:
         record = data.record(ref)
@@ -237,7 +241,8 @@ def _describer(data: SiteData, helpers: dict[str, Any]) -> Callable[[str], str]:
         if isinstance(record, HistoryEvent):
             return str(date(record.date))
         if isinstance(record, Membership):
-            people = {person.id: person for person in data[LEADERSHIP].people}
+            if not people:
+                people.update((person.id, person) for person in data[LEADERSHIP].people)
             return str(plain(people[record.person].name))
         text = getattr(record, "text", None)
         if isinstance(text, Text):
