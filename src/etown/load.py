@@ -397,9 +397,20 @@ class _TreeBuilder:
         self.documents = 0
 
     def build(self, text: str) -> Any:
+        take: dict[type, Callable[[Any], None]] = {  # one lookup, not a chain of up to six isinstance
+            yaml.DocumentStartEvent: self._document,
+            yaml.MappingStartEvent: self._open,
+            yaml.SequenceStartEvent: self._open,
+            yaml.MappingEndEvent: self._close,
+            yaml.SequenceEndEvent: self._close,
+            yaml.ScalarEvent: self._scalar,
+            yaml.AliasEvent: self._alias,
+        }
         try:
             for event in yaml.parse(text, Loader=self.loader):
-                self._take(event)
+                handler = take.get(type(event))
+                if handler is not None:
+                    handler(event)
         except yaml.MarkedYAMLError as error:
             position, message = _syntax_problem(error, text, self._open_flow())
             raise _Refused(_within(text, position), message) from None
@@ -410,23 +421,15 @@ class _TreeBuilder:
             raise _Refused((1, 1), "the file is empty (it holds no fields)")
         return self.root
 
-    def _take(self, event: yaml.Event) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                raise _Refused(
-                    _mark(event),
-                    "a second YAML document starts here ('---'); a data file holds one document",
-                )
-        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            self._open(event)
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            finished = self.stack.pop()
-            self._attach(finished.value)
-        elif isinstance(event, yaml.ScalarEvent):
-            self._scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
-            self._alias(event)
+    def _document(self, event: yaml.DocumentStartEvent) -> None:
+        self.documents += 1
+        if self.documents > 1:
+            raise _Refused(
+                _mark(event), "a second YAML document starts here ('---'); a data file holds one document"
+            )
+
+    def _close(self, _event: yaml.MappingEndEvent | yaml.SequenceEndEvent) -> None:
+        self._attach(self.stack.pop().value)
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         if self.stack and self.stack[-1].key is None and isinstance(self.stack[-1].value, dict):
