@@ -445,7 +445,7 @@ class HelperContext(jinja2.runtime.Context):
     Every call in a template goes through ``Context.call``, which first asks the callable, by
     three attribute lookups, whether it wants the context, the evaluation context or the
     environment passed in. etown's helpers are plain functions, and a page calls them tens of
-    thousands of times at scale: the asking was a tenth of the rendering. A plain function can
+    thousands of times at scale: the asking was 5 % of the rendering. A plain function can
     only say so in its own ``__dict__``, and a macro never does, so for those the answer is
     known without asking; anything else is asked as Jinja asks it."""
 
