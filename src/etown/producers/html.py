@@ -42,8 +42,9 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         anchor_of = _anchorer(data)
         page_path = _page_pather(url, language)
         helpers = renderer.helpers(language)
-        source_link = _source_linker(context, url(SOURCE_PAGE.path(language)))
-        paragraph_of = _paragraph_linker(context, url(SOURCE_PAGE.path(language)))
+        source_page = url(SOURCE_PAGE.path(language))
+        source_link = _source_linker(context, source_page)
+        paragraph_of = _paragraph_linker(context, source_page)
         cite = page_citations(context, page, language)
         return renderer.render_bytes(
             f"{page.key}.html",
@@ -63,7 +64,6 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             anchor_of=anchor_of,
             record=data.record,
             paragraph_of=paragraph_of,
-            about_path=ABOUT_PAGE.path(language),
             source_path=SOURCE_PAGE.path(language),
             factsheet_path=FACTSHEET_PAGE.path(language),
             document=context.source_document,
