@@ -7,18 +7,18 @@ links point at the published site. Its date is the build's (SOURCE_DATE_EPOCH or
 seed's copy was taken), so the same inputs give the same bytes.
 
 Subsetting the CJK fonts takes seconds, so a PDF is kept in a cache named by the SHA-256 of
-everything that goes into it (``pdf/`` in etown's cache folder: see etown.cache);
-a build whose inputs did not change reads it back. The targets are ``expensive``: ``etown
+everything that goes into it (``pdf/`` in etown's cache folder: see etown.cache), and read back
+while the font files it embeds are unchanged and the PDF is whole (see _cached). The targets are ``expensive``: ``etown
 check`` and the preview's updates after a data edit skip them; ``etown build --no-pdf`` too.
 """
 
 import contextlib
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 from etown.cache import cache_folder, trim
@@ -26,6 +26,7 @@ from etown.languages import LANGUAGES, Language
 from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
 from etown.problems import EtownError
+from etown.producers import fontfiles
 from etown.producers.citations import edition_date, read_source_record
 from etown.producers.html import _page_maker
 from etown.sections import SiteData
@@ -34,15 +35,8 @@ PRINT_STYLESHEET = "print/factsheet.css"
 """Inside templates/: what the PDF adds to the site's print stylesheet."""
 CACHE_KEPT = 48
 """PDFs kept in the cache (the most recently used); each is under 1 MB."""
-RECIPE = "1"
+RECIPE = "2"
 """Part of the cache key: change it when this module changes what it asks WeasyPrint for."""
-FONT_FOLDERS = (
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".local/share/fonts",
-    Path.home() / ".fonts",
-)
-"""Where fontconfig finds the fonts WeasyPrint embeds: their files are part of the cache key."""
 CJK_FAMILY = "Noto Sans CJK"
 MISSING_LIBRARIES = (
     "WeasyPrint cannot load its system libraries ({error}); on Debian or Ubuntu: "
@@ -89,7 +83,10 @@ def _read_print_stylesheet(context: Context) -> bytes:
 # --- rendering -----------------------------------------------------------------------------------
 
 
-def _render(context: Context, html: bytes, print_css: bytes, day: str, page_url: str) -> bytes:
+def _render(
+    context: Context, html: bytes, print_css: bytes, day: str, page_url: str
+) -> tuple[bytes, list[str]]:
+    """The PDF, and the font families it embeds."""
     try:
         import weasyprint
         from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -122,7 +119,7 @@ def _render(context: Context, html: bytes, print_css: bytes, day: str, page_url:
             f"(found only: {', '.join(sorted(families))}); on Debian or Ubuntu: apt-get install "
             "fonts-noto-cjk"
         )
-    return pdf
+    return pdf, sorted(families)
 
 
 @contextlib.contextmanager
@@ -148,11 +145,11 @@ def _weasyprint_errors() -> Iterator[list[str]]:
 
 
 def _cache_key(html: bytes, stylesheet: bytes, print_css: bytes, day: str, page_url: str) -> str:
+    """What the PDF is made from (the fonts apart: see _cached)."""
     digest = hashlib.sha256()
     for part in (
         RECIPE.encode(),
         _versions().encode(),
-        _fonts_fingerprint().encode(),
         day.encode(),
         page_url.encode(),
         stylesheet,
@@ -172,33 +169,39 @@ def _versions() -> str:
     return " ".join(versions)
 
 
-def _fonts_fingerprint() -> str:
-    """Each font file's path, size and modification time: a font update changes the key."""
-    entries = []
-    for folder in FONT_FOLDERS:
-        if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                with contextlib.suppress(OSError):
-                    status = path.stat()
-                    if path.is_file():
-                        entries.append(f"{path}:{status.st_size}:{status.st_mtime_ns}")
-    return "\n".join(entries)
+def _cached(key: str, make: Callable[[], tuple[bytes, list[str]]]) -> bytes:
+    """The PDF made from ``key``'s inputs: read back from the cache while the fonts it embeds are
+    the same files, else made (``make`` gives the PDF and the font families it embeds).
 
-
-def _cached(key: str, make: Callable[[], bytes]) -> bytes:
+    Each entry is the PDF and a record beside it: the families it embeds, the fingerprint of
+    the font files fontconfig resolves for them, the PDF's size and SHA-256. A font update, a
+    font newly listed under one of those families, or a damaged PDF makes the entry stale;
+    fonts of other families, installed or removed, do not."""
     folder = cache_folder("pdf")
-    path = folder / f"{key}.pdf"
-    with contextlib.suppress(OSError):
-        content = path.read_bytes()
-        os.utime(path)  # recently used: kept when the cache is trimmed
-        return content
-    content = make()
+    path, record_path = folder / f"{key}.pdf", folder / f"{key}.json"
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        if record["fonts"] == fontfiles.fingerprint(record["families"]):
+            content = path.read_bytes()
+            if len(content) == record["size"] and hashlib.sha256(content).hexdigest() == record["sha256"]:
+                os.utime(path)  # recently used: kept when the cache is trimmed
+                os.utime(record_path)
+                return content
+    content, families = make()
+    record = {
+        "families": sorted(families),
+        "fonts": fontfiles.fingerprint(families),
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
     with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
+        for target, data in ((path, content), (record_path, json.dumps(record).encode("utf-8"))):
+            temporary = folder / f".{target.name}.{os.getpid()}.tmp"
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
         trim(folder, "*.pdf", CACHE_KEPT)
+        trim(folder, "*.json", CACHE_KEPT)
     return content
 
 
