@@ -14,7 +14,7 @@ from etown.cli import main
 from etown.languages import LANGUAGES, by_code
 from etown.pages import PAGES
 from etown.pipeline import Pipeline
-from etown.producers import pdf
+from etown.producers import fontfiles, pdf
 
 BASE = "https://example.org/etown/"
 LIMIT = 1_500_000
@@ -76,6 +76,7 @@ def test_the_fact_sheet_page_links_its_pdf(built_site: Path) -> None:
         assert '<a href="factsheet.pdf" type="application/pdf">' in html
 
 
+@pytest.mark.slow  # makes every PDF again (seconds each)
 def test_a_pdf_made_afresh_is_byte_identical(
     built_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -84,7 +85,7 @@ def test_a_pdf_made_afresh_is_byte_identical(
 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     out = tmp_path / "site"
-    assert Pipeline(REPO, base_url=BASE).build(out).ok
+    assert Pipeline(REPO, base_url=BASE, finishing=False).build(out).ok
     assert len(list((tmp_path / "cache" / "pdf").glob("*.pdf"))) == len(LANGUAGES)
     for language in LANGUAGES:
         assert (out / pdf.pdf_path(FACTSHEET, language)).read_bytes() == _pdf(
@@ -102,7 +103,7 @@ def test_an_unchanged_build_reads_its_pdfs_from_the_cache(
     from conftest import REPO
 
     monkeypatch.setattr(pdf, "_render", _weasyprint_forbidden)
-    assert Pipeline(REPO, base_url=BASE).build(tmp_path / "site").ok
+    assert Pipeline(REPO, base_url=BASE, finishing=False).build(tmp_path / "site").ok
     for language in LANGUAGES:
         path = pdf.pdf_path(FACTSHEET, language)
         assert (tmp_path / "site" / path).read_bytes() == (built_site / path).read_bytes()
@@ -124,10 +125,77 @@ def test_check_and_no_pdf_builds_never_run_weasyprint(
 
 def test_a_missing_print_stylesheet_is_a_problem_not_a_traceback(project: Path, tmp_path: Path) -> None:
     (project / "templates" / pdf.PRINT_STYLESHEET).unlink()
-    report = Pipeline(project).build(tmp_path / "out")
+    report = Pipeline(project, finishing=False).build(tmp_path / "out")
     assert not report.ok
     assert [str(p) for p in report.problems] == [
         f"build:{path}: cannot make this file: cannot read templates/print/factsheet.css (No such file or "
         "directory)"
         for path in sorted(pdf.pdf_path(FACTSHEET, language) for language in LANGUAGES)
     ]
+
+
+# --- the cache's key: what the PDF is made from, and the font files it embeds ------------------
+
+
+def test_fontconfig_names_the_files_of_the_families_a_pdf_embeds(built_site: Path) -> None:
+    """The fonts the cache key follows are the files fontconfig resolves for the families a PDF
+    embeds: here the CJK font's files, which pdffonts finds embedded in every PDF."""
+    files = fontfiles.files_of_family("Noto Sans CJK SC")
+    assert files and all(Path(file).is_file() for file in files), files
+    assert any("NotoSansCJK" in Path(file).name or "NotoSansSC" in Path(file).name for file in files)
+    assert fontfiles.files_of_family("No Such Family Anywhere") == []
+
+
+class _FakeFonts:
+    """WeasyPrint and fontconfig stood in for: each PDF "embeds" the family Test Sans, whose one
+    file is a file of the test's. Counts the PDFs made, and keeps them in a cache of its own."""
+
+    def __init__(self, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv(CACHE_ENV, str(folder / "cache"))  # a cache of its own, kept apart from the run's
+        folder.mkdir()
+        self.file = folder / "TestSans.ttf"
+        self.file.write_bytes(b"version 1")
+        self.made = 0
+        monkeypatch.setattr(pdf, "_render", self.render)
+        monkeypatch.setattr(
+            fontfiles, "files_of_family", lambda family: [str(self.file)] if family == "Test Sans" else []
+        )
+
+    def render(self, _context: object, html: bytes, *_rest: object) -> tuple[bytes, list[str]]:
+        self.made += 1
+        return b"%PDF-1.7 " + self.file.read_bytes() + b" " + str(len(html)).encode(), ["Test Sans"]
+
+
+def test_a_font_of_another_family_installed_keeps_the_cache_and_one_of_its_own_family_renews_it(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fonts = _FakeFonts(tmp_path / "fonts", monkeypatch)
+    out = tmp_path / "site"
+    assert Pipeline(project, finishing=False).build(out).ok
+    assert fonts.made == len(LANGUAGES)
+    (tmp_path / "fonts" / "Unrelated-Regular.ttf").write_bytes(b"a package's new font")  # another family
+    assert Pipeline(project, finishing=False).build(out).ok
+    assert fonts.made == len(LANGUAGES)  # read back from the cache
+    fonts.file.write_bytes(b"version 2, updated")  # the embedded family's file changed
+    assert Pipeline(project, finishing=False).build(out).ok
+    assert fonts.made == 2 * len(LANGUAGES)
+    for language in LANGUAGES:
+        assert b"version 2, updated" in (out / pdf.pdf_path(FACTSHEET, language)).read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "emptied", "altered"])
+def test_a_damaged_pdf_in_the_cache_is_made_again_not_published(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
+    fonts = _FakeFonts(tmp_path / "fonts", monkeypatch)
+    assert Pipeline(project, finishing=False).build(tmp_path / "first").ok
+    cached = sorted((tmp_path / "fonts" / "cache" / "pdf").glob("*.pdf"))
+    assert len(cached) >= len(LANGUAGES)
+    for entry in cached:
+        content = entry.read_bytes()
+        entry.write_bytes({"truncated": content[:12], "emptied": b"", "altered": content.upper()}[damage])
+    assert Pipeline(project, finishing=False).build(tmp_path / "second").ok
+    assert fonts.made == 2 * len(LANGUAGES)
+    for language in LANGUAGES:
+        path = pdf.pdf_path(FACTSHEET, language)
+        assert (tmp_path / "second" / path).read_bytes() == (tmp_path / "first" / path).read_bytes()
