@@ -39,19 +39,6 @@ def test_scalars_stay_the_text_they_were_written_as(tmp_path: Path) -> None:
     }  # fmt: skip
 
 
-def test_equal_texts_of_a_file_are_kept_once(tmp_path: Path) -> None:
-    data, problems = load_text(
-        tmp_path,
-        "a: {unit: 亿元, source: 全区生产总值2456.4亿元}\nb: {unit: 亿元, source: 全区生产总值2456.4亿元}\n",
-    )
-    assert problems == []
-    assert isinstance(data, dict)
-    first, second = data["a"], data["b"]
-    assert first == second
-    assert first["source"] is second["source"] and first["unit"] is second["unit"]
-    assert next(iter(first)) is next(iter(second))
-
-
 def test_positions_of_values_and_keys_are_one_based_line_and_column(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     data_dir.mkdir()

@@ -1,8 +1,6 @@
 """Rendering in forked worker processes (the command line's full builds and checks) makes the
 same bytes and reports the same problems as rendering in one process."""
 
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -53,22 +51,3 @@ def test_the_command_line_forks_only_while_no_other_thread_runs() -> None:
         release.set()
         other.join()
     assert 1 <= _render_workers() <= 4
-
-
-def test_opencc_is_loaded_only_to_render_and_once_for_all_workers(project: Path, tmp_path: Path) -> None:
-    """Its dictionaries take 45 MB and 0.1 s: a command that renders nothing (coverage, the
-    translations commands) never loads them, and a forked build loads them before forking, so
-    that its workers share one copy instead of loading one each."""
-    program = (
-        "import sys\nfrom pathlib import Path\nfrom etown.pipeline import Pipeline\n"
-        "assert Pipeline(Path(sys.argv[1])).validated()[0] is not None\n"
-        "print('opencc' in sys.modules)\n"
-        "pipeline = Pipeline(Path(sys.argv[1]), expensive=False, finishing=False, workers=2)\n"
-        "assert pipeline.build(Path(sys.argv[2])).ok\nprint('opencc' in sys.modules)"
-    )
-    ran = subprocess.run(
-        [sys.executable, "-c", program, str(project), str(tmp_path / "out")],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    assert ran.stdout.split() == ["False", "True"]
-    assert (tmp_path / "out" / "zh-Hant" / "index.html").is_file()
