@@ -30,8 +30,6 @@ from etown.pages import NOT_FOUND_PAGE, PAGES, ROOT_PAGE
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-REPO = Path(__file__).resolve().parent.parent
-SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = Path(os.environ.get("ETOWN_CHROMIUM", "/usr/bin/chromium"))
 # Without the background-networking flags Chromium keeps trying to reach Google on a closed network.
 CHROMIUM_FLAGS = [

@@ -1,15 +1,51 @@
-"""Shared fixtures: a throw-away copy of the project, and one build of the real site."""
+"""Shared fixtures: a run folder of its own, a throw-away copy of the project, one build of the real
+site, and a live preview server.
 
+Every pytest run gets a folder of its own, made before anything of etown is imported, and points
+etown's cache, HOME and the XDG folders into it: no test reads or writes the user's cache or home,
+so a run's speed and results never depend on what ran before on the machine, and a run leaves
+nothing behind (the folder goes at the end of the run). Worker processes of pytest-xdist inherit
+the folder from the run that started them, so they share one cache.
+"""
+
+import contextlib
+import fcntl
 import os
 import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-from hypothesis import settings
+RUN_FOLDER_ENV = "ETOWN_TEST_RUN_FOLDER"
+_OWN_RUN_FOLDER = RUN_FOLDER_ENV not in os.environ
+if _OWN_RUN_FOLDER:
+    os.environ[RUN_FOLDER_ENV] = tempfile.mkdtemp(prefix="etown-tests-")
+RUN_FOLDER = Path(os.environ[RUN_FOLDER_ENV])
+for variable, inside in {
+    "ETOWN_CACHE_DIR": "cache/etown",
+    "HOME": "home",
+    "XDG_CACHE_HOME": "cache",
+    "XDG_CONFIG_HOME": "config",
+    "XDG_DATA_HOME": "data",
+}.items():
+    os.environ[variable] = str(RUN_FOLDER / inside)
+    (RUN_FOLDER / inside).mkdir(parents=True, exist_ok=True)
+# The goldens and the citation tests carry the site's date as the seed's taken date.
+os.environ.pop("SOURCE_DATE_EPOCH", None)
 
-from etown.pipeline import build
+import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+from etown.pipeline import Pipeline, build  # noqa: E402
+from etown.report import Report  # noqa: E402
+from etown.serve import Preview, open_server, watch  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = Path(os.environ.get("ETOWN_TEST_ARTIFACTS") or RUN_FOLDER / "artifacts")
+"""Where tests leave files for a person to look at (printed pages): the run folder, unless
+ETOWN_TEST_ARTIFACTS names a folder to keep them in."""
 
 # Property tests explore new inputs on every local run; in CI they replay a fixed sequence, so that
 # a landing is never blocked by chance (a case found locally is pinned as an ordinary test).
@@ -18,8 +54,10 @@ if os.environ.get("CI"):
     settings.load_profile("ci")
 PROJECT_PARTS = ("seeds", "data", "templates", "etown.toml")
 
-# The goldens and the citation tests carry the site's date as the seed's taken date.
-os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _OWN_RUN_FOLDER:
+        shutil.rmtree(RUN_FOLDER, ignore_errors=True)
 
 
 def copy_project(target: Path) -> Path:
@@ -34,14 +72,68 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def quick_build(root: Path, out: Path, **options: object) -> Report:
+    """A build without the PDFs and the search index (what most tests look at is the pages; the
+    PDFs take seconds to make for each changed project). Fails the test on any problem."""
+    report = Pipeline(root, expensive=False, finishing=False, **options).build(out)  # type: ignore[arg-type]
+    assert report.ok, "\n".join(map(str, report.problems))
+    return report
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
+@contextlib.contextmanager
+def run_lock(name: str) -> Iterator[None]:
+    """Held by one process of the run at a time (pytest-xdist's workers share the run folder)."""
+    with open(RUN_FOLDER / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per test session (base URL https://example.org/etown/)."""
-    out = tmp_path_factory.mktemp("site") / "build"
-    build(REPO, out, base_url="https://example.org/etown/")
+def built_site() -> Path:
+    """The real site, built whole (PDFs and search index) once per pytest run, with the base URL
+    https://example.org/etown/, and shared by its worker processes. Read it; never change it."""
+    out = RUN_FOLDER / "site"
+    with run_lock("site"):
+        if not out.is_dir():  # a build appears whole or not at all
+            build(REPO, out, base_url="https://example.org/etown/")
     return out
+
+
+def wait_for(condition: object, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.fixture
+def live(project: Path, tmp_path: Path) -> Iterator[tuple[Preview, str]]:
+    """A preview server over a copy of the project, as `etown serve` runs it (no PDFs), with its
+    watcher: the preview and its address, http://127.0.0.1:PORT. It makes no search index
+    (Pagefind takes longer than the rest of a build); test_serve follows the index's remaking."""
+    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
+    preview = Preview(pipeline, tmp_path / "preview")
+    assert preview.build().ok, preview.problems
+    server = open_server(0, preview)
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True),
+        threading.Thread(target=watch, args=(preview, stop, lambda report: None), daemon=True),
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)  # let the watcher start before the test edits anything
+    yield preview, f"http://127.0.0.1:{server.server_port}"
+    stop.set()
+    server.shutdown()
+    server.server_close()

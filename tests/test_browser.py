@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import pytest
 
 from browser_support import (
-    REPO,
     SITE_PAGES,
     open_tab,
     run_axe,
@@ -25,11 +24,13 @@ from browser_support import (
 )
 from browser_support import browser as chromium  # noqa: F401 (the fixture "browser")
 from browser_support import site_url as served_site  # noqa: F401 (the fixture "site_url")
+from conftest import ARTIFACTS
 from etown.languages import LANGUAGES
 
 pytestmark = pytest.mark.browser
 
 if TYPE_CHECKING:
+    from PIL import Image
     from playwright.sync_api import Browser, Page
 
 pytestmark = pytest.mark.browser
@@ -147,17 +148,19 @@ def test_fact_sheet_prints_on_a4_without_navigation(site_url: str, light_tab: "P
     finally:
         light_tab.emulate_media(media="screen")
     assert pdf.startswith(b"%PDF")
-    artifact = REPO / "test-artifacts" / f"factsheet-{language}.pdf"
-    artifact.parent.mkdir(exist_ok=True)
+    artifact = ARTIFACTS / f"factsheet-{language}.pdf"
+    artifact.parent.mkdir(parents=True, exist_ok=True)
     artifact.write_bytes(pdf)
 
 
-HIGHLIGHT = bytes((255, 0, 255))
-"""The colour the test gives ::target-text, so the browser's highlight can be found in a screenshot."""
+def _highlighted(shot: bytes) -> "Image.Image":
+    """A mask of the screenshot's pixels in the colour the test gives ::target-text, rgb(255, 0,
+    255), so that the browser's highlight can be found (255 where painted, else 0)."""
+    from PIL import Image, ImageChops
 
-
-def _count(pixels: bytes) -> int:
-    return sum(1 for start in range(0, len(pixels), 3) if pixels[start : start + 3] == HIGHLIGHT)
+    red, green, blue = Image.open(io.BytesIO(shot)).convert("RGB").split()
+    mask = ImageChops.multiply(red.point([0] * 255 + [255]), green.point([255] + [0] * 255))
+    return ImageChops.multiply(mask, blue.point([0] * 255 + [255]))
 
 
 def _source_links(built_site: Path, language: str) -> list[str]:
@@ -179,8 +182,6 @@ def test_every_source_link_highlights_its_quote_in_the_source_document(
     """Chromium follows each link to the source page and paints the text fragment, inside the
     paragraph the link names (that the fragment matches exactly the quote is checked without a
     browser, in test_sourcedoc.py)."""
-    from PIL import Image
-
     links = _source_links(built_site, "en")
     assert len(links) > 200
     light_tab.goto(site_url + "en/source.html")
@@ -196,13 +197,12 @@ def test_every_source_link_highlights_its_quote_in_the_source_document(
         if box is None:
             unhighlighted.append(link)
             continue
+        painted = _highlighted(light_tab.screenshot())
         # the paragraph, and the one after it (a number and the name it numbers are two)
-        clip = {"x": 0.0, "y": max(box["y"] - 4, 0.0), "width": 1280.0, "height": box["height"] + 60}
-        shot = light_tab.screenshot(clip=clip)  # type: ignore[arg-type]
-        pixels = Image.open(io.BytesIO(shot)).convert("RGB").tobytes()
-        everywhere = Image.open(io.BytesIO(light_tab.screenshot())).convert("RGB").tobytes()
-        painted, painted_anywhere = _count(pixels), _count(everywhere)
-        if painted == 0 or painted < painted_anywhere:
+        top = max(int(box["y"]) - 4, 0)
+        inside = painted.crop((0, top, painted.width, min(top + int(box["height"]) + 64, painted.height)))
+        painted_inside, painted_anywhere = inside.histogram()[255], painted.histogram()[255]
+        if painted_inside == 0 or painted_inside < painted_anywhere:
             unhighlighted.append(link)
     assert unhighlighted == [], (
         f"{len(unhighlighted)} of {len(links)} not highlighted in place: {unhighlighted[:3]}"

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import REPO, SITE_PAGES, base_path
+from browser_support import SITE_PAGES, base_path
+from conftest import REPO
 from etown.languages import LANGUAGES, Language
 from etown.pages import NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Page
 from etown.pipeline import load_site_data

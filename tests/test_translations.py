@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, quick_build
 from etown.cli import main
-from etown.pipeline import Pipeline, build, check
+from etown.pipeline import Pipeline, check
 from etown.problems import Problem
 from etown.translations import LOCK_PATH, load_all, lock_text, read_lock, review
 from helpers_data import data_file, line_of, replace
@@ -80,7 +80,7 @@ def test_the_command_line_warns_and_fails_with_strict(
 def test_the_english_page_marks_an_outdated_text_until_it_is_confirmed(project: Path, tmp_path: Path) -> None:
     replace("history", BEGINS_ZH, BEGINS_ZH_EDITED)(project)
     out = tmp_path / "site"
-    build(project, out)
+    quick_build(project, out)
     marked = f'<p class="outdated">{BEGINS_EN_TEXT} {MARK}'  # the footnote marks follow
     assert marked in page(out, "en", "history")
     assert marked in page(out, "en", "factsheet")
@@ -92,14 +92,14 @@ def test_the_english_page_marks_an_outdated_text_until_it_is_confirmed(project: 
     line = line_of(project, "history", BEGINS_ZH_EDITED.strip())  # the Chinese's line names it too
     assert main(["translations", "confirm", f"data/history.yaml:{line}", "--root", str(project)]) == 0
     assert translation_problems(project) == []
-    build(project, out)
+    quick_build(project, out)
     assert "outdated" not in page(out, "en", "history")
 
 
 def test_an_outdated_label_is_marked_inline(project: Path, tmp_path: Path) -> None:
     replace("economy", "      zh: 工业产值\n", "      zh: 工业总产值\n")(project)
     out = tmp_path / "site"
-    build(project, out)
+    quick_build(project, out)
     assert f'<span class="outdated">Industrial output</span> {MARK}' in page(out, "en", "economy")
 
 
@@ -109,7 +109,7 @@ def test_editing_the_english_clears_the_mark_and_update_records_it(
     replace("history", BEGINS_ZH, BEGINS_ZH_EDITED)(project)
     replace("history", BEGINS_EN, "      en: Construction of the BDA formally began.\n")(project)
     out = tmp_path / "site"
-    build(project, out)
+    quick_build(project, out)
     assert "outdated" not in page(out, "en", "history")
     [problem] = translation_problems(project)
     assert problem.severity == "warning" and "run `etown translations update`" in problem.message

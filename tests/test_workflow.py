@@ -1,10 +1,12 @@
 """The Pages workflow's own steps, run in order in a fresh clone, publish the site and only the site.
 
 The steps are read from .github/workflows/pages.yml, so the test cannot drift from the workflow.
-`run:` steps run as GitHub runs them (bash -eo pipefail, with the workflow's env), except a step
-that installs Debian packages, whose packages must be installed here instead (CI installs them);
-each `uses:` step is stood in for by what it provides here, and an action the test does not know fails it, so
-a new step is never skipped silently. Slow (a venv, a pip install and the fast suite):
+`run:` steps run as GitHub runs them (bash -eo pipefail, with the workflow's env), except two:
+a step that installs Debian packages, whose packages must be installed here instead (CI installs
+them), and the test step, which must be the command the README gives and is run with
+``--collect-only`` (the installed tests load and select; running them all again would only repeat
+this very run). Each `uses:` step is stood in for by what it provides here, and an action the test
+does not know fails it, so a new step is never skipped silently. Slow (a venv and a pip install):
 `-m "not slow"` skips it; .ci/run runs it.
 """
 
@@ -34,6 +36,9 @@ APT_STEP = re.compile(
     r"(?P<packages>[a-z0-9.+\- ]+)"
 )
 """A step that installs Debian packages: checked here, not run (CI installs what the project needs)."""
+TEST_STEP = re.compile(r"python -m pytest .*")
+"""The workflow's test step: the README's command, run here with --collect-only."""
+README = Path("README.md")
 # What the workflow's test step may leave in the clone besides the site: the tools' caches.
 TEST_LEFTOVERS = re.compile(r"(?:\.pytest_cache|\.hypothesis|test-artifacts)/.*|(?:.*/)?__pycache__/.*")
 
@@ -88,6 +93,7 @@ def _run_build_job(clone: Path, tmp_path: Path) -> tuple[Path, _Upload]:
     outputs: dict[str, str] = {}
     venv: Path | None = None
     upload: _Upload | None = None
+    tested: dict[str, Any] | None = None
 
     def expand(text: str) -> str:
         def value(match: re.Match[str]) -> str:
@@ -104,6 +110,11 @@ def _run_build_job(clone: Path, tmp_path: Path) -> tuple[Path, _Upload]:
             missing = [package for package in apt["packages"].split() if not _installed(package)]
             assert not missing, f"{where}: install {' '.join(missing)} here to stand in for the step"
             continue
+        if "run" in step and TEST_STEP.fullmatch(step["run"].strip()):
+            command = step["run"].strip()
+            readme = (clone / README).read_text(encoding="utf-8")
+            assert f"`{command}`" in readme, f"{where}: {command!r} is not the test command the README gives"
+            tested = step = {**step, "run": f"{command} --collect-only"}
         if "run" in step:
             assert venv is not None, f"{where}: runs before actions/setup-python"
             assert step.get("shell", "bash") == "bash", f"{where}: teach the test its shell"
@@ -129,6 +140,7 @@ def _run_build_job(clone: Path, tmp_path: Path) -> tuple[Path, _Upload]:
         else:
             pytest.fail(f"{where}: the test does not know what {action} does; teach it")
     assert venv is not None and upload is not None
+    assert tested is not None, f"{WORKFLOW}: no step runs the tests (python -m pytest …)"
     return venv, upload
 
 

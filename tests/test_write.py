@@ -13,7 +13,7 @@ from conftest import copy_project
 from etown import write
 from etown.cli import main
 from etown.outputs import OutputFile
-from etown.pipeline import build
+from etown.pipeline import Pipeline
 from etown.problems import EtownError, UsageError
 from etown.write import MARKER, unpublishable, write_site
 
@@ -146,20 +146,20 @@ def test_a_failed_build_leaves_the_old_build_byte_identical(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = project / "build"
-    assert main(["build", "--root", str(project), "--out", str(out)]) == 0
+    assert main(["build", "--root", str(project), "--out", str(out), "--no-pdf"]) == 0
     before = snapshot(out)
     history = project / "data" / "history.yaml"
     history.write_text(
         history.read_text(encoding="utf-8").replace("date: 1992-04\n", "date: 1992-13\n"), "utf-8"
     )
-    assert main(["build", "--root", str(project), "--out", str(out)]) == 1
+    assert main(["build", "--root", str(project), "--out", str(out), "--no-pdf"]) == 1
     assert "events[2].date: there is no month 13" in capsys.readouterr().err
     assert snapshot(out) == before
     (project / "templates" / "vision.html").write_text("{% if %}", encoding="utf-8")
     history.write_text(
         history.read_text(encoding="utf-8").replace("date: 1992-13\n", "date: 1992-04\n"), "utf-8"
     )
-    assert main(["build", "--root", str(project), "--out", str(out)]) == 1
+    assert main(["build", "--root", str(project), "--out", str(out), "--no-pdf"]) == 1
     assert snapshot(out) == before
     assert leftovers(project) == []
 
@@ -293,7 +293,7 @@ def old_and_new(
     )
     sites = []
     for project in (old, new):
-        build(project, base / f"{project.name}-site")
+        assert Pipeline(project, expensive=False).build(base / f"{project.name}-site").ok
         sites.append(snapshot(base / f"{project.name}-site"))
     assert sites[0] != sites[1]
     return old, new, sites[0], sites[1]
@@ -308,7 +308,7 @@ def test_a_build_killed_at_any_moment_leaves_the_whole_old_or_the_whole_new_site
     _old, new, old_site, new_site = old_and_new
     out = tmp_path / "build"
     restore(old_site, out)
-    arguments = ["build", "--root", str(new), "--out", str(out)]
+    arguments = ["build", "--root", str(new), "--out", str(out), "--no-pdf"]
     if isinstance(moment, str):
         _kill_paused_build(arguments, moment)
         assert snapshot(out) == (old_site if KILL_MOMENTS[moment] == "old" else new_site)
