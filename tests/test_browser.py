@@ -153,6 +153,15 @@ def test_fact_sheet_prints_on_a4_without_navigation(site_url: str, light_tab: "P
     artifact.write_bytes(pdf)
 
 
+HIGHLIGHT_STYLE = """document.addEventListener("DOMContentLoaded", () => {
+    const style = document.createElement("style");
+    style.textContent = "::target-text{background:rgb(255,0,255)!important;color:#000!important}";
+    document.head.append(style);
+});"""
+PARAGRAPH_BOX = """id => { const element = document.getElementById(id);
+    if (!element) return null; const box = element.getBoundingClientRect(); return [box.top, box.height]; }"""
+
+
 def _highlighted(shot: bytes) -> "Image.Image":
     """A mask of the screenshot's pixels in the colour the test gives ::target-text, rgb(255, 0,
     255), so that the browser's highlight can be found (255 where painted, else 0)."""
@@ -177,33 +186,33 @@ def _source_links(built_site: Path, language: str) -> list[str]:
 
 
 def test_every_source_link_highlights_its_quote_in_the_source_document(
-    built_site: Path, site_url: str, light_tab: "Page"
+    built_site: Path, site_url: str, browser: "Browser"
 ) -> None:
     """Chromium follows each link to the source page and paints the text fragment, inside the
     paragraph the link names (that the fragment matches exactly the quote is checked without a
     browser, in test_sourcedoc.py)."""
     links = _source_links(built_site, "en")
     assert len(links) > 200
-    light_tab.goto(site_url + "en/source.html")
+    tab = open_tab(browser, "desktop")
+    tab.context.add_init_script(HIGHLIGHT_STYLE)
     unhighlighted = []
-    for link in links:
-        light_tab.goto("about:blank")  # a text fragment applies only when a page is navigated to
-        light_tab.goto(site_url + "en/" + link)
-        light_tab.add_style_tag(
-            content="::target-text{background:rgb(255,0,255)!important;color:#000!important}"
-        )
-        paragraph = link.split("#", 1)[1].split(":~:", 1)[0]
-        box = light_tab.locator(f"#{paragraph}").bounding_box()
+    for visit, link in enumerate(links):
+        # a text fragment applies only when a document is loaded: each visit loads the page anew
+        page, fragment = link.split("#", 1)
+        tab.goto(f"{site_url}en/{page}?visit={visit}#{fragment}")
+        paragraph = fragment.split(":~:", 1)[0]
+        box = tab.evaluate(PARAGRAPH_BOX, paragraph)
         if box is None:
             unhighlighted.append(link)
             continue
-        painted = _highlighted(light_tab.screenshot())
+        painted = _highlighted(tab.screenshot())
         # the paragraph, and the one after it (a number and the name it numbers are two)
-        top = max(int(box["y"]) - 4, 0)
-        inside = painted.crop((0, top, painted.width, min(top + int(box["height"]) + 64, painted.height)))
+        top = max(int(box[0]) - 4, 0)
+        inside = painted.crop((0, top, painted.width, min(top + int(box[1]) + 64, painted.height)))
         painted_inside, painted_anywhere = inside.histogram()[255], painted.histogram()[255]
         if painted_inside == 0 or painted_inside < painted_anywhere:
             unhighlighted.append(link)
+    tab.context.close()
     assert unhighlighted == [], (
         f"{len(unhighlighted)} of {len(links)} not highlighted in place: {unhighlighted[:3]}"
     )
