@@ -12,6 +12,8 @@ import contextlib
 import fcntl
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -38,7 +40,7 @@ os.environ.pop("SOURCE_DATE_EPOCH", None)
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
-from etown.pipeline import Pipeline, build  # noqa: E402
+from etown.pipeline import Pipeline  # noqa: E402
 from etown.report import Report  # noqa: E402
 from etown.serve import Preview, open_server, watch  # noqa: E402
 
@@ -98,12 +100,24 @@ def run_lock(name: str) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def built_site() -> Path:
-    """The real site, built whole (PDFs and search index) once per pytest run, with the base URL
-    https://example.org/etown/, and shared by its worker processes. Read it; never change it."""
+    """The real site, built whole (PDFs and search index) once per pytest run by `etown build`,
+    with the base URL https://example.org/etown/, and shared by the run's worker processes. Read
+    it; never change it. (The command renders on every core, which a test process cannot: it
+    runs threads, and forking those is unsafe.)"""
     out = RUN_FOLDER / "site"
     with run_lock("site"):
         if not out.is_dir():  # a build appears whole or not at all
-            build(REPO, out, base_url="https://example.org/etown/")
+            command = [
+                "build",
+                "--root",
+                str(REPO),
+                "--out",
+                str(out),
+                "--base-url",
+                "https://example.org/etown/",
+            ]
+            built = subprocess.run([sys.executable, "-m", "etown", *command], capture_output=True, text=True)
+            assert built.returncode == 0, built.stdout + built.stderr
     return out
 
 
