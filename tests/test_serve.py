@@ -12,7 +12,7 @@ import pytest
 
 from conftest import quick_build, wait_for
 from etown.outputs import OutputFile
-from etown.pipeline import Pipeline, build
+from etown.pipeline import Pipeline
 from etown.problems import Problem
 from etown.sections import SECTION_NAMES
 from etown.serve import STATUS_PATH, VIEWED_PAGES, Preview
@@ -270,7 +270,7 @@ def test_the_preview_remembers_the_pages_asked_for(live: tuple[Preview, str]) ->
 
 def test_a_preview_never_touches_build(project: Path, tmp_path: Path) -> None:
     published = project / "build"
-    build(project, published, base_url="https://example.org/etown/")
+    assert Pipeline(project, base_url="https://example.org/etown/", expensive=False).build(published).ok
     before = {p: p.read_bytes() for p in published.rglob("*") if p.is_file()}
     preview = Preview(
         Pipeline(project, base_url="http://127.0.0.1:8123/", expensive=False), tmp_path / "preview"
