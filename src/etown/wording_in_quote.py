@@ -26,7 +26,7 @@ reading the record declares (evidence.py checks it).
 import difflib
 import functools
 import re
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -58,6 +58,14 @@ _CLAUSE_ENDS = frozenset(",。;:!?,;:!?")
 """What ends a clause an excerpt may leave out."""
 _IGNORED = _BREAKS | frozenset("·-—–~ …")
 """Characters a text may add or change freely: punctuation."""
+ALIGNMENT_BUDGET = 10_000_000
+"""How much aligning the texts of one file may cost, in characters of a text times characters of
+its quote (the real data's costliest file, economy.yaml, spends about 0.3 million). difflib's
+time grows with that product, and with hostile input it is slow: 5,000 characters of one repeated
+character against a quote of 20,000 took 7.6 s. A text beyond the budget is checked in one pass
+instead, by the pairs of characters its quote writes."""
+MAX_MESSAGES = 3
+"""The most places one text is said to differ from its quote; the rest are counted."""
 _SHOWN_WHOLE = 20
 """A clause up to this long is shown whole; a longer one as the problem and a few characters
 either side."""
@@ -77,10 +85,11 @@ def check_wording_in_quote(
     records = list(records if records is not None else records_in(loaded.name, model))
     related = _Related(records)
     people = _people(model)
+    budget = [ALIGNMENT_BUDGET]
     for record in records:
         if misquoted and field_path((*record.path, "source")) in misquoted:
             continue
-        for path, message in _record_findings(record, related, people):
+        for path, message in _record_findings(record, related, people, budget):
             line, column = loaded.source_map.locate(path)
             yield Problem(loaded.display_path, line, column, field_path(path), message)
 
@@ -90,7 +99,10 @@ def _people(model: BaseModel) -> dict[str, Person]:
     return {person.id: person for person in people} if isinstance(people, list) else {}
 
 
-def _record_findings(record: Record, related: "_Related", people: dict[str, Person]) -> Iterator[Finding]:
+def _record_findings(
+    record: Record, related: "_Related", people: dict[str, Person], budget: list[int]
+) -> Iterator[Finding]:
+    """``budget``: what aligning may still cost in this file (see ALIGNMENT_BUDGET)."""
     node = record.model
     quote = _Quote(node.source)
     derived = node.derived.written if node.derived is not None and node.derived.written else None
@@ -100,8 +112,8 @@ def _record_findings(record: Record, related: "_Related", people: dict[str, Pers
         how = _how(node, name)
         if how == "label" and not related.known(node):
             continue  # the whole it names is missing: that is the problem to fix first
-        others = related.passages(node, name) if how == "label" else ()
-        for message in _text_findings(value["zh"], quote, how, others, derived):
+        others = functools.partial(related.passages, node, name) if how == "label" else _none
+        for message in _text_findings(value["zh"], quote, how, budget, others, derived):
             yield (*record.path, name, "zh"), message
     if isinstance(node, Membership) and node.person in people:
         name = people[node.person].name["zh"]
@@ -125,6 +137,29 @@ def _how(record: Sourced, field: str) -> How:
     return "whole"
 
 
+class _Passages:
+    """Passages as a label's check reads them: the pairs of characters they write, and their
+    numbers, each made once when first asked for (and once for all the labels sharing them)."""
+
+    def __init__(self, passages: Iterable[str]) -> None:
+        self.texts = [normalise(passage) for passage in passages]
+
+    @functools.cached_property
+    def pairs(self) -> frozenset[str]:
+        return frozenset(text[index : index + 2] for text in self.texts for index in range(len(text) - 1))
+
+    @functools.cached_property
+    def numbers(self) -> frozenset[str]:
+        return frozenset(number for text in self.texts for number in _NUMBER.findall(text))
+
+
+_NONE = _Passages(())
+
+
+def _none() -> _Passages:
+    return _NONE
+
+
 class _Related:
     """The passages a label may take its words from besides its own quote: its period's
     stated_by, the quote of the whole it is part of, a body's members' quotes, and for a
@@ -133,17 +168,21 @@ class _Related:
     def __init__(self, records: list[Record]) -> None:
         facts = [record.model for record in records if isinstance(record.model, Fact)]
         self.wholes = {fact.id: fact.source for fact in facts}
-        self.breakdowns: dict[str, list[str]] = {}
+        self._breakdowns: dict[str, list[str]] = {}
         for fact in facts:
             if fact.breakdown is not None:
-                self.breakdowns.setdefault(fact.breakdown["zh"], []).append(fact.source)
+                self._breakdowns.setdefault(fact.breakdown["zh"], []).append(fact.source)
+        self._shared: dict[str, _Passages] = {}
 
     def known(self, node: Sourced) -> bool:
         return not isinstance(node, Fact) or node.part_of is None or node.part_of in self.wholes
 
-    def passages(self, node: Sourced, field: str) -> list[str]:
+    def passages(self, node: Sourced, field: str) -> _Passages:
         if field == "breakdown" and isinstance(node, Fact) and node.breakdown is not None:
-            return self.breakdowns[node.breakdown["zh"]]
+            key = node.breakdown["zh"]
+            if key not in self._shared:
+                self._shared[key] = _Passages(self._breakdowns[key])
+            return self._shared[key]
         passages = []
         period = getattr(node, "period", None)
         if period is not None and period.stated_by is not None:
@@ -152,7 +191,7 @@ class _Related:
             passages.append(self.wholes[node.part_of])
         if isinstance(node, Body):
             passages.extend(member.source for member in node.members)
-        return passages
+        return _Passages(passages)
 
 
 Opcode = tuple[str, int, int, int, int]
@@ -173,24 +212,45 @@ class _Quote:
 
 
 def _text_findings(
-    written: str, quote: _Quote, how: How, others: Iterable[str] = (), derived: str | None = None
+    written: str,
+    quote: _Quote,
+    how: How,
+    budget: list[int],
+    others: Callable[[], _Passages] = _none,
+    derived: str | None = None,
 ) -> list[str]:
-    """What is wrong with one Chinese text against its quote: a message per clause."""
+    """What is wrong with one Chinese text against its quote: a message per clause. ``others``:
+    the passages a label may also take words from (made only for a label not cut from its quote)."""
     bare = SITE_WORDS.sub("", written) if "[" in written else written
     if normalise(bare) in quote.text:  # cut from its quote whole: most texts
         return []
     text, mapped = _Written.of(bare), quote.mapped
-    sources = [mapped.text, *(normalise(other) for other in others)]
-    opcodes = difflib.SequenceMatcher(None, mapped.text, text.text, autojunk=False).get_opcodes()
-    allowed = _Allowed(text.text, mapped.text, sources, derived, how)
-    spans = [(j1, j2) for (*_, j1, j2) in opcodes if not allowed.change((*_, j1, j2), opcodes)]
-    numbers = {number for source in sources for number in _NUMBER.findall(source)}
-    spans += [
+    passages = (_Passages([mapped.text]), others())
+    spans = [
         match.span()
         for match in _NUMBER.finditer(text.text)
-        if match.group() not in numbers and match.group() not in (derived or "")
+        if not any(match.group() in passage.numbers for passage in passages)
+        and match.group() not in (derived or "")
     ]
-    return [_message(mapped, text, opcodes, start, end, how) for start, end in _clauses(text.text, spans)]
+    cost = len(text.text) * len(mapped.text)
+    if cost > budget[0]:
+        budget[0] = 0
+        covered = _cover(text.text, passages, label=how == "label")
+        spans += [(index, index + 1) for index, is_covered in enumerate(covered) if not is_covered]
+        clauses = _clauses(text.text, spans)
+        messages = [f"the quote does not write {text.shown(start, end)}" for start, end in clauses]
+    else:
+        budget[0] -= cost
+        opcodes = difflib.SequenceMatcher(None, mapped.text, text.text, autojunk=False).get_opcodes()
+        allowed = _Allowed(text.text, mapped.text, passages, derived, how)
+        spans += [(j1, j2) for (*_, j1, j2) in opcodes if not allowed.change((*_, j1, j2), opcodes)]
+        clauses = _clauses(text.text, spans)
+        messages = [_message(mapped, text, opcodes, start, end, how) for start, end in clauses[:MAX_MESSAGES]]
+    if len(clauses) > MAX_MESSAGES:
+        messages[MAX_MESSAGES:] = [
+            f"and in {len(clauses) - MAX_MESSAGES} more places the text differs from its quote"
+        ]
+    return messages
 
 
 class _Allowed:
@@ -199,11 +259,13 @@ class _Allowed:
     own fields; a label: anything); the reading ``derived`` declares; in a label, pieces of its
     passages and the label words."""
 
-    def __init__(self, text: str, quote: str, sources: list[str], derived: str | None, how: How) -> None:
+    def __init__(
+        self, text: str, quote: str, passages: tuple[_Passages, ...], derived: str | None, how: How
+    ) -> None:
         self.text, self.quote, self.how = text, quote, how
         self.derived = derived
         self.derived_at = _occurrences(quote, derived) if derived else []
-        self.covered = _cover(text, sources) if how == "label" else None
+        self.covered = _cover(text, passages, label=True) if how == "label" else None
 
     def change(self, opcode: Opcode, opcodes: Sequence[Opcode]) -> bool:
         tag, i1, i2, j1, j2 = opcode
@@ -236,15 +298,15 @@ def _occurrences(text: str, words: str) -> list[tuple[int, int]]:
     return found
 
 
-def _cover(text: str, sources: list[str]) -> list[bool]:
-    """Which characters of a label lie in a piece of two or more characters of one of its
-    passages (that is, in a pair of characters one of them writes), or in a label word."""
-    pairs = {source[index : index + 2] for source in sources for index in range(len(source) - 1)}
+def _cover(text: str, passages: tuple[_Passages, ...], *, label: bool) -> list[bool]:
+    """Which characters of a text lie in a piece of two or more characters of one of its
+    passages (that is, in a pair of characters one of them writes), or (a label's) in a label
+    word."""
     covered = [character in _IGNORED or character.isdigit() for character in text]
     for index in range(len(text) - 1):
-        if text[index : index + 2] in pairs:
+        if any(text[index : index + 2] in passage.pairs for passage in passages):
             covered[index] = covered[index + 1] = True
-    for word in LABEL_WORDS:
+    for word in LABEL_WORDS if label else ():
         for start, end in _occurrences(text, word):
             covered[start:end] = [True] * (end - start)
     return covered
@@ -252,13 +314,19 @@ def _cover(text: str, sources: list[str]) -> list[bool]:
 
 def _clauses(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The clauses of ``text`` holding the spans (a clause runs between punctuation marks; a span
-    of nothing, where words were left out, is in the clauses either side), each once, in order."""
+    of nothing, where words were left out, is in the clauses either side), each once, in order.
+    Each character is walked over once however many spans a clause holds."""
     found: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if start == end:
             start, end = max(0, start - 1), min(len(text), end + 1)
-        while start > 0 and text[start - 1] not in _BREAKS:
-            start -= 1
+        if found and start < found[-1][1]:  # within the clause found last
+            if end <= found[-1][1]:
+                continue
+            start = found.pop()[0]
+        else:
+            while start > 0 and text[start - 1] not in _BREAKS:
+                start -= 1
         while end < len(text) and text[end] not in _BREAKS:
             end += 1
         if found and start <= found[-1][1]:
