@@ -8,11 +8,11 @@ stays in chronological order; a group keeps its own institutions, so they stay n
 (the schema allows two digits); quotes stay as they are, because they must stand in the seed.
 A note's ``touches`` follow its copy too (``history-1994-x3``, ``institution:GROUP-x3:01``,
 ``member:BODY-x3:PERSON-x3``), so each copy of a record carries its own copy of the note.
-The prose of each copy gets its copy number written in letters (``(copy bc)``), so that Markdown
-has new text to convert; digits would be numbers that the record's quote does not hold, which
-the evidence check refuses. Lists whose rows are unique by a fixed ``key`` (the infobox) and
-the project's word lists (terms, coverage skips) are kept once: they are not records that grow
-with a bigger site.
+The prose of each copy gets its copy number written in letters, as the site's own words
+(``[copy bc]``), so that Markdown has new text to convert; unmarked, or in digits, they would be
+words and numbers that the record's quote does not hold, which the check of its words refuses.
+Lists whose rows are unique by a fixed ``key`` (the infobox) and the project's word lists (terms,
+coverage skips) are kept once: they are not records that grow with a bigger site.
 """
 
 import copy
@@ -80,7 +80,7 @@ def _renumber(node: Any, n: int) -> Any:
             elif key == TOUCHES_KEY and isinstance(value, list):
                 node[key] = [_touched_copy(ref, n) for ref in value]
             elif key == PROSE_KEY and isinstance(value, dict):
-                node[key] = {language: f"{text} (copy {_letters(n)})" for language, text in value.items()}
+                node[key] = {language: f"{text} [copy {_letters(n)}]" for language, text in value.items()}
             else:
                 _renumber(value, n)
     elif isinstance(node, list):

@@ -26,7 +26,7 @@ def test_an_uncited_sentence_is_listed_with_its_paragraph(
     replace("history", "source: 1993年4月26日,第一栋办公楼“小红楼”建成并投入使用。", "source: 1993年4月26日")(
         project
     )
-    replace("history", "      zh: 第一栋办公楼“小红楼”建成并投入使用。", "      zh: 建成。")(project)
+    replace("history", "      zh: 第一栋办公楼“小红楼”建成并投入使用。", '      zh: "[建成。]"')(project)
     assert main(["coverage", "--root", str(project)]) == 1
     out = capsys.readouterr().out
     assert "not cited: 1993年4月26日,第一栋办公楼“小红楼”建成并投入使用。" in out

@@ -16,6 +16,8 @@ from etown.translations import LOCK_PATH, read_lock
 from helpers_data import data_file, line_of, replace
 
 BEGINS = "data/history.yaml:events[construction-begins].text.en"
+BEGINS_ZH = "      zh: 北京经济技术开发区开工建设。\n"
+BEGINS_ZH_EDITED = '      zh: "北京经济技术开发区[正式]开工建设。"\n'  # a word of the site's own, marked
 GROWTH = "data/economy.yaml:passages[growth-since-founding].text.en"
 SHORT_NAME = "data/overview.yaml:short_name.en"
 FOREIGN_LABEL = "data/overview.yaml:infobox[foreign_name].label.en"
@@ -73,12 +75,10 @@ def test_an_entry_carries_the_chinese_the_english_the_quote_and_the_line(
 def test_an_outdated_translation_is_exported_fuzzy_with_the_chinese_it_was_made_from(
     project: Path, tmp_path: Path
 ) -> None:
-    replace(
-        "history", "      zh: 北京经济技术开发区开工建设。\n", "      zh: 北京经济技术开发区正式开工建设。\n"
-    )(project)
+    replace("history", BEGINS_ZH, BEGINS_ZH_EDITED)(project)
     po = export(project, tmp_path / "en.po")
     [fuzzy] = po.fuzzy_entries()
-    assert fuzzy.msgctxt == BEGINS and fuzzy.msgid == "北京经济技术开发区正式开工建设。"
+    assert fuzzy.msgctxt == BEGINS and fuzzy.msgid == "北京经济技术开发区[正式]开工建设。"
     assert fuzzy.previous_msgid == "北京经济技术开发区开工建设。"
     text = (tmp_path / "en.po").read_text(encoding="utf-8")
     assert '#, fuzzy\n#| msgid "北京经济技术开发区开工建设。"\n' in text
@@ -87,9 +87,7 @@ def test_an_outdated_translation_is_exported_fuzzy_with_the_chinese_it_was_made_
 def test_a_fuzzy_entry_stays_outdated_until_the_translator_clears_the_flag(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    replace(
-        "history", "      zh: 北京经济技术开发区开工建设。\n", "      zh: 北京经济技术开发区正式开工建设。\n"
-    )(project)
+    replace("history", BEGINS_ZH, BEGINS_ZH_EDITED)(project)
     po = export(project, tmp_path / "en.po")
     entry(po, BEGINS).msgstr = "Construction of the BDA formally began."
     po.save(str(tmp_path / "still-fuzzy.po"))
@@ -107,9 +105,7 @@ def test_a_fuzzy_entry_stays_outdated_until_the_translator_clears_the_flag(
 def test_removing_the_fuzzy_flag_alone_confirms_the_translation(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    replace(
-        "history", "      zh: 北京经济技术开发区开工建设。\n", "      zh: 北京经济技术开发区正式开工建设。\n"
-    )(project)
+    replace("history", BEGINS_ZH, BEGINS_ZH_EDITED)(project)
     history = data_file(project, "history").read_bytes()
     po = export(project, tmp_path / "en.po")
     entry(po, BEGINS).flags.remove("fuzzy")

@@ -533,7 +533,7 @@ def test_a_figure_covering_part_of_the_bda_says_which(documents: dict[str, Eleme
     )
     assert "Within: Core area of the BDA" in clean(kindergartens.text())
     key_facts = clean(documents["en/index.html"].find("dl", "summary").text())
-    assert "Area (planned area of Yizhuang New Town)" in key_facts
+    assert "Area [planned area of Yizhuang New Town]" in key_facts
 
 
 def test_alternative_breakdowns_are_grouped_and_parts_say_of_which(documents: dict[str, Element]) -> None:

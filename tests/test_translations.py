@@ -15,7 +15,7 @@ from etown.translations import LOCK_PATH, load_all, lock_text, read_lock, review
 from helpers_data import data_file, line_of, replace
 
 BEGINS_ZH = "      zh: 北京经济技术开发区开工建设。\n"
-BEGINS_ZH_EDITED = "      zh: 北京经济技术开发区正式开工建设。\n"
+BEGINS_ZH_EDITED = '      zh: "北京经济技术开发区[正式]开工建设。"\n'  # a word of the site's own, marked
 _BEGINS = re.search(
     r"\n      zh: 北京经济技术开发区开工建设。\n      en: (.+)\n",
     (REPO / "data/history.yaml").read_text("utf-8"),
@@ -52,18 +52,18 @@ def test_a_changed_chinese_text_outdates_its_english(project: Path) -> None:
     assert (problem.field, problem.severity) == ("events[2].text.en", "warning")
     assert problem.message == (
         "translation may be out of date: the Chinese changed since this English was confirmed "
-        "(was: 北京经济技术开发区开工建设。 | now: 北京经济技术开发区正式开工建设。); update the English, "
+        "(was: 北京经济技术开发区开工建设。 | now: 北京经济技术开发区[正式]开工建设。); update the English, "
         f"or if it still holds run `etown translations confirm data/history.yaml:{line}`"
     )
     assert check(project).ok and not check(project, strict=True).ok
 
 
 def test_check_shows_only_where_a_long_chinese_text_changed(project: Path) -> None:
-    replace("history", "统筹推进33个专项规划编制。\n", "协同推进33个专项规划编制。\n")(project)
+    replace("history", "统筹推进33个专项规划编制。\n", "统筹[协同]推进33个专项规划编制。\n")(project)
     [problem] = translation_problems(project)
     was, now = problem.message.split("(was: ", 1)[1].split(")", 1)[0].split(" | now: ")
     assert was.startswith("…") and was.endswith("统筹推进33个专项规划编…") and len(was) < 30
-    assert now.startswith("…") and now.endswith("协同推进33个专项规划编…") and len(now) < 30
+    assert now.startswith("…") and now.endswith("[协同]推进33个专项规划编…") and len(now) < 30
 
 
 def test_the_command_line_warns_and_fails_with_strict(
@@ -97,7 +97,7 @@ def test_the_english_page_marks_an_outdated_text_until_it_is_confirmed(project: 
 
 
 def test_an_outdated_label_is_marked_inline(project: Path, tmp_path: Path) -> None:
-    replace("economy", "      zh: 工业产值\n", "      zh: 工业总产值\n")(project)
+    replace("economy", "      zh: 工业产值\n", "      zh: 完成工业产值\n")(project)
     out = tmp_path / "site"
     quick_build(project, out)
     assert f'<span class="outdated">Industrial output</span> {MARK}' in page(out, "en", "economy")

@@ -32,6 +32,8 @@ def _set(path: list[str | int]) -> Edit:
         node: Any = document
         for key in path[:-1]:
             node = node[key]
+        if path[-1] == "zh":  # Chinese beyond its quote is an error unless marked as the site's own
+            payload = "[" + payload.replace("[", "(").replace("]", ")") + "]"
         node[path[-1]] = f"{node[path[-1]]} {payload}"
 
     return edit

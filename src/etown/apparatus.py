@@ -38,6 +38,8 @@ class Apparatus:
     notes: list[SourceNote] = field(default_factory=list)
     sources: list[SourceEntry] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
+    site_words: bool = False
+    """Whether a record on the page shows words of the site's own ([开发区]): the legend says so."""
     home: str = ""
     """The key of the page where the records now being shown have their sources gathered: the
     page itself, or (on a page that shows every section, the fact sheet) each section's own page."""

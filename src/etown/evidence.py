@@ -3,9 +3,10 @@ writes it.
 
 A value with its unit and qualifier (约66平方公里, 140余个, 230多家, 99%以上), a growth rate
 (增长6%), a date at the record's precision (1994年8月25日, 2019年5月, 2005年), a period (2022年,
-年末, 截至目前 …), an institution's number, every number in a record's Chinese text. Where the seed
-writes it otherwise (三个, 百万平米, 同年), the record says so in ``derived`` and the check
-verifies that reading instead. A mismatch is reported at the value, saying what the quote says.
+年末, 截至目前 …), an institution's number. Where the seed writes it otherwise (三个, 百万平米,
+同年), the record says so in ``derived`` and the check verifies that reading instead. A mismatch
+is reported at the value, saying what the quote says. (The words and numbers of a record's texts
+are checked against its quote by wording_in_quote.py.)
 """
 
 import re
@@ -28,16 +29,13 @@ from etown.schema import (
     InfoboxRow,
     Institution,
     PartialDate,
-    Passage,
     Period,
     Quantity,
     Sourced,
-    Text,
 )
 from etown.units import QUALIFIERS_AFTER_THE_NUMBER
 
 Finding = tuple[PathKey, str]
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
@@ -62,7 +60,6 @@ def _record_findings(record: Record) -> Iterator[Finding]:
         yield from _growth(quote, (*path, "growth"), node.growth, "")
         yield from _growth(quote, (*path, "growth_comparable"), node.growth_comparable, "同口径")
         yield from _period(quote, (*path, "period"), node.period)
-        yield from _numbers_in_text(quote, node, (*path, "text", "zh"), node.text)
     elif isinstance(node, Industry):
         yield from _quantity(quote, node, (*path, "output"), node.output)
         yield from _quantity(quote, node, (*path, "share_of_beijing"), node.share_of_beijing)
@@ -73,9 +70,6 @@ def _record_findings(record: Record) -> Iterator[Finding]:
             yield from _period(quote, (*path, "period"), node.period)
     elif isinstance(node, HistoryEvent):
         yield from _event_date(quote, node, (*path, "date"))
-        yield from _numbers_in_text(quote, node, (*path, "text", "zh"), node.text)
-    elif isinstance(node, Passage):
-        yield from _numbers_in_text(quote, node, (*path, "text", "zh"), node.text)
     elif isinstance(node, Institution):
         if not quote.has(node.number):
             yield (
@@ -269,22 +263,3 @@ def _chinese_numeral(number: int) -> str:
         return digits[number]
     tens, ones = divmod(number, 10)
     return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
-
-
-# --- numbers in text ----------------------------------------------------------------------------
-
-
-def _numbers_in_text(quote: _Quote, record: Sourced, path: PathKey, text: Text | None) -> Iterator[Finding]:
-    """Every number the Chinese text writes must be the quote's (the text is cut from it)."""
-    if text is None:
-        return
-    quoted = set(_NUMBER.findall(quote.text))
-    missing = [number for number in _NUMBER.findall(normalise(text["zh"])) if number not in quoted]
-    if missing and not (
-        record.derived is not None and all(m in (record.derived.written or "") for m in missing)
-    ):
-        yield (
-            path,
-            f"the text writes {', '.join(dict.fromkeys(missing))}, "
-            f"which the quote does not ({quote.written})",
-        )

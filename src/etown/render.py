@@ -60,6 +60,23 @@ def mark_chinese(html: str) -> Markup:
     return Markup("".join(pieces))
 
 
+_SHOWN_SITE_WORDS = re.compile(r"\[[^\[\]<>]*\]")
+
+
+def mark_site_words(html: str) -> Markup:
+    """Set the site's own words (a text's ``[开发区]``, see schema.SITE_WORDS) apart: their brackets
+    stay, so every reader and screen reader meets them, in a span the style sheet tones down. In
+    rendered HTML a link is a tag by now, so every bracket left in the text is such a mark."""
+    if "[" not in html:
+        return Markup(html)
+    pieces = _HTML_TAG.split(html)
+    for index in range(0, len(pieces), 2):  # even pieces are text, odd ones are tags
+        pieces[index] = _SHOWN_SITE_WORDS.sub(
+            lambda words: f'<span class="own">{words.group(0)}</span>', pieces[index]
+        )
+    return Markup("".join(pieces))
+
+
 # --- Markdown ----------------------------------------------------------------------------------
 
 MAX_TEXT_CHARACTERS = 5_000
@@ -543,12 +560,13 @@ class Renderer:
             return tuple(text[code] for code in AUTHORED) in self.outdated
 
         def tr(text: Text) -> Markup:
-            escaped = Markup.escape(plain(text))
+            escaped = mark_site_words(Markup.escape(plain(text)))
             html = mark_chinese(escaped) if marked else escaped
             return self._marked_outdated(html, language) if outdated(text) else html
 
         def md(text: Text, *, inline: bool = False) -> Markup:
             html = markdown_renderer.inline(plain(text)) if inline else markdown_renderer.block(plain(text))
+            html = mark_site_words(html)
             html = mark_chinese(html) if marked else html
             if not outdated(text):
                 return html

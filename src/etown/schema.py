@@ -183,6 +183,12 @@ class Text(Model):
         return str(getattr(self, code))
 
 
+SITE_WORDS = re.compile(r"\[[^\[\]]*\](?!\()")
+"""Words of this site's own in a text, in square brackets: ``[开发区]以北京0.35%的土地…``, a gloss
+``the “four centres” [Beijing’s role as …]``. Pages show them so; the check of a Chinese text
+against its quote passes over them. (A bracket followed by a parenthesis is a Markdown link.)"""
+
+
 class Prose(Text):
     """Text in both languages that may use Markdown (sanitised when rendered)."""
 

@@ -42,6 +42,7 @@ from etown.schema import (
 from etown.sections import NOTES, SECTION_NAMES, SiteData, section_named
 from etown.units import UNITS
 from etown.wording import WordingMemo, check_wording
+from etown.wording_in_quote import check_wording_in_quote
 
 GROWTH_RANGE = (Decimal(-100), Decimal(1000))
 """Growth rates (in %) outside this range are almost surely typos, unless a note says otherwise."""
@@ -80,10 +81,8 @@ def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
 def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = None) -> FileResult:
     """Everything that can be checked within one file (``etown serve`` redoes only the edited one);
     ``budget`` is what the closest-passage hints of the run may still spend."""
-    problems = [
-        *check_provenance(loaded, seed, budget if budget is not None else HintBudget()),
-        *check_text(loaded),
-    ]
+    misquoted = list(check_provenance(loaded, seed, budget if budget is not None else HintBudget()))
+    problems = [*misquoted, *check_text(loaded)]
     model, schema_problems = check_schema(loaded)
     problems.extend(schema_problems)
     unless_noted: list[tuple[str, Problem]] = []
@@ -92,6 +91,9 @@ def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = No
         records = list(records_in(loaded.name, model))
         problems.extend(cross_check(loaded, model))
         problems.extend(check_evidence(loaded, model, records))
+        problems.extend(
+            check_wording_in_quote(loaded, model, records, {problem.field for problem in misquoted})
+        )
         unless_noted = list(implausible(loaded, model))
     return FileResult(model, problems, unless_noted, records, record_ids(loaded.data))
 

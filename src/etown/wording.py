@@ -2,12 +2,17 @@
 
 - Terms: where a Chinese text names something in data/terms.yaml, its English uses the listed
   English name (or an accepted other form, or quotes the Chinese itself). Longest terms first,
-  so inside 亦庄新城 only "Yizhuang New Town" is asked for.
-- Numbers: every number the Chinese writes appears in the English (万 and 亿 converted, small
-  numbers perhaps spelled out) and the other way round.
+  so inside 亦庄新城 only "Yizhuang New Town" is asked for. And no other listed body, company,
+  plan … stands in the English where the Chinese does not name it.
+- Numbers, codes and dates: every number the Chinese writes appears in the English (万 and 亿
+  converted, small numbers perhaps spelled out), every code (GLK260, PM2.5) as written, every
+  month and day by name (1月26日, 26 January); and the other way round.
 - House style: UK spelling, curly quotes and apostrophes, sentence-case labels.
 
-All are warnings (errors with --strict): located at the English text, saying what is missing.
+The site's own words in an English text ([Beijing] Tongren Hospital, a gloss in brackets) may
+say more than the Chinese: their brackets are no part of a name, and what they hold is not asked
+of the Chinese. All are warnings (errors with --strict): located at the English text, saying
+what is missing.
 """
 
 import functools
@@ -23,7 +28,7 @@ from pydantic import BaseModel
 from etown.evidence import chinese_number
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path
-from etown.schema import Term, TermsFile, fields_of
+from etown.schema import SITE_WORDS, Term, TermsFile, fields_of
 from etown.sections import COVERAGE, NOTES, TERMS
 
 CHECKED_ELSEWHERE = {TERMS.name}
@@ -114,11 +119,12 @@ def check_wording(
     )
     official = " ".join(term.en for term in terms)
     starting = _by_first_character(terms)
+    named = _Named(terms)
     for name, loaded in sorted(files.items()):
         if name in CHECKED_ELSEWHERE:
             continue
         model = models.get(name)
-        check = functools.partial(_file_wording, name, model, loaded, terms, starting, official)
+        check = functools.partial(_file_wording, name, model, loaded, terms, starting, official, named)
         yield from memo.findings(name, model, terms_file, check) if memo is not None else check(_found)
 
 
@@ -129,6 +135,7 @@ def _file_wording(
     terms: list[Term],
     starting: dict[str, list[int]],
     official: str,
+    named: "_Named",
     messages_of: Messages,
 ) -> list[Problem]:
     skip_case = name in {NOTES.name, COVERAGE.name}
@@ -137,9 +144,13 @@ def _file_wording(
         titled = not skip_case and bool(path) and path[-1] in {"label", "title"}
 
         def find(zh: str = zh, en: str = en, titled: bool = titled) -> list[str]:
+            translated = SITE_WORDS.sub("", en) if "[" in en else en  # without the site's own words
             return [
-                *_term_findings(zh, en, _candidates(zh, terms, starting)),
+                *_term_findings(zh, en.replace("[", "").replace("]", ""), _candidates(zh, terms, starting)),
+                *named.findings(zh, translated),
                 *_number_findings(zh, en),
+                *_code_findings(zh, translated),
+                *_date_findings(zh, en),
                 *_style_findings(en, official, titled=titled),
             ]
 
@@ -199,6 +210,39 @@ def _term_findings(zh: str, en: str, terms: list[Term]) -> Iterator[str]:
             start = zh.find(term.zh, start + 1)
 
 
+NAMED_KINDS = frozenset({"body", "organisation", "company", "plan", "programme", "base", "park"})
+"""The kinds of term that name one thing: where the English names one, the Chinese must too.
+Places and designations (the BDA, Beijing, China, national-level) the English names where the
+Chinese leaves them implicit (全市, 全国, a sentence without a subject)."""
+
+
+class _Named:
+    """The English names of the listed things, to find those an English text names."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self._chinese: dict[str, set[str]] = {}
+        for term in terms:
+            if term.kind in NAMED_KINDS:
+                for form in (term.en, *term.also):
+                    self._chinese.setdefault(form, set()).add(term.zh)
+        forms = sorted(self._chinese, key=len, reverse=True)  # inside a longer name, only that name
+        self._pattern = (
+            re.compile(r"(?<![\w’-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w’-])")
+            if forms
+            else None
+        )
+
+    def findings(self, zh: str, en: str) -> Iterator[str]:
+        """A listed name the English gives instead of the one the Chinese gives (or none)."""
+        if self._pattern is None:
+            return
+        for form in dict.fromkeys(self._pattern.findall(en)):
+            chinese = self._chinese[form]
+            if not any(name in zh for name in chinese):
+                listed = "/".join(sorted(chinese))
+                yield f"the English names “{form}” ({listed} in data/terms.yaml), which the Chinese does not"
+
+
 # --- numbers ----------------------------------------------------------------------------------
 
 _CHINESE_NUMBER = re.compile(r"(?<![A-Za-z\d.])(\d+(?:\.\d+)?)(?![A-Za-z\d])\s*(万|亿)?(月|日)?")
@@ -225,8 +269,9 @@ _SPELLED_DIGITS = {
 
 def _number_findings(zh: str, en: str) -> Iterator[str]:
     """Each number of one language must be in the other: a Chinese number with 万 or 亿 may be
-    given scaled (29万 as 290,000) or as written; months and days are names in English."""
-    written_in_english = english_values(en)
+    given scaled (29万 as 290,000) or as written; months and days are names in English (checked
+    as dates). The site's own words in the English ([…]) may hold numbers the Chinese has not."""
+    written_in_english = english_values(SITE_WORDS.sub("", en) if "[" in en else en)
     english = written_in_english | _spelled(en)
     chinese_occurrences = chinese_values(zh)
     chinese = {value for alternatives in chinese_occurrences for value in alternatives} | _numerals(zh)
@@ -238,6 +283,40 @@ def _number_findings(zh: str, en: str) -> Iterator[str]:
         yield f"the Chinese has {_shown(missing_in_english)}, which the English does not"
     if missing_in_chinese:
         yield f"the English has {_shown(missing_in_chinese)}, which the Chinese does not"
+
+
+_CODE = re.compile(
+    r"(?<![A-Za-z0-9.])(?=[A-Za-z0-9.]*[A-Za-z])(?=[A-Za-z0-9.]*[0-9])(?!\d+(?:st|nd|rd|th|s)\b)"
+    r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*"
+)
+"""A code of letters and digits: GLK260, E400L, PM2.5, 5G (not an ordinal, 14th, nor 100s)."""
+
+
+def _code_findings(zh: str, en: str) -> Iterator[str]:
+    """A code is written alike in both languages."""
+    in_chinese, in_english = set(_CODE.findall(zh)), set(_CODE.findall(en))
+    if in_chinese - in_english:
+        yield f"the Chinese has {', '.join(sorted(in_chinese - in_english))}, which the English does not"
+    if in_english - in_chinese:
+        yield f"the English has {', '.join(sorted(in_english - in_chinese))}, which the Chinese does not"
+
+
+_MONTH_NAMES = _MONTHS.split("|")
+_CHINESE_DATE = re.compile(r"(?<!\d)(\d{1,2})月(?:(\d{1,2})日)?")
+
+
+def _date_findings(zh: str, en: str) -> Iterator[str]:
+    """The month and day of a Chinese date (its year is a number) are in the English: 1月26日 as
+    26 January."""
+    for date in _CHINESE_DATE.finditer(zh):
+        month, day = int(date.group(1)), date.group(2)
+        if not 1 <= month <= 12:
+            continue
+        name = _MONTH_NAMES[month - 1]
+        said = re.search(rf"\b{day} {name}\b|\b{name} {day}\b", en) if day else re.search(rf"\b{name}\b", en)
+        if said is None:
+            english = f"{day} {name}" if day else name
+            yield f"the Chinese has {date.group()}, which the English does not ({english})"
 
 
 def chinese_values(text: str) -> list[set[Decimal]]:

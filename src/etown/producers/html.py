@@ -13,7 +13,17 @@ from etown.pages import ABOUT_PAGE, FACTSHEET_PAGE, NOT_FOUND_PAGE, PAGES, ROOT_
 from etown.producers.citations import page_citations
 from etown.records import FLAGS, anchor
 from etown.render import url_maker
-from etown.schema import NOTE_KINDS, HistoryEvent, Membership, Person, SourceNote, Text, parse_partial_date
+from etown.schema import (
+    NOTE_KINDS,
+    SITE_WORDS,
+    HistoryEvent,
+    Membership,
+    Person,
+    SourceNote,
+    Text,
+    fields_of,
+    parse_partial_date,
+)
 from etown.sections import LEADERSHIP, SiteData
 
 OPEN_DATA_PACKAGE = "data/datapackage.json"
@@ -56,7 +66,7 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             counterpart=lambda other: url(page.path(other)),
             stylesheet=url(context.stylesheet_path),
             apparatus=apparatus,
-            marks=record_marks(data, apparatus, page, helpers, anchor_of, page_path),
+            marks=record_marks(data, apparatus, page, helpers, language, anchor_of, page_path),
             source_entries=source_entries(helpers, source_link, cite),
             note_entries=note_entries(
                 helpers, paragraph_of, url(ABOUT_PAGE.path(language)), gathers_sources=page.gathers_sources
@@ -99,13 +109,15 @@ def record_marks(
     apparatus: Apparatus,
     page: Page,
     helpers: dict[str, Any],
+    language: Language,
     anchor_of: Callable[[object], str],
     page_path: Callable[[str], str],
 ) -> Callable[[object], Markup]:
     """What follows each record on a page: its status flags, a numbered link to each note touching
     it and a link to its source quote, gathered at the end of the page (or, on the fact sheet, of
     its section's page). The marks are links raised by the stylesheet rather than wrapped in
-    <sup>: thousands of them on the fact sheet.
+    <sup>: thousands of them on the fact sheet. A record whose texts hold words of the site's own
+    has the page's legend explain them.
 
     Made here rather than as a template macro: a record's marks are the markup a page repeats most
     (every record of the fact sheet has them), and a macro's call cost a fifth of the rendering."""
@@ -114,6 +126,8 @@ def record_marks(
 
     def marks(record: object) -> Markup:
         html: list[str] = []
+        if not apparatus.site_words and has_site_words(record, language.text_from):
+            apparatus.site_words = True
         for flag in data.flags_of(record):
             if apparatus.flag(flag) != "publication":
                 html.append(f'{space}<span class="flag">{escape(words["flag_" + flag])}</span>')
@@ -141,6 +155,14 @@ def record_marks(
         return Markup("".join(html))
 
     return marks
+
+
+def has_site_words(record: object, language: str) -> bool:
+    """Whether a record's texts in ``language`` (an authored one) hold words of the site's own."""
+    return any(
+        isinstance(value, Text) and "[" in value[language] and SITE_WORDS.search(value[language]) is not None
+        for _, value in fields_of(record)  # type: ignore[arg-type]
+    )
 
 
 def note_entries(

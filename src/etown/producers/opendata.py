@@ -419,7 +419,8 @@ def datapackage(tables: list[Table], seed_path: str) -> bytes:
         "description": (
             "Facts hand-extracted from the Chinese government profile 北京经济技术开发区介绍, in "
             + ", ".join(f"{language.english_name} ({language.html_lang})" for language in LANGUAGES)
-            + "; every row quotes the passage of the source that supports it. "
+            + "; every row quotes the passage of the source that supports it. Words in square brackets "
+            + "in a text are the site's own, not the source's. "
             + FORMULA_NOTE
         ),
         "sources": [{"title": "北京经济技术开发区介绍 (government website of the Area)", "path": seed_path}],
