@@ -38,6 +38,7 @@ from etown.pages import relative_url
 from etown.problems import Problem
 from etown.schema import PartialDate, Period, Text
 from etown.strings import Strings
+from etown.tables import table_rows
 
 _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
 TEMPLATE_SUFFIXES = (".html", ".xml", ".svg", ".txt")
@@ -584,6 +585,7 @@ class Renderer:
             "period": period,
             "with_period": with_period,
             "shared_period": shared_period,
+            "table_rows": table_rows,
             "labelled": lambda label, value: Markup(
                 speaking.labelled(str(Markup.escape(label)), str(Markup.escape(value)))
             ),

@@ -307,7 +307,11 @@ class Fact(Sourced):
     growth_comparable: Quantity | None = None
     """Growth on a comparable basis (同口径), where the seed gives it."""
     part_of: Slug | None = None
-    """The id of the fact (in the same file) this one is a part of."""
+    """The id of the fact (in the same file) this one is a part of (shown "of which" under it). Parts
+    may have parts of their own, to any depth."""
+    added_to: Slug | None = None
+    """The id of the fact (in the same file) the source adds this one to, rather than counting it
+    within it: the 12 km² of Daxing land added to the BDA's 46.8 km² (shown "plus" under it)."""
     breakdown: Text | None = None
     """For parts: the way of dividing the whole that this part belongs to, where the seed gives
     more than one ("按照行政辖区划分" / "by administrative district")."""
@@ -316,6 +320,11 @@ class Fact(Sourced):
     def _says_something(self) -> "Fact":
         if self.value is None and self.text is None:
             raise ValueError("a fact needs a value, a text, or both")
+        if self.part_of is not None and self.added_to is not None:
+            raise ValueError(
+                "a fact is either part_of a whole or added_to another figure, not both; say the one "
+                "the source says"
+            )
         return self
 
 
