@@ -601,8 +601,9 @@ class Renderer:
             "space": speaking.punctuation.space,
             "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
             "column": lambda quantities: charts.column(quantities, speaking, convert),
-            "industry_bars": lambda industries, attribute: [
-                (plain(item.name), getattr(item, attribute)) for item in industries
+            "industry_bars": lambda industries, attribute, flags_of: [
+                (_flagged(plain(item.name), flags_of(item), words), getattr(item, attribute))
+                for item in industries
             ],
         }
 
@@ -619,6 +620,13 @@ class Renderer:
         if text.endswith("</p>"):
             return Markup(text[:-4]) + Markup(" ") + mark + Markup("</p>")
         return Markup(text) + Markup('<p class="outdated">') + mark + Markup("</p>")
+
+
+def _flagged(label: str, flags: Iterable[str], words: dict[str, str]) -> str:
+    """A chart's label with the flags its record carries in a table ([conflict] …), so that a
+    figure drawn says as much as the figure written."""
+    shown = [words[f"flag_{flag}"] for flag in flags if flag != "publication"]
+    return " ".join([label, *shown])
 
 
 def shared_period(records: Iterable[object]) -> Period | None:

@@ -272,9 +272,11 @@ class Period(Model):
 
 PeriodField = Annotated[Period, BeforeValidator(_period_shorthand)]
 
-Flag = Literal["sic", "inferred", "conflict", "scope", "publication"]
-"""The status flags a figure may carry: as written in the source [sic], inferred by this site,
-conflicts with another figure in the source, scope differs, as of publication."""
+Flag = Literal["sic", "inferred", "conflict", "scope", "incomplete", "publication"]
+"""The status flags a record may carry, each meaning one thing: as written in the source [sic],
+inferred by this site, two statements of the source disagree [conflict], what the figure covers
+is unclear [scope], the source leaves out something the figure needs [incomplete], as of
+publication. Notes give conflict, scope and incomplete by their kind (records.NOTE_FLAGS)."""
 
 
 class Sourced(Model):
@@ -457,12 +459,17 @@ class VisionFile(Model):
 
 
 NoteKind = Literal[
-    "sum-mismatch", "whole-smaller-than-part", "same-figure-different-values", "different-names",
-    "counts-dont-fit", "ratio-fits-no-population", "reference-year", "typo-or-garble",
-    "repeated-sentence", "toc-vs-headings", "typography", "brand-for-name", "other",
+    "sum-mismatch", "whole-smaller-than-part", "same-figure-different-values", "counts-dont-fit",
+    "ratio-fits-no-population", "scope-unclear", "incomplete-count", "same-number-different-things",
+    "different-names", "reference-year", "typo-or-garble", "repeated-sentence", "toc-vs-headings",
+    "typography", "brand-for-name", "other",
 ]  # fmt: skip
-"""The kinds of weakness a careful reader finds in the source, in the order the About page lists them."""
+"""The kinds of weakness a careful reader finds in the source, in the order the About page lists
+them. The first five say that two statements of the source disagree (CONFLICT_KINDS)."""
 NOTE_KINDS: tuple[str, ...] = typing.get_args(NoteKind)
+CONFLICT_KINDS = frozenset(NOTE_KINDS[:5])
+"""The kinds of note that state a disagreement between two statements of the source: the only
+ones that flag [conflict], and each cites at least two passages."""
 
 RecordRef = Annotated[
     str,
@@ -487,8 +494,35 @@ class SourceNote(Model):
     sources: list[Quote] = Field(min_length=1)
     """The passages of the seed involved, verbatim."""
     touches: list[RecordRef] = Field(min_length=1)
-    flag: Flag | None = None
-    """The flag it gives the records it touches, where its kind's usual one does not fit."""
+    """The records the note is about: they list it and carry its kind's flag."""
+    mentions: list[RecordRef] = Field(default_factory=list)
+    """Records the note names in passing (the population a ratio is set against, the sentence a
+    figure stands in): they list the note but carry no flag of it."""
+    flag: Literal["sic"] | None = None
+    """A slip (a typo-or-garble note) flags the records it touches [sic] only where they show
+    the slipped words themselves: then it says ``flag: sic``. Every other flag comes from the kind."""
+    leaves_open: list[NonEmptyText] = Field(default_factory=list)
+    """What the source leaves open, as words a text would use to decide it ("plant’s first
+    engine"): no record the note touches may say them, in either language, nor the note's reading."""
+
+    @model_validator(mode="after")
+    def _flag_fits_kind(self) -> "SourceNote":
+        if self.flag == "sic" and self.kind != "typo-or-garble":
+            raise ValueError(
+                f"flag: sic marks a slip kept as written; a note of the kind {self.kind} cannot give it "
+                "(its kind gives its flag, if any)"
+            )
+        overlap = sorted(set(self.touches) & set(self.mentions))
+        if overlap:
+            raise ValueError(
+                f"{', '.join(overlap)}: a record is either touched by a note or mentioned by it, not both"
+            )
+        if self.kind in CONFLICT_KINDS and len(set(self.sources)) < 2:
+            raise ValueError(
+                f"a note of the kind {self.kind} says that two statements of the source disagree: "
+                "give both passages in sources (or choose a kind that does not flag a conflict)"
+            )
+        return self
 
 
 class NotesFile(Model):

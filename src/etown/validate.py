@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
+from etown.consistency import check_consistency
 from etown.evidence import check_evidence
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
@@ -111,6 +112,7 @@ def combine(
     models = {name: result.model for name, result in results.items() if result.model is not None}
     if set(models) == set(SECTION_NAMES):
         problems.extend(check_references(models, files, _records(results, models)))
+        problems.extend(check_consistency(models, files, _records(results, models)))
         problems.extend(check_wording(models, files, wording))
         noted = {
             ref

@@ -91,7 +91,9 @@ def status_columns() -> tuple[Column, ...]:
         Column(
             "flags", "string",
             "Status flags, separated by ';': sic (as written in the source), inferred (by this site), "
-            "conflict (with another figure in the source), scope (differs), publication (as of publication)",
+            "conflict (two statements of the source disagree), scope (what the figure covers is "
+            "unclear), incomplete (the source leaves out its total, breakdown or items), publication "
+            "(as of publication)",
         ),
         Column(
             "note_ids", "string", "Notes (notes.csv) on this row's weaknesses in the source, separated by ';'"
@@ -291,15 +293,17 @@ def notes_table(data: SiteData, conversions: Conversions) -> Table:
         Column(
             "touches", "string",
             "The rows it touches (ids, or infobox:KEY, institution:GROUP:NUMBER, member:BODY:PERSON), "
-            "separated by ';'",
+            "separated by ';'; they carry the flag of the note's kind",
         ),
+        Column("mentions", "string", "Rows it names in passing (no flag), separated by ';'"),
     )  # fmt: skip
     rows = [
         {"id": note.id, "kind": note.kind, **_texts("title", note.title, conversions),
          **_texts("text", note.text, conversions),
          **(_texts("reading", note.reading, conversions) if note.reading else
             {f"reading_{column_code(language.code)}": "" for language in LANGUAGES}),
-         "sources": " | ".join(note.sources), "touches": ";".join(note.touches)}
+         "sources": " | ".join(note.sources), "touches": ";".join(note.touches),
+         "mentions": ";".join(note.mentions)}
         for note in data[NOTES].notes
     ]  # fmt: skip
     return Table("notes", "Notes", "Every inconsistency and weakness found in the source", columns, rows)
