@@ -502,10 +502,11 @@ def test_captions_say_the_period_their_figures_share(documents: dict[str, Elemen
 
 def test_rows_say_their_period_when_the_table_has_none_in_common(documents: dict[str, Element]) -> None:
     population = _table(documents["en/index.html"], "population")
-    assert clean(population.find("caption").words()) == "Population (as of publication)"
+    assert clean(population.find("caption").words()) == "Area and population (as of publication)"
     enterprises = _table(documents["en/economy.html"], "enterprises-table")
     periods = {clean(e.text()) for e in enterprises.iter("small") if "period" in e.classes()}
-    assert clean(enterprises.find("caption").words()) == "Enterprises (period not stated)" and not periods
+    caption = clean(enterprises.find("caption").words())
+    assert caption == "Shares, enterprises and projects (period not stated)" and not periods
     culture = _table(documents["zh/society.html"], "facts-culture")
     texts = [clean(e.text()) for e in culture.iter("small") if "period" in e.classes()]
     assert "(2020年末)" in texts and "(2020年)" in texts

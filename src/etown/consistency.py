@@ -1,24 +1,37 @@
 """What the site says of one passage of the source, it says wherever it shows that passage.
 
-Checked once every file has its model, across files: records quoting the same passage carry the
-same notes (a note on the passage concerns each of them).
+Checked once every file has its model, across files:
+
+- one period per clause: a word that says "at present" (目前, 截至目前, 现阶段, 已, 现任) governs
+  its clause, to the end of its sentence; every figure whose words stand there holds as of
+  publication, and says so (``period: publication``, with ``stated_by`` the clause where the
+  figure's own words lack the word);
+- one period per figure: records that show the same figure from the same words of the source
+  give it the same period, wherever they stand (the 225 km² of the overview and of the divisions);
+- records quoting the same passage carry the same notes (a note on the passage concerns each).
 """
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 
 from pydantic import BaseModel
 
 from etown.load import LoadedFile, PathKey
-from etown.problems import Problem, field_path
-from etown.provenance import normalise
+from etown.problems import Problem, field_path, shorten
+from etown.provenance import Seed, normalise
 from etown.records import Record
-from etown.schema import NotesFile
+from etown.schema import PERIOD_WORDS, NotesFile, Period, Quantity
 from etown.sections import NOTES
 
 
 def check_consistency(
-    models: Mapping[str, BaseModel], files: Mapping[str, LoadedFile], records: Iterable[Record]
+    models: Mapping[str, BaseModel],
+    files: Mapping[str, LoadedFile],
+    records: Iterable[Record],
+    seed: Seed | None = None,
 ) -> Iterator[Problem]:
+    """``seed``: the source, for the clauses its period words govern (None: not checked)."""
+
     def problem(section: str, path: PathKey, message: str) -> Problem:
         loaded = files[section]
         line, column = loaded.source_map.locate(path)
@@ -29,6 +42,87 @@ def check_consistency(
     assert isinstance(notes, NotesFile)
     for index, message in _same_passage_same_notes(notes, walked):
         yield problem(NOTES.name, ("notes", index, "touches"), message)
+    if seed is not None:
+        clauses = Clauses(seed)
+        for record, message in _one_period_per_clause(walked, clauses):
+            yield problem(record.section, (*record.path, "period"), message)
+    for record, message in _one_period_per_figure(walked):
+        yield problem(record.section, (*record.path, "period"), message)
+
+
+_SENTENCE_END = re.compile(r"[。;;!?!?]")
+
+
+class Clauses:
+    """The seed's sentences (white space removed, one paragraph never runs into the next) and,
+    in each, where the words that say "at present" stand."""
+
+    def __init__(self, seed: Seed) -> None:
+        self._sentences: list[str] = []
+        for line in seed.text.splitlines():
+            text = normalise(line)
+            start = 0
+            for end in _SENTENCE_END.finditer(text):
+                self._sentences.append(text[start : end.end()])
+                start = end.end()
+            if text[start:]:
+                self._sentences.append(text[start:])
+
+    def governing(self, quote: str) -> str | None:
+        """The clause that governs ``quote``: from the nearest word saying "at present" that
+        stands before the quote's end, in the quote's sentence, to the end of the quote; None when
+        no such word stands there (or the quote runs over more than one sentence)."""
+        wanted = normalise(quote)
+        for sentence in self._sentences:
+            position = sentence.find(wanted)
+            if position < 0:
+                continue
+            end = position + len(wanted)
+            starts = [sentence.rfind(word, 0, end - len(word) + 1) for word in PERIOD_WORDS]
+            nearest = max(starts)
+            if nearest >= 0:
+                return sentence[nearest:end]
+        return None
+
+
+def _one_period_per_clause(records: list[Record], clauses: Clauses) -> Iterator[tuple[Record, str]]:
+    for record in records:
+        period = getattr(record.model, "period", None)
+        if not isinstance(period, Period) or period.publication:
+            continue
+        clause = clauses.governing(record.model.source)
+        if clause is None:
+            continue
+        word = next(word for word in PERIOD_WORDS if word in clause)
+        yield (
+            record,
+            f"in the source this figure stands in a clause that “{word}” governs ({shorten(clause, 60)}): "
+            "every figure of the clause holds at present, as of publication; say period: publication"
+            + ("" if word in normalise(record.model.source) else f', stated_by: "{clause}"'),
+        )
+
+
+def _one_period_per_figure(records: list[Record]) -> Iterator[tuple[Record, str]]:
+    """The same figure (value and unit) from the same words of the source has one period."""
+    by_figure: dict[tuple[object, ...], list[Record]] = {}
+    for record in records:
+        value = getattr(record.model, "value", None)
+        period = getattr(record.model, "period", None)
+        if isinstance(value, Quantity) and isinstance(period, Period):
+            by_figure.setdefault((value.value, value.unit, value.qualifier), []).append(record)
+    for same in by_figure.values():
+        for index, record in enumerate(same):
+            quote = normalise(record.model.source)
+            for earlier in same[:index]:
+                other = normalise(earlier.model.source)
+                periods = (record.model.period.meaning, earlier.model.period.meaning)  # type: ignore[attr-defined]
+                if (quote in other or other in quote) and periods[0] != periods[1]:
+                    yield (
+                        record,
+                        f"{earlier.ref!r} shows the same figure from the same words of the source with "
+                        "another period; one figure holds for one period: give both the same",
+                    )
+                    break
 
 
 def _same_passage_same_notes(notes: NotesFile, records: list[Record]) -> Iterator[tuple[int, str]]:

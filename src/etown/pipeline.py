@@ -188,7 +188,8 @@ class Pipeline:
             problems += state.load_problems
         loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
-        validated = combine(results, loaded, self._wording)
+        seed = self._context.seed if self._context is not None else None
+        validated = combine(results, loaded, self._wording, seed)
         problems += validated.problems
         problems += self._review_translations(problems)
         data = validated.data if self._context is not None else None

@@ -38,7 +38,7 @@ from etown.pages import relative_url
 from etown.problems import Problem
 from etown.schema import PartialDate, Period, Text
 from etown.strings import Strings
-from etown.tables import table_rows
+from etown.tables import measures, table_rows
 
 _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
 TEMPLATE_SUFFIXES = (".html", ".xml", ".svg", ".txt")
@@ -580,8 +580,17 @@ class Renderer:
             )
             return Markup(words[key]).format(caption=caption, period=period(value))
 
+        def measured(facts: Iterable[object]) -> str:
+            """A caption naming what the rows measure: "Area and population" / 面积与人口."""
+            named = [words[f"measure_{measure}"] for measure in measures(facts)]  # type: ignore[arg-type]
+            if len(named) > 1:
+                named = [speaking.punctuation.list_separator.join(named[:-1]), named[-1]]
+            text = words["measures_joined"].format(*named) if len(named) > 1 else "".join(named)
+            return text[:1].upper() + text[1:]
+
         return {
             "t": words,
+            "measured": measured,
             "period": period,
             "with_period": with_period,
             "shared_period": shared_period,

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from etown.languages import AUTHORED
-from etown.units import Qualifier, UnitName
+from etown.units import Measure, Qualifier, UnitName
 
 # --- scalar types ----------------------------------------------------------------------------
 
@@ -214,8 +214,11 @@ class Derivation(Model):
     reason: Text
 
 
-PERIOD_WORDS = ("截至目前", "目前", "现任", "现阶段", "已", "累计")
-"""Words with which the seed says a figure holds as of publication (the page is undated)."""
+PERIOD_WORDS = ("截至目前", "目前", "现任", "现阶段", "已")
+"""Words with which the seed says a figure holds at present, that is as of publication (the page
+is undated). Each governs its clause: every figure after it, to the end of its sentence, holds
+as of publication (consistency.py). 累计 (cumulative) is not one of them: it says how a figure is
+counted, not when."""
 
 
 def _period_shorthand(raw: object) -> object:
@@ -235,7 +238,7 @@ class Period(Model):
     year_end: bool = False
     """At the end of the year of ``date`` (年末)."""
     publication: bool = False
-    """As of publication (截至目前, 目前, 现任, 现阶段, 已, 累计): the source page is undated."""
+    """As of publication (截至目前, 目前, 现任, 现阶段, 已): the source page is undated."""
     years_to_publication: int | None = Field(default=None, ge=1, le=100)
     """Over the N years up to publication (近五年来)."""
     unstated: bool = False
@@ -314,6 +317,9 @@ class Fact(Sourced):
     added_to: Slug | None = None
     """The id of the fact (in the same file) the source adds this one to, rather than counting it
     within it: the 12 km² of Daxing land added to the BDA's 46.8 km² (shown "plus" under it)."""
+    measure: Measure | None = None
+    """What the figure measures, where its unit does not say (a count of enterprises in 家): the
+    caption of a table made from its rows names it."""
     breakdown: Text | None = None
     """For parts: the way of dividing the whole that this part belongs to, where the seed gives
     more than one ("按照行政辖区划分" / "by administrative district")."""

@@ -1,5 +1,6 @@
 """How a table of figures is laid out: its rows in the order of the wholes and their parts, each
-with its depth and its relation to the row it hangs from.
+with its depth and its relation to the row it hangs from; and what its caption names, made from
+its rows (their measures here, their shared period in the template).
 
 The data says what is part of what (``part_of``, to any depth) and what the source adds to a
 figure rather than counts within it (``added_to``); a table prints every whole before its parts,
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from etown.schema import Fact
+from etown.units import UNITS
 
 Relation = Literal["part", "added"]
 
@@ -59,3 +61,14 @@ def table_rows(facts: Iterable[Fact]) -> list[Row]:
         rows.extend(place(fact, 0, None, None))
     rows.extend(Row(fact, 0, None) for fact in listed if fact.id not in placed)  # only in a cycle
     return rows
+
+
+def measures(facts: Iterable[Fact]) -> list[str]:
+    """What the rows of a table measure, each once, in the order of the rows: the words of a
+    caption made from them ("Area and population"), so that it can never name what is not there."""
+    found: list[str] = []
+    for fact in facts:
+        measure = fact.measure or (UNITS[fact.value.unit].measure if fact.value is not None else None)
+        if measure is not None and measure not in found:
+            found.append(measure)
+    return found

@@ -75,7 +75,8 @@ class FileResult:
 
 def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
     budget = HintBudget()
-    return combine({name: validate_file(loaded, seed, budget) for name, loaded in files.items()}, files)
+    results = {name: validate_file(loaded, seed, budget) for name, loaded in files.items()}
+    return combine(results, files, seed=seed)
 
 
 def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = None) -> FileResult:
@@ -98,11 +99,15 @@ def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = No
 
 
 def combine(
-    results: dict[str, FileResult], files: dict[str, LoadedFile], wording: WordingMemo | None = None
+    results: dict[str, FileResult],
+    files: dict[str, LoadedFile],
+    wording: WordingMemo | None = None,
+    seed: Seed | None = None,
 ) -> ValidationResult:
     """The per-file results plus the checks that span files, as one site or one list of problems.
     ``files`` need not hold their loaded trees any more where ``results`` has the file; ``wording``
-    keeps the wording findings of files unchanged since the last call."""
+    keeps the wording findings of files unchanged since the last call; ``seed`` is the source,
+    whose clauses the periods must follow."""
     problems = [problem for result in results.values() for problem in result.problems]
     ids = {
         name: results[name].ids if name in results else record_ids(loaded.data)
@@ -112,7 +117,7 @@ def combine(
     models = {name: result.model for name, result in results.items() if result.model is not None}
     if set(models) == set(SECTION_NAMES):
         problems.extend(check_references(models, files, _records(results, models)))
-        problems.extend(check_consistency(models, files, _records(results, models)))
+        problems.extend(check_consistency(models, files, _records(results, models), seed))
         problems.extend(check_wording(models, files, wording))
         noted = {
             ref
