@@ -531,7 +531,7 @@ def test_a_figure_covering_part_of_the_bda_says_which(documents: dict[str, Eleme
     kindergartens = next(
         e for e in documents["en/society.html"].iter("tr") if e.attrs.get("id") == "kindergartens"
     )
-    assert "Within: Core area of the BDA" in clean(kindergartens.text())
+    assert "Within: the core area" in clean(kindergartens.text())
     key_facts = clean(documents["en/index.html"].find("dl", "summary").text())
     assert "Area (planned area of Yizhuang New Town)" in key_facts
 

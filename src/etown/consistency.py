@@ -8,7 +8,9 @@ Checked once every file has its model, across files:
   figure's own words lack the word);
 - one period per figure: records that show the same figure from the same words of the source
   give it the same period, wherever they stand (the 225 km² of the overview and of the divisions);
-- records quoting the same passage carry the same notes (a note on the passage concerns each).
+- records quoting the same passage carry the same notes (a note on the passage concerns each);
+- no text says what a note says the source leaves open: the words of its ``leaves_open`` stand
+  in no text of a record it touches or mentions, in either language, nor in its own reading.
 """
 
 import re
@@ -16,11 +18,12 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from pydantic import BaseModel
 
+from etown.languages import AUTHORED
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path, shorten
 from etown.provenance import Seed, normalise
 from etown.records import Record
-from etown.schema import PERIOD_WORDS, NotesFile, Period, Quantity
+from etown.schema import PERIOD_WORDS, NotesFile, Period, Quantity, SourceNote, Text, fields_of
 from etown.sections import NOTES
 
 
@@ -42,12 +45,46 @@ def check_consistency(
     assert isinstance(notes, NotesFile)
     for index, message in _same_passage_same_notes(notes, walked):
         yield problem(NOTES.name, ("notes", index, "touches"), message)
+    by_ref = {record.ref: record for record in walked}
+    for index, note in enumerate(notes.notes):
+        for section, path, message in _left_open(index, note, by_ref):
+            yield problem(section, path, message)
     if seed is not None:
         clauses = Clauses(seed)
         for record, message in _one_period_per_clause(walked, clauses):
             yield problem(record.section, (*record.path, "period"), message)
     for record, message in _one_period_per_figure(walked):
         yield problem(record.section, (*record.path, "period"), message)
+
+
+def _left_open(
+    index: int, note: SourceNote, records: Mapping[str, Record]
+) -> Iterator[tuple[str, PathKey, str]]:
+    """Texts that decide what the note says the source leaves open ("the plant’s first engine"
+    where the note says the source does not say whose)."""
+    if not note.leaves_open:
+        return
+    texts: list[tuple[str, PathKey, Text]] = []
+    if note.reading is not None:
+        texts.append((NOTES.name, ("notes", index, "reading"), note.reading))
+    for ref in [*note.touches, *note.mentions]:
+        record = records.get(ref)
+        if record is not None:
+            texts += [
+                (record.section, (*record.path, name), value)
+                for name, value in fields_of(record.model)
+                if isinstance(value, Text)
+            ]
+    for section, path, text in texts:
+        for language in AUTHORED:
+            for words in note.leaves_open:
+                if words in text[language]:
+                    yield (
+                        section,
+                        (*path, language),
+                        f"this text says “{words}”, which the note {note.id!r} says the source leaves "
+                        "open; say no more than the source does",
+                    )
 
 
 _SENTENCE_END = re.compile(r"[。;;!?!?]")

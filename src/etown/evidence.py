@@ -63,6 +63,12 @@ def _record_findings(record: Record) -> Iterator[Finding]:
         yield from _growth(quote, (*path, "growth_comparable"), node.growth_comparable, "同口径")
         yield from _period(quote, (*path, "period"), node.period)
         yield from _numbers_in_text(quote, node, (*path, "text", "zh"), node.text)
+        if node.scope is not None and not quote.has(node.scope["zh"]):
+            yield (
+                (*path, "scope", "zh"),
+                f"the quote does not write {node.scope['zh']} (it says: {quote.written}); a scope is "
+                "the territory the source itself names for this figure, in its words",
+            )
     elif isinstance(node, Industry):
         yield from _quantity(quote, node, (*path, "output"), node.output)
         yield from _quantity(quote, node, (*path, "share_of_beijing"), node.share_of_beijing)

@@ -1,5 +1,5 @@
 """References between data files, checked once every file has its model: the records a note
-touches, the territory a figure's scope names, the event a 同年 date takes its year from, the
+touches or mentions, the event a 同年 date takes its year from, the
 flags a record claims for itself (each must come from what it is: a note of the flag's kind, its
 period)."""
 
@@ -12,10 +12,8 @@ from pydantic import BaseModel
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path
 from etown.records import NOTE_FLAGS, Record, records_in
-from etown.schema import Fact, HistoryEvent, NotesFile, Period, SourceNote
+from etown.schema import HistoryEvent, NotesFile, Period, SourceNote
 from etown.sections import NOTES
-
-AREA_UNITS = {"平方公里", "平方米", "万平方米"}
 
 
 def check_references(
@@ -82,19 +80,6 @@ def _own_flags(record: Record, notes: list[SourceNote]) -> Iterator[tuple[PathKe
 
 def _record_references(record: Record, records: Mapping[str, Record]) -> Iterator[tuple[PathKey, str]]:
     node = record.model
-    if isinstance(node, Fact) and node.scope is not None:
-        territory = records.get(node.scope)
-        if territory is None:
-            yield (*record.path, "scope"), f"no record is named {node.scope!r}{_close(node.scope, records)}"
-        elif not (
-            isinstance(territory.model, Fact)
-            and territory.model.value
-            and territory.model.value.unit in AREA_UNITS
-        ):
-            yield (
-                (*record.path, "scope"),
-                f"{node.scope!r} is not an area; a scope names the area fact of a territory",
-            )
     derived = node.derived
     if isinstance(node, HistoryEvent) and derived is not None and derived.same_year_as is not None:
         other = records.get(derived.same_year_as)

@@ -588,9 +588,18 @@ class Renderer:
             text = words["measures_joined"].format(*named) if len(named) > 1 else "".join(named)
             return text[:1].upper() + text[1:]
 
+        def as_written(fact: object) -> str | None:
+            """The value as the seed writes it, where the record says it writes it otherwise
+            (百万平米 for 100万平方米), in a language that shows the seed's own numbers."""
+            derived = getattr(fact, "derived", None)
+            if speaking.quantity_style != "as-written" or derived is None or derived.written is None:
+                return None
+            return convert(derived.written) if derived.same_year_as is None else None
+
         return {
             "t": words,
             "measured": measured,
+            "as_written": as_written,
             "period": period,
             "with_period": with_period,
             "shared_period": shared_period,

@@ -304,9 +304,10 @@ class Fact(Sourced):
     value: Quantity | None = None
     text: Prose | None = None
     period: PeriodField
-    scope: Slug | None = None
-    """The id of the area fact naming the territory this figure covers (the core area, the
-    60 km² of some statistics), where it is not the BDA as a whole."""
+    scope: Text | None = None
+    """The territory or base this figure covers, where it is not the BDA as a whole, in the
+    quote's own words (核心区; 开发区约60平方公里范围) and in English: what the source says, and
+    no more (not "the BDA's core area" where it says only 核心区)."""
     growth: Quantity | None = None
     """Year-on-year growth, as a percentage."""
     growth_comparable: Quantity | None = None

@@ -2,7 +2,10 @@
 
 - Terms: where a Chinese text names something in data/terms.yaml, its English uses the listed
   English name (or an accepted other form, or quotes the Chinese itself). Longest terms first,
-  so inside 亦庄新城 only "Yizhuang New Town" is asked for.
+  so inside 亦庄新城 only "Yizhuang New Town" is asked for. And the other way round: where the
+  English gives the official name of an organisation, company, park, base, plan or programme,
+  the Chinese names it too, so the English says no more than the source ("National" where the
+  Chinese has no 国家, "Beijing" before a hospital the Chinese names by its short form).
 - Numbers: every number the Chinese writes appears in the English (万 and 亿 converted, small
   numbers perhaps spelled out) and the other way round.
 - House style: UK spelling, curly quotes and apostrophes, sentence-case labels.
@@ -114,11 +117,12 @@ def check_wording(
     )
     official = " ".join(term.en for term in terms)
     starting = _by_first_character(terms)
+    names = OfficialNames(terms)
     for name, loaded in sorted(files.items()):
         if name in CHECKED_ELSEWHERE:
             continue
         model = models.get(name)
-        check = functools.partial(_file_wording, name, model, loaded, terms, starting, official)
+        check = functools.partial(_file_wording, name, model, loaded, terms, starting, official, names)
         yield from memo.findings(name, model, terms_file, check) if memo is not None else check(_found)
 
 
@@ -129,6 +133,7 @@ def _file_wording(
     terms: list[Term],
     starting: dict[str, list[int]],
     official: str,
+    names: "OfficialNames",
     messages_of: Messages,
 ) -> list[Problem]:
     skip_case = name in {NOTES.name, COVERAGE.name}
@@ -139,6 +144,7 @@ def _file_wording(
         def find(zh: str = zh, en: str = en, titled: bool = titled) -> list[str]:
             return [
                 *_term_findings(zh, en, _candidates(zh, terms, starting)),
+                *names.findings(zh, en),
                 *_number_findings(zh, en),
                 *_style_findings(en, official, titled=titled),
             ]
@@ -197,6 +203,36 @@ def _term_findings(zh: str, en: str, terms: list[Term]) -> Iterator[str]:
                     yield f"the Chinese names {term.zh}, whose English name is “{term.en}” (data/terms.yaml)"
                     break
             start = zh.find(term.zh, start + 1)
+
+
+NAMED_KINDS = frozenset({"organisation", "company", "park", "base", "plan", "programme"})
+"""The terms whose English is a proper name the English may not give unless the Chinese names it
+too; places, bodies and designations are named in English where the Chinese only implies them
+(the BDA, Beijing, China)."""
+
+
+class OfficialNames:
+    """The official English names of NAMED_KINDS terms, found in an English text in one pass."""
+
+    def __init__(self, terms: list[Term]) -> None:
+        self._chinese: dict[str, list[str]] = {}
+        for term in terms:
+            if term.kind in NAMED_KINDS:
+                self._chinese.setdefault(term.en, []).append(term.zh)
+        longest_first = sorted(self._chinese, key=len, reverse=True)
+        alternatives = "|".join(re.escape(name) for name in longest_first)
+        self._pattern = re.compile(rf"(?<![\w’-])(?:{alternatives})(?![\w-])") if alternatives else None
+
+    def findings(self, zh: str, en: str) -> Iterator[str]:
+        if self._pattern is None:
+            return
+        for match in self._pattern.finditer(en):
+            forms = self._chinese[match.group()]
+            if not any(form in zh or form in en for form in forms):
+                yield (
+                    f"the English names the “{match.group()}” (data/terms.yaml), which the Chinese does not "
+                    f"({' or '.join(forms)}): say no more than the Chinese does"
+                )
 
 
 # --- numbers ----------------------------------------------------------------------------------

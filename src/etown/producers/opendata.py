@@ -65,6 +65,11 @@ def _texts(prefix: str, text: Text, conversions: Conversions) -> dict[str, str]:
     }
 
 
+def _empty(prefix: str) -> dict[str, str]:
+    """The cells of a text that a row does not have, in every language."""
+    return {f"{prefix}_{column_code(language.code)}": "" for language in LANGUAGES}
+
+
 SOURCE_COLUMN = Column(
     "source", "string", "The verbatim passage of the source document that supports the row"
 )
@@ -207,12 +212,13 @@ def figures_table(data: SiteData, conversions: Conversions) -> Table:
         ),
         Column("qualifier", "string", "The source's hedge word (约, 超过, 超, 近, 余, 多, 以上), or empty"),
         *PERIOD_COLUMNS,
-        Column(
-            "scope",
-            "string",
-            "The id of the area (a row of this table) the figure covers, where not the whole BDA",
-        ),
+        *_text_columns("scope", "The territory or base the figure covers, where not the whole BDA"),
         Column("part_of", "string", "The id of the figure (a row of this table) this one is a part of"),
+        Column(
+            "added_to",
+            "string",
+            "The id of the figure (a row of this table) the source adds this one to, rather than count it in",
+        ),
         Column("growth_percent", "number", "Year-on-year growth in %, where given"),
         Column("growth_comparable_percent", "number", "Growth on a comparable basis in %, where given"),
         *status_columns(),
@@ -252,8 +258,9 @@ def _figure_row(data: SiteData, section: str, fact: Fact, conversions: Conversio
     return {
         "section": section, "id": fact.id, **_texts("label", fact.label, conversions),
         "value": str(fact.value.value), "unit": fact.value.unit, "value_in_base_unit": f"{base:f}",
-        "qualifier": fact.value.qualifier or "", **_period_cells(fact.period), "scope": fact.scope or "",
-        "part_of": fact.part_of or "",
+        "qualifier": fact.value.qualifier or "", **_period_cells(fact.period),
+        **(_texts("scope", fact.scope, conversions) if fact.scope else _empty("scope")),
+        "part_of": fact.part_of or "", "added_to": fact.added_to or "",
         "growth_percent": _number(fact.growth), "growth_comparable_percent": _number(fact.growth_comparable),
         **_status_cells(data, fact, conversions), "source": fact.source,
     }  # fmt: skip
@@ -301,7 +308,7 @@ def notes_table(data: SiteData, conversions: Conversions) -> Table:
         {"id": note.id, "kind": note.kind, **_texts("title", note.title, conversions),
          **_texts("text", note.text, conversions),
          **(_texts("reading", note.reading, conversions) if note.reading else
-            {f"reading_{column_code(language.code)}": "" for language in LANGUAGES}),
+            _empty("reading")),
          "sources": " | ".join(note.sources), "touches": ";".join(note.touches),
          "mentions": ";".join(note.mentions)}
         for note in data[NOTES].notes
