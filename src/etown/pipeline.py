@@ -166,7 +166,10 @@ class Pipeline:
         if seed is None or config is None or strings is None or stylesheet is None or conversion_problems:
             return None, problems
         renderer = Renderer(templates, config, strings, conversions)
-        return Context(self.root, config, seed, renderer, stylesheet, conversions), problems
+        context = Context(
+            self.root, config, seed, renderer, stylesheet, conversions, makes_pdf=self.expensive
+        )
+        return context, problems
 
     def _load_section(self, name: str) -> _FileState:
         loaded, problems = load_data_file(self.root / "data", name)
