@@ -294,7 +294,7 @@ def _column(table: Element, index: int) -> list[str]:
 
 def test_a_column_in_one_unit_says_it_once_in_its_header(documents: dict[str, Element]) -> None:
     expected = {
-        "en": ("Value (RMB billion)", "Growth, year on year (%)", ["245.64", "537.12", "98", "37.24"]),
+        "en": ("Value (RMB billion)", "Growth (%)", ["245.64", "537.12", "98", "37.24"]),
         "zh": ("数值(亿元)", "增长(%)", ["2456.4", "5371.2", "980", "372.4"]),
     }
     for code, (value_header, growth_header, values) in expected.items():
@@ -533,7 +533,7 @@ def test_a_figure_covering_part_of_the_bda_says_which(documents: dict[str, Eleme
     )
     assert "Within: the core area" in clean(kindergartens.text())
     key_facts = clean(documents["en/index.html"].find("dl", "summary").text())
-    assert "Area (planned area of Yizhuang New Town)" in key_facts
+    assert "Area 225 km² (planned area of Yizhuang New Town)" in key_facts
 
 
 def test_alternative_breakdowns_are_grouped_and_parts_say_of_which(documents: dict[str, Element]) -> None:

@@ -214,6 +214,10 @@ class Derivation(Model):
     reason: Text
 
 
+GrowthBasis = Literal["year-on-year", "on-previous-year"]
+GROWTH_BASIS_WORDS: dict[str, str] = {"year-on-year": "同比", "on-previous-year": "比上年"}
+"""How the source writes each basis before 增长."""
+
 PERIOD_WORDS = ("截至目前", "目前", "现任", "现阶段", "已")
 """Words with which the seed says a figure holds at present, that is as of publication (the page
 is undated). Each governs its clause: every figure after it, to the end of its sentence, holds
@@ -309,7 +313,10 @@ class Fact(Sourced):
     quote's own words (核心区; 开发区约60平方公里范围) and in English: what the source says, and
     no more (not "the BDA's core area" where it says only 核心区)."""
     growth: Quantity | None = None
-    """Year-on-year growth, as a percentage."""
+    """Growth, as a percentage (增长6%)."""
+    growth_basis: GrowthBasis | None = None
+    """What the growth is measured against, where the source says: 同比 (year on year) or 比上年
+    (on the previous year); none where it writes 增长 alone."""
     growth_comparable: Quantity | None = None
     """Growth on a comparable basis (同口径), where the seed gives it."""
     part_of: Slug | None = None
@@ -357,9 +364,13 @@ InfoboxKey = Literal[
 class InfoboxRow(Sourced):
     key: InfoboxKey
     label: Text
+    """The source's own label (面积), in both languages."""
     value: Text
     quantity: Quantity | None = None
     period: PeriodField | None = None
+    gloss: Text | None = None
+    """What the row means, where the source's label alone would mislead (the "area" is the
+    planned area of Yizhuang New Town): the site's words, shown beside the value in both languages."""
 
 
 class OverviewFile(Model):

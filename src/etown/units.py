@@ -46,8 +46,9 @@ UNITS: dict[str, Unit] = {
     # people
     "人": Unit(1, "people", measure="population"),
     "万人": Unit(WAN, "people", measure="population"),
-    "人次": Unit(1, "attendances", measure="attendance"),
-    "万人次": Unit(WAN, "attendances", measure="attendance"),
+    # 人次 counts visits by people (admissions, participants): the label says which, as for 家
+    "人次": Unit(1, measure="attendance"),
+    "万人次": Unit(WAN, measure="attendance"),
     # mass and concentration
     "吨": Unit(1, "tonnes", measure="mass"),
     "万吨": Unit(WAN, "tonnes", measure="mass"),

@@ -82,6 +82,7 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             open_data=url(OPEN_DATA_PACKAGE),
             cite=cite,
             pdf_made=context.makes_pdf,
+            about_url=context.config.absolute(ABOUT_PAGE.path(language)),
         )
 
     return make
