@@ -1,6 +1,6 @@
 """Citations say only what is known: the source page names no publisher, so no footer, citation,
-citation file or JSON-LD names one; and its access date is the day this project's copy was
-taken, which every place that shows the date says."""
+citation file, JSON-LD or data package names one; and its access date is the day this project's
+copy was taken, which every place that shows the date says."""
 
 import json
 import re
@@ -39,6 +39,12 @@ def test_no_citation_file_names_a_publisher(built_site: Path) -> None:
         source = text.split("\n\n")[0] if path.suffix != ".json" else json.dumps(json.loads(text)[0])
         assert "howpublished" not in source and "\nT2  -" not in source and "PB  -" not in source, path
         assert "container-title" not in source and "publisher" not in source.replace("no publisher", ""), path
+
+
+def test_the_data_package_names_no_publisher(built_site: Path) -> None:
+    package = json.loads((built_site / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    [source] = package["sources"]
+    assert "names no publisher" in source["title"] and "website" not in source["title"]
 
 
 def test_json_ld_names_no_publisher_and_no_administrative_area(built_site: Path) -> None:

@@ -65,6 +65,10 @@ def _texts(prefix: str, text: Text, conversions: Conversions) -> dict[str, str]:
     }
 
 
+SOURCE_DESCRIPTION = "an undated web page that names no publisher"
+"""What is known of the source, and no more (its publisher and its address are not)."""
+
+
 def _empty(prefix: str) -> dict[str, str]:
     """The cells of a text that a row does not have, in every language."""
     return {f"{prefix}_{column_code(language.code)}": "" for language in LANGUAGES}
@@ -433,7 +437,7 @@ def datapackage(tables: list[Table], seed_path: str) -> bytes:
             + "; every row quotes the passage of the source that supports it. "
             + FORMULA_NOTE
         ),
-        "sources": [{"title": "北京经济技术开发区介绍 (government website of the Area)", "path": seed_path}],
+        "sources": [{"title": f"北京经济技术开发区介绍 ({SOURCE_DESCRIPTION})", "path": seed_path}],
         "licenses": [{
             "name": "notspecified",
             "title": "The source document states no licence. Cite the source; check its terms before reuse.",
