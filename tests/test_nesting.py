@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO
+from etown.pipeline import load_site_data
 from etown.schema import Fact
 from etown.tables import table_rows
 from helpers_data import append, line_of, problems_of, replace
@@ -113,10 +115,28 @@ def test_land_added_to_an_area_reads_plus_not_of_which(built_site: Path, code: s
     assert not any(label.startswith(("of which", "其中")) for label in [labels["daxing-land-2010"]])
 
 
-def test_a_part_whose_period_differs_from_its_whole_says_its_own(built_site: Path) -> None:
-    rows = {row_id: label for row_id, _, label in _rows((built_site / "en" / "government.html").read_text())}
-    assert "(26 January 2019)" in rows["new-town-total"]
-    assert "(as of publication)" in rows["bda-current"]
+def test_a_part_whose_period_or_scope_differs_from_its_whole_says_its_own(built_site: Path) -> None:
+    """Wherever it is printed: a part whose period differs from its whole's shows its own period
+    in its row, and a part with a scope of its own shows it."""
+    data = load_site_data(REPO)
+    facts = {fact.id: fact for _, model in data.items() for fact in _facts(model)}
+    differing = {
+        fact.id
+        for fact in facts.values()
+        if fact.part_of in facts and fact.period.meaning != facts[fact.part_of].period.meaning
+    }
+    scoped = {fact.id for fact in facts.values() if fact.part_of and fact.scope is not None}
+    assert differing >= {"bda-current", "daxing-outside-bda", "daxing-part"}  # under the 2019 plan's 225
+    period = re.compile(r"\([^)]*\d{4}[^)]*\)|\(as of publication\)|\(period not stated\)")
+    shown = 0
+    for page in sorted((built_site / "en").glob("*.html")):
+        for row_id, _, label in _rows(page.read_text(encoding="utf-8")):
+            if row_id in differing:
+                shown += 1
+                assert period.search(label), (page.name, row_id, label)
+            if row_id in scoped:
+                assert "Within:" in label, (page.name, row_id, label)
+    assert shown >= len(differing)
 
 
 def test_parts_adding_up_to_more_than_their_whole_are_an_error(project: Path) -> None:
