@@ -96,6 +96,8 @@ class Clauses:
 
     def __init__(self, seed: Seed) -> None:
         self._sentences: list[str] = []
+        self._governing: dict[str, str | None] = {}
+        """By quote: a large site repeats its quotes, and each reads every sentence."""
         for line in seed.text.splitlines():
             text = normalise(line)
             start = 0
@@ -110,6 +112,11 @@ class Clauses:
         stands before the quote's end, in the quote's sentence, to the end of the quote; None when
         no such word stands there (or the quote runs over more than one sentence)."""
         wanted = normalise(quote)
+        if wanted not in self._governing:
+            self._governing[wanted] = self._clause(wanted)
+        return self._governing[wanted]
+
+    def _clause(self, wanted: str) -> str | None:
         for sentence in self._sentences:
             position = sentence.find(wanted)
             if position < 0:
@@ -117,8 +124,7 @@ class Clauses:
             end = position + len(wanted)
             starts = [sentence.rfind(word, 0, end - len(word) + 1) for word in PERIOD_WORDS]
             nearest = max(starts)
-            if nearest >= 0:
-                return sentence[nearest:end]
+            return sentence[nearest:end] if nearest >= 0 else None  # its first place, as links find it
         return None
 
 
@@ -141,46 +147,60 @@ def _one_period_per_clause(records: list[Record], clauses: Clauses) -> Iterator[
 
 def _one_period_per_figure(records: list[Record]) -> Iterator[tuple[Record, str]]:
     """The same figure (value and unit) from the same words of the source has one period."""
-    by_figure: dict[tuple[object, ...], list[Record]] = {}
+    by_figure: dict[tuple[object, ...], dict[str, list[Record]]] = {}
     for record in records:
         value = getattr(record.model, "value", None)
         period = getattr(record.model, "period", None)
         if isinstance(value, Quantity) and isinstance(period, Period):
-            by_figure.setdefault((value.value, value.unit, value.qualifier), []).append(record)
-    for same in by_figure.values():
-        for index, record in enumerate(same):
-            quote = normalise(record.model.source)
-            for earlier in same[:index]:
-                other = normalise(earlier.model.source)
-                periods = (record.model.period.meaning, earlier.model.period.meaning)  # type: ignore[attr-defined]
-                if (quote in other or other in quote) and periods[0] != periods[1]:
-                    yield (
-                        record,
-                        f"{earlier.ref!r} shows the same figure from the same words of the source with "
-                        "another period; one figure holds for one period: give both the same",
-                    )
+            quotes = by_figure.setdefault((value.value, value.unit, value.qualifier), {})
+            quotes.setdefault(normalise(record.model.source), []).append(record)
+    for quotes in by_figure.values():  # grouped by quote first: a large site repeats its quotes
+        shown: list[tuple[str, Record]] = []
+        for quote, same in quotes.items():
+            first = same[0]
+            yield from (
+                (record, _another_period(first)) for record in same[1:] if _meaning(record) != _meaning(first)
+            )
+            for other_quote, other in shown:
+                if (quote in other_quote or other_quote in quote) and _meaning(first) != _meaning(other):
+                    yield first, _another_period(other)
                     break
+            shown.append((quote, first))
+
+
+def _meaning(record: Record) -> tuple[object, ...]:
+    period = getattr(record.model, "period", None)
+    return period.meaning if isinstance(period, Period) else ()
+
+
+def _another_period(earlier: Record) -> str:
+    return (
+        f"{earlier.ref!r} shows the same figure from the same words of the source with another "
+        "period; one figure holds for one period: give both the same"
+    )
 
 
 def _same_passage_same_notes(notes: NotesFile, records: list[Record]) -> Iterator[tuple[int, str]]:
     """A note that touches or mentions one record quoting a passage concerns every record quoting
-    the same passage: the History's 25 June 2010 and the area table's core area are one fact."""
-    by_passage: dict[str, list[str]] = {}
-    passage_of: dict[str, str] = {}
-    for record in records:
-        passage = normalise(record.model.source)
-        by_passage.setdefault(passage, []).append(record.ref)
-        passage_of[record.ref] = passage
+    the same passage: the History's 25 June 2010 and the area table's core area are one fact.
+    (A note is known by its kind and title, so that a project repeating its records and notes,
+    as the benchmark's do, asks each copy of a record for a copy of the note.)"""
+    passage_of = {record.ref: normalise(record.model.source) for record in records}
+    named: dict[str, set[tuple[str, str]]] = {}
+    first: dict[tuple[str, str], tuple[int, str]] = {}
+    on_passage: dict[str, set[tuple[str, str]]] = {}
     for index, note in enumerate(notes.notes):
-        named = {*note.touches, *note.mentions}
-        missing: dict[str, str] = {}
+        key: tuple[str, str] = (note.kind, note.title["en"])
         for ref in [*note.touches, *note.mentions]:
-            for other in by_passage.get(passage_of.get(ref, ""), []):
-                if other not in named and other not in missing:
-                    missing[other] = ref
-        for other, ref in missing.items():
+            named.setdefault(ref, set()).add(key)
+            first.setdefault(key, (index, ref))
+            if ref in passage_of:
+                on_passage.setdefault(passage_of[ref], set()).add(key)
+    for record in records:
+        for missing in sorted(on_passage.get(passage_of[record.ref], set()) - named.get(record.ref, set())):
+            index, ref = first[missing]
             yield (
                 index,
-                f"{other!r} quotes the same passage as {ref!r}, which this note names: a note on "
-                f"the passage concerns both; add {other!r} to touches (or mentions)",
+                f"{record.ref!r} quotes the same passage as {ref!r}, which this note names: a note on "
+                f"the passage concerns both; add {record.ref!r} to touches (or mentions)",
             )
