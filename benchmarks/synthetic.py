@@ -2,11 +2,11 @@
 
 Every list of records at the top of a data file (history events, institution groups, people and
 leadership bodies, facts, topics …) is repeated FACTOR times. Copy ``n`` of a record gets ``-xn``
-after its ids and after the ids it points to (``part_of``, ``person``), so every copy is unique
+after its ids and after the ids it points to (``part_of``, ``added_to``, ``person``), so every copy is unique
 and its references resolve to the same copy; the copies of one event follow it, so the history
 stays in chronological order; a group keeps its own institutions, so they stay numbered 01, 02 …
 (the schema allows two digits); quotes stay as they are, because they must stand in the seed.
-A note's ``touches`` follow its copy too (``history-1994-x3``, ``institution:GROUP-x3:01``,
+A note's ``touches`` and ``mentions`` follow its copy too (``history-1994-x3``, ``institution:GROUP-x3:01``,
 ``member:BODY-x3:PERSON-x3``), so each copy of a record carries its own copy of the note.
 The prose of each copy gets its copy number written in letters, as the site's own words
 (``[copy bc]``), so that Markdown has new text to convert; unmarked, or in digits, they would be
@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 
 CONFIG_FILE = "etown.toml"
-REFERENCE_KEYS = {"id", "part_of", "person"}
+REFERENCE_KEYS = {"id", "part_of", "added_to", "person"}
 PROSE_KEY = "text"
-TOUCHES_KEY = "touches"
+TOUCHES_KEYS = {"touches", "mentions"}
 KEPT_ONCE = {"terms", "skip", "infobox"}
 """Top-level lists that are not multiplied (see above)."""
 
@@ -77,7 +77,7 @@ def _renumber(node: Any, n: int) -> Any:
         for key, value in node.items():
             if key in REFERENCE_KEYS and isinstance(value, str):
                 node[key] = f"{value}-x{n}"
-            elif key == TOUCHES_KEY and isinstance(value, list):
+            elif key in TOUCHES_KEYS and isinstance(value, list):
                 node[key] = [_touched_copy(ref, n) for ref in value]
             elif key == PROSE_KEY and isinstance(value, dict):
                 node[key] = {language: f"{text} [copy {_letters(n)}]" for language, text in value.items()}

@@ -116,16 +116,20 @@ def test_each_page_shows_its_citation_in_its_language(built_site: Path) -> None:
         canonical = _page_url("en", page.key)
         assert (
             '<li><span lang="zh-Hans">北京经济技术开发区介绍</span> [Introduction to the Beijing '
-            "Economic-Technological Development Area]. (n.d.). Government website of the Beijing "
-            "Economic-Technological Development Area. Accessed 24 November 2026.</li>"
+            "Economic-Technological Development Area]. (n.d.). [Web page naming no publisher]. Accessed 24 "
+            "November 2026 (the day this site’s copy was taken; when it was retrieved from the web was not "
+            "recorded).</li>"
         ) in english
         assert f". (2026, 24 November). Beijing E-Town. {canonical}</li>" in english
         chinese = _cite_block(built_site, page.path(by_code("zh")))
-        assert "<li>北京经济技术开发区介绍[EB/OL]//北京经济技术开发区政府网站. [2026-11-24].</li>" in chinese
+        assert (
+            "<li>北京经济技术开发区介绍[EB/OL]. [2026-11-24](本站副本取得日期,网页何时从网上获取未作记录). "
+            "网页未署发布者。</li>"
+        ) in chinese
         assert f"[EB/OL]//北京经济技术开发区. (2026-11-24). {_page_url('zh', page.key)}.</li>" in chinese
         traditional = _cite_block(built_site, page.path(by_code("zh-Hant")))
         # the source's title is quoted as written; the site's own words are converted
-        assert '<span lang="zh-Hans">北京经济技术开发区介绍</span>[EB/OL]//北京經濟技術開發區政府網站' in (
+        assert '<span lang="zh-Hans">北京经济技术开发区介绍</span>[EB/OL]. [2026-11-24](本站副本取得日期' in (
             traditional
         )
         for code in ("en", "zh"):

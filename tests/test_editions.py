@@ -185,6 +185,7 @@ def test_a_changed_figure_points_at_the_chinese_texts_that_write_it(project: Pat
     fields = [(finding.file, finding.field) for finding in diff_against_current(project, new, "new").findings]
     assert fields == [
         ("data/economy.yaml", "topics[2].facts[1].value.value"),
+        ("data/economy.yaml", "topics[2].facts[1].period.stated_by"),  # the clause its period stands in
         ("data/economy.yaml", "topics[2].facts[1].source"),
         ("data/notes.yaml", "notes[12].sources[2]"),  # the number, and the quote that held it
         ("data/notes.yaml", "notes[12].sources[2]"),
@@ -203,8 +204,10 @@ def test_a_removed_sentence_is_found_at_the_quotes_that_cite_it(
         "this quote is not in the new edition; no passage of the new edition is close to it (was it removed?)"
     )
     first, second = "截至目前,信创园已落地企业230多家", "集聚了全国90%以上信息技术头部企业"
+    stated_by = f'stated_by: "{first}'  # the clause the second figure's period stands in
     assert findings == [
         f"{at(project, 'economy', f'source: {first}', '截至')}: topics[2].facts[0].source: {gone}",
+        f"{at(project, 'economy', stated_by, stated_by[11:])}: topics[2].facts[1].period.stated_by: {gone}",
         f"{at(project, 'economy', f'source: {second}', '集聚')}: topics[2].facts[1].source: {gone}",
         f"{at(project, 'notes', f'  - {first},{second}。', '截至')}: notes[12].sources[2]: {gone}",
         f"{every_at(project, 'notes', f'  - {first}', '截至')[1]}: notes[31].sources[2]: {gone}",

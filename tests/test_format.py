@@ -25,7 +25,7 @@ def quantity(value: str, unit: str, qualifier: str | None = None) -> Quantity:
         ("150", "项", "超", "超150项", "more than 150"),
         ("140", "个", "余", "140余个", "more than 140"),
         ("230", "家", "多", "230多家", "more than 230"),
-        ("3", "万人次", "余", "3万余人次", "more than 30,000 attendances"),
+        ("3", "万人次", "余", "3万余人次", "more than 30,000"),  # the label says who: admissions …
         ("34.92", "万人", None, "34.92万人", "349,200 people"),
         ("99", "%", "以上", "99%以上", "99% or more"),
         ("30", "%", "近", "近30%", "nearly 30%"),

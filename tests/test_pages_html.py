@@ -295,7 +295,7 @@ def _column(table: Element, index: int) -> list[str]:
 
 def test_a_column_in_one_unit_says_it_once_in_its_header(documents: dict[str, Element]) -> None:
     expected = {
-        "en": ("Value (RMB billion)", "Growth, year on year (%)", ["245.64", "537.12", "98", "37.24"]),
+        "en": ("Value (RMB billion)", "Growth (%)", ["245.64", "537.12", "98", "37.24"]),
         "zh": ("数值(亿元)", "增长(%)", ["2456.4", "5371.2", "980", "372.4"]),
     }
     for code, (value_header, growth_header, values) in expected.items():
@@ -456,7 +456,7 @@ def test_the_about_page_lists_every_note_by_kind_with_where_it_appears(
             links = [
                 a.attrs["href"] for a in sections[note.id].iter("a") if "factsheet.html#" in a.attrs["href"]
             ]
-            assert len(links) == len(note.touches), note.id
+            assert len(links) == len(note.touches) + len(note.mentions), note.id
             for href in links:
                 target, fragment = resolve(built_site, f"{language.code}/about.html", href)
                 assert target is not None
@@ -503,10 +503,11 @@ def test_captions_say_the_period_their_figures_share(documents: dict[str, Elemen
 
 def test_rows_say_their_period_when_the_table_has_none_in_common(documents: dict[str, Element]) -> None:
     population = _table(documents["en/index.html"], "population")
-    assert clean(population.find("caption").words()) == "Population (as of publication)"
+    assert clean(population.find("caption").words()) == "Area and population (as of publication)"
     enterprises = _table(documents["en/economy.html"], "enterprises-table")
     periods = {clean(e.text()) for e in enterprises.iter("small") if "period" in e.classes()}
-    assert clean(enterprises.find("caption").words()) == "Enterprises (period not stated)" and not periods
+    caption = clean(enterprises.find("caption").words())
+    assert caption == "Shares, enterprises and projects (period not stated)" and not periods
     culture = _table(documents["zh/society.html"], "facts-culture")
     texts = [clean(e.text()) for e in culture.iter("small") if "period" in e.classes()]
     assert "(2020年末)" in texts and "(2020年)" in texts
@@ -531,9 +532,9 @@ def test_a_figure_covering_part_of_the_bda_says_which(documents: dict[str, Eleme
     kindergartens = next(
         e for e in documents["en/society.html"].iter("tr") if e.attrs.get("id") == "kindergartens"
     )
-    assert "Within: Core area of the BDA" in clean(kindergartens.text())
+    assert "Within: the core area" in clean(kindergartens.text())
     key_facts = clean(documents["en/index.html"].find("dl", "summary").text())
-    assert "Area [planned area of Yizhuang New Town]" in key_facts
+    assert "Area 225 km² [planned area of Yizhuang New Town]" in key_facts
 
 
 def test_alternative_breakdowns_are_grouped_and_parts_say_of_which(documents: dict[str, Element]) -> None:

@@ -196,7 +196,11 @@ def test_open_data_carries_periods_flags_notes_and_parts(built_site: Path) -> No
     assert "2020年" in library["period_inferred_why"]
     assert rows["resident-population"]["period_kind"] == "publication"
     assert rows["industrial-enterprises-over-1bn"]["part_of"] == "industrial-enterprises-over-100m"
-    assert rows["kindergartens"]["scope"] == "core-area-2010"
+    assert (rows["kindergartens"]["scope_zh"], rows["kindergartens"]["scope_en"]) == (
+        "核心区",
+        "the core area",
+    )
+    assert rows["daxing-land-2010"]["added_to"] == "area-2002" and not rows["daxing-land-2010"]["part_of"]
     managed = rows["managed-area-2010"]
     assert "conflict" in managed["flags"].split(";") and managed["note_ids"] and managed["notes_en"]
     with (built_site / "data" / "industries.csv").open(encoding="utf-8") as stream:

@@ -20,7 +20,8 @@ def page(site: Path, language: str, name: str) -> str:
         ("zh", "economy", '<span class="own">[开发区]</span>以北京0.35%的土地'),
         ("zh-Hant", "economy", '<span class="own">[開發區]</span>以北京0.35%的土地'),
         ("en", "vision", '“four centres” <span class="own">[Beijing’s role as the national political'),
-        ("en", "society", '<span class="own">[Beijing]</span> Tongren Hospital'),
+        ("en", "history", '<span class="own">[<span lang="zh-Hans">链条技术路线</span>, as the source puts'),
+        ("en", "index", '225 km² <small><span class="own">[planned area of Yizhuang New Town]</span>'),
         ("en", "factsheet", '<span class="own">[probably service institutions]</span>'),
     ],
 )

@@ -27,11 +27,11 @@ from helpers_data import line_of, problems_of, replace, shown
             "US spelling 'centers'; the house style is UK English (centres)", "en: Innovation centers",
         ),
         (
-            "population", "en: Area administered by the BDA (at present)}", "en: The BDA's area}",
+            "population", "en: Area administered by the BDA}", "en: The BDA's area}",
             "straight quotes or apostrophes; the house style uses “ ” and ’", "The BDA's area",
         ),
         (
-            "population", "en: Area administered by the BDA (at present)}", "en: Area Administered}",
+            "population", "en: Area administered by the BDA}", "en: Area Administered}",
             "“Administered” is capitalised; labels are in sentence case", "Area Administered",
         ),
     ],
@@ -52,8 +52,8 @@ def test_a_wording_slip_is_a_located_warning(
 def test_numbers_scaled_from_wan_and_yi_agree(project: Path) -> None:
     replace(
         "population",
-        "常住人口(截至目前), en: Resident population (at present)}",
-        '常住人口29万人(截至目前), en: "Resident population of 290,000 (at present)"}',
+        "常住人口, en: Resident population}",
+        '常住人口29万人, en: "Resident population of 290,000"}',
     )(project)
     assert [p for p in problems_of(project) if p.file == "data/population.yaml"] == []
     replace("population", "population of 290,000", "population of 29,000")(project)

@@ -21,6 +21,7 @@ from etown.problems import Problem, field_path
 from etown.provenance import normalise
 from etown.records import Record, records_in
 from etown.schema import (
+    GROWTH_BASIS_WORDS,
     PERIOD_WORDS,
     Body,
     Fact,
@@ -57,9 +58,17 @@ def _record_findings(record: Record) -> Iterator[Finding]:
         yield (*path, "derived", "written"), f"the quote does not write {node.derived.written!r}"
     if isinstance(node, Fact):
         yield from _quantity(quote, node, (*path, "value"), node.value)
-        yield from _growth(quote, (*path, "growth"), node.growth, "")
+        basis = GROWTH_BASIS_WORDS[node.growth_basis] if node.growth_basis else ""
+        yield from _growth(quote, (*path, "growth"), node.growth, basis)
+        yield from _growth_basis(quote, path, node)
         yield from _growth(quote, (*path, "growth_comparable"), node.growth_comparable, "同口径")
         yield from _period(quote, (*path, "period"), node.period)
+        if node.scope is not None and not quote.has(node.scope["zh"]):
+            yield (
+                (*path, "scope", "zh"),
+                f"the quote does not write {node.scope['zh']} (it says: {quote.written}); a scope is "
+                "the territory the source itself names for this figure, in its words",
+            )
     elif isinstance(node, Industry):
         yield from _quantity(quote, node, (*path, "output"), node.output)
         yield from _quantity(quote, node, (*path, "share_of_beijing"), node.share_of_beijing)
@@ -181,6 +190,19 @@ def _growth(quote: _Quote, path: PathKey, growth: Quantity | None, lead: str) ->
         said = re.findall(rf"{lead}增长-?\d+(?:\.\d+)?%", quote.text)
         what = f"the quote says {' or '.join(said)}" if said else f"the quote does not write {expected}"
         yield (*path, "value"), f"{what}; the value is {growth.value:f}%"
+
+
+def _growth_basis(quote: _Quote, path: PathKey, fact: Fact) -> Iterator[Finding]:
+    """A basis the quote writes (同比增长9.2%) is said, so that no page drops it."""
+    if fact.growth is None or fact.growth_basis is not None:
+        return
+    for basis, words in GROWTH_BASIS_WORDS.items():
+        if quote.has(f"{words}增长{fact.growth.value:f}%"):
+            yield (
+                (*path, "growth"),
+                f"the quote writes {words}增长{fact.growth.value:f}%: say growth_basis: {basis}, "
+                "so that the pages say what the growth is measured against",
+            )
 
 
 # --- dates and periods --------------------------------------------------------------------------

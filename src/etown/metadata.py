@@ -1,5 +1,7 @@
 """What a page says about itself to browsers and search engines: its language alternates and a
-schema.org description of the place and its government (JSON-LD), from the data only."""
+schema.org description of the place and its governing bodies (JSON-LD), from the data only, and
+no more than the pages say: the BDA is a Place (not a type of administrative area, as a note
+says), its bodies are named as the source names them."""
 
 import json
 from collections.abc import Callable
@@ -31,7 +33,7 @@ def json_ld(data: SiteData, text_of: Callable[[Text], str], page_url: str, home_
     place_id = home_url + "#place"
     graph: list[dict[str, object]] = [
         {
-            "@type": "AdministrativeArea",
+            "@type": "Place",
             "@id": place_id,
             "name": text_of(overview.name),
             "alternateName": sorted(

@@ -53,6 +53,9 @@ class Context:
     renderer: "Renderer"
     stylesheet_bytes: bytes
     conversions: Conversions
+    makes_pdf: bool = True
+    """Whether this run makes the PDF fact sheets (``etown build --no-pdf`` and the preview do
+    not): the pages link a PDF only where one is made."""
 
     @cached_property
     def source_document(self) -> SourceDocument:

@@ -166,7 +166,10 @@ class Pipeline:
         if seed is None or config is None or strings is None or stylesheet is None or conversion_problems:
             return None, problems
         renderer = Renderer(templates, config, strings, conversions)
-        return Context(self.root, config, seed, renderer, stylesheet, conversions), problems
+        context = Context(
+            self.root, config, seed, renderer, stylesheet, conversions, makes_pdf=self.expensive
+        )
+        return context, problems
 
     def _load_section(self, name: str) -> _FileState:
         loaded, problems = load_data_file(self.root / "data", name)
@@ -188,7 +191,8 @@ class Pipeline:
             problems += state.load_problems
         loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
-        validated = combine(results, loaded, self._wording)
+        seed = self._context.seed if self._context is not None else None
+        validated = combine(results, loaded, self._wording, seed)
         problems += validated.problems
         problems += self._review_translations(problems)
         data = validated.data if self._context is not None else None

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from etown.load import PathKey
 from etown.schema import (
+    CONFLICT_KINDS,
     Body,
     Flag,
     InfoboxRow,
@@ -25,6 +26,7 @@ from etown.schema import (
     Period,
     Sourced,
     SourceNote,
+    Text,
     fields_of,
 )
 
@@ -82,22 +84,33 @@ def _ref(record: Sourced, parent: Any) -> str | None:
 
 
 NOTE_FLAGS: dict[str, Flag | None] = {
-    "sum-mismatch": "conflict",
-    "whole-smaller-than-part": "conflict",
-    "same-figure-different-values": "conflict",
-    "counts-dont-fit": "conflict",
-    "ratio-fits-no-population": "conflict",
-    "typo-or-garble": None,
-    "typography": None,
-    "repeated-sentence": None,
-    "brand-for-name": None,
+    **dict.fromkeys(CONFLICT_KINDS, "conflict"),
+    "scope-unclear": "scope",
+    "incomplete-count": "incomplete",
+    "same-number-different-things": None,
     "different-names": None,
     "reference-year": None,
+    "typo-or-garble": None,
+    "repeated-sentence": None,
     "toc-vs-headings": None,
+    "typography": None,
+    "brand-for-name": None,
     "other": None,
 }
-"""The flag a note gives the records it touches, by its kind. A slip in the source is flagged
-[sic] only where the record shows the slipped words themselves: such notes say ``flag: sic``."""
+"""The flag a note gives the records it touches, by its kind: one meaning per flag, so [conflict]
+only where the note says two statements of the source disagree. A slip in the source is flagged
+[sic] only where the record shows the slipped words themselves: such notes say ``flag: sic``.
+The other kinds give no flag; the note's number beside the record leads to it."""
+FIGURE_FLAGS: frozenset[Flag] = frozenset({"scope", "incomplete"})
+"""Flags that say something about a figure: a record that shows no number does not carry them."""
+
+
+def shows_a_figure(record: object) -> bool:
+    """Whether a record shows a number: a quantity, or a text whose Chinese writes digits."""
+    if any(getattr(record, name, None) is not None for name in ("value", "quantity", "output")):
+        return True
+    text = getattr(record, "text", None)
+    return isinstance(text, Text) and any(character.isdigit() for character in text["zh"])
 
 
 class RecordIndex:
@@ -114,9 +127,12 @@ class RecordIndex:
         notes = models.get("notes")
         self._flags: dict[int, tuple[Flag, ...]] = {}
         self._notes: dict[str, list[SourceNote]] = {}
+        self._touching: dict[str, list[SourceNote]] = {}
         if isinstance(notes, NotesFile):
             for note in notes.notes:
                 for ref in note.touches:
+                    self._touching.setdefault(ref, []).append(note)
+                for ref in (*note.touches, *note.mentions):
                     self._notes.setdefault(ref, []).append(note)
 
     def ref(self, record: object) -> str | None:
@@ -126,6 +142,7 @@ class RecordIndex:
         return self._by_ref[ref]
 
     def notes(self, record: object) -> list[SourceNote]:
+        """The notes that touch or mention it, in the order of data/notes.yaml."""
         ref = self.ref(record)
         return self._notes.get(ref, []) if ref is not None else []
 
@@ -145,8 +162,10 @@ class RecordIndex:
                 found.add("inferred")
             if period.publication or period.years_to_publication is not None:
                 found.add("publication")
-        for note in self.notes(record):
+        figure = shows_a_figure(record)
+        ref = self.ref(record)
+        for note in self._touching.get(ref, []) if ref is not None else []:
             flag = note.flag or NOTE_FLAGS[note.kind]
-            if flag is not None:
+            if flag is not None and (figure or flag not in FIGURE_FLAGS):
                 found.add(flag)
         return tuple(flag for flag in FLAGS if flag in found)

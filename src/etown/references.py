@@ -1,5 +1,7 @@
 """References between data files, checked once every file has its model: the records a note
-touches, the territory a figure's scope names, the event a 同年 date takes its year from."""
+touches or mentions, the event a 同年 date takes its year from, the
+flags a record claims for itself (each must come from what it is: a note of the flag's kind, its
+period)."""
 
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
@@ -9,11 +11,9 @@ from pydantic import BaseModel
 
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path
-from etown.records import Record, records_in
-from etown.schema import Fact, HistoryEvent, NotesFile
+from etown.records import NOTE_FLAGS, Record, records_in
+from etown.schema import HistoryEvent, NotesFile, Period, SourceNote
 from etown.sections import NOTES
-
-AREA_UNITS = {"平方公里", "平方米", "万平方米"}
 
 
 def check_references(
@@ -32,31 +32,54 @@ def check_references(
     notes = models[NOTES.name]
     assert isinstance(notes, NotesFile)
     for index, note in enumerate(notes.notes):
-        for position, ref in enumerate(note.touches):
-            if ref not in records:
-                path = ("notes", index, "touches", position)
-                yield problem(NOTES.name, path, f"no record is named {ref!r}{_close(ref, records)}")
+        for field in ("touches", "mentions"):
+            for position, ref in enumerate(getattr(note, field)):
+                if ref not in records:
+                    path = ("notes", index, field, position)
+                    yield problem(NOTES.name, path, f"no record is named {ref!r}{_close(ref, records)}")
+    notes_of: dict[str, list[SourceNote]] = {}
+    for note in notes.notes:
+        for ref in note.touches:
+            notes_of.setdefault(ref, []).append(note)
     for record in records.values():
         yield from (
             problem(record.section, path, message) for path, message in _record_references(record, records)
         )
+        yield from (
+            problem(record.section, path, message)
+            for path, message in _own_flags(record, notes_of.get(record.ref, []))
+        )
+
+
+_FLAG_SOURCES = {
+    "conflict": "a note of a kind that says two statements of the source disagree",
+    "scope": "a note of the kind scope-unclear",
+    "incomplete": "a note of the kind incomplete-count",
+    "inferred": "a period this site infers (period: {…, inferred: {zh, en}})",
+    "publication": "period: publication",
+}
+
+
+def _own_flags(record: Record, notes: list[SourceNote]) -> Iterator[tuple[PathKey, str]]:
+    """A record may flag itself [sic] (a slip it shows); any other flag means one thing, and only
+    what gives it may give it: a note of its kind touching the record, or the record's period."""
+    node = record.model
+    period = getattr(node, "period", None)
+    given = {NOTE_FLAGS[note.kind] for note in notes} | {note.flag for note in notes}
+    if isinstance(period, Period):
+        given |= {"inferred"} if period.inferred is not None else set()
+        given |= {"publication"} if period.publication or period.years_to_publication else set()
+    for index, flag in enumerate(node.flags):
+        if flag != "sic" and flag not in given:
+            yield (
+                (*record.path, "flags", index),
+                f"[{flag}] comes from {_FLAG_SOURCES[flag]}; nothing of the kind gives it to this record, "
+                "so the flag would say what no note says",
+            )
 
 
 def _record_references(record: Record, records: Mapping[str, Record]) -> Iterator[tuple[PathKey, str]]:
     node = record.model
-    if isinstance(node, Fact) and node.scope is not None:
-        territory = records.get(node.scope)
-        if territory is None:
-            yield (*record.path, "scope"), f"no record is named {node.scope!r}{_close(node.scope, records)}"
-        elif not (
-            isinstance(territory.model, Fact)
-            and territory.model.value
-            and territory.model.value.unit in AREA_UNITS
-        ):
-            yield (
-                (*record.path, "scope"),
-                f"{node.scope!r} is not an area; a scope names the area fact of a territory",
-            )
     derived = node.derived
     if isinstance(node, HistoryEvent) and derived is not None and derived.same_year_as is not None:
         other = records.get(derived.same_year_as)

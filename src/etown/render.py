@@ -38,6 +38,7 @@ from etown.pages import relative_url
 from etown.problems import Problem
 from etown.schema import PartialDate, Period, Text
 from etown.strings import Strings
+from etown.tables import measures, table_rows
 
 _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
 TEMPLATE_SUFFIXES = (".html", ".xml", ".svg", ".txt")
@@ -597,11 +598,30 @@ class Renderer:
             )
             return Markup(words[key]).format(caption=caption, period=period(value))
 
+        def measured(facts: Iterable[object]) -> str:
+            """A caption naming what the rows measure: "Area and population" / 面积与人口."""
+            named = [words[f"measure_{measure}"] for measure in measures(facts)]  # type: ignore[arg-type]
+            if len(named) > 1:
+                named = [speaking.punctuation.list_separator.join(named[:-1]), named[-1]]
+            text = words["measures_joined"].format(*named) if len(named) > 1 else "".join(named)
+            return text[:1].upper() + text[1:]
+
+        def as_written(fact: object) -> str | None:
+            """The value as the seed writes it, where the record says it writes it otherwise
+            (百万平米 for 100万平方米), in a language that shows the seed's own numbers."""
+            derived = getattr(fact, "derived", None)
+            if speaking.quantity_style != "as-written" or derived is None or derived.written is None:
+                return None
+            return convert(derived.written) if derived.same_year_as is None else None
+
         return {
             "t": words,
+            "measured": measured,
+            "as_written": as_written,
             "period": period,
             "with_period": with_period,
             "shared_period": shared_period,
+            "table_rows": table_rows,
             "labelled": lambda label, value: Markup(
                 speaking.labelled(str(Markup.escape(label)), str(Markup.escape(value)))
             ),
@@ -617,8 +637,9 @@ class Renderer:
             "space": speaking.punctuation.space,
             "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
             "column": lambda quantities: charts.column(quantities, speaking, convert),
-            "industry_bars": lambda industries, attribute: [
-                (plain(item.name), getattr(item, attribute)) for item in industries
+            "industry_bars": lambda industries, attribute, flags_of: [
+                (_flagged(plain(item.name), flags_of(item), words), getattr(item, attribute))
+                for item in industries
             ],
         }
 
@@ -635,6 +656,13 @@ class Renderer:
         if text.endswith("</p>"):
             return Markup(text[:-4]) + Markup(" ") + mark + Markup("</p>")
         return Markup(text) + Markup('<p class="outdated">') + mark + Markup("</p>")
+
+
+def _flagged(label: str, flags: Iterable[str], words: dict[str, str]) -> str:
+    """A chart's label with the flags its record carries in a table ([conflict] …), so that a
+    figure drawn says as much as the figure written."""
+    shown = [words[f"flag_{flag}"] for flag in flags if flag != "publication"]
+    return " ".join([label, *shown])
 
 
 def shared_period(records: Iterable[object]) -> Period | None:

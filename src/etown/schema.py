@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from etown.languages import AUTHORED
-from etown.units import Qualifier, UnitName
+from etown.units import Measure, Qualifier, UnitName
 
 # --- scalar types ----------------------------------------------------------------------------
 
@@ -220,8 +220,15 @@ class Derivation(Model):
     reason: Text
 
 
-PERIOD_WORDS = ("截至目前", "目前", "现任", "现阶段", "已", "累计")
-"""Words with which the seed says a figure holds as of publication (the page is undated)."""
+GrowthBasis = Literal["year-on-year", "on-previous-year"]
+GROWTH_BASIS_WORDS: dict[str, str] = {"year-on-year": "同比", "on-previous-year": "比上年"}
+"""How the source writes each basis before 增长."""
+
+PERIOD_WORDS = ("截至目前", "目前", "现任", "现阶段", "已")
+"""Words with which the seed says a figure holds at present, that is as of publication (the page
+is undated). Each governs its clause: every figure after it, to the end of its sentence, holds
+as of publication (consistency.py). 累计 (cumulative) is not one of them: it says how a figure is
+counted, not when."""
 
 
 def _period_shorthand(raw: object) -> object:
@@ -241,7 +248,7 @@ class Period(Model):
     year_end: bool = False
     """At the end of the year of ``date`` (年末)."""
     publication: bool = False
-    """As of publication (截至目前, 目前, 现任, 现阶段, 已, 累计): the source page is undated."""
+    """As of publication (截至目前, 目前, 现任, 现阶段, 已): the source page is undated."""
     years_to_publication: int | None = Field(default=None, ge=1, le=100)
     """Over the N years up to publication (近五年来)."""
     unstated: bool = False
@@ -278,9 +285,11 @@ class Period(Model):
 
 PeriodField = Annotated[Period, BeforeValidator(_period_shorthand)]
 
-Flag = Literal["sic", "inferred", "conflict", "scope", "publication"]
-"""The status flags a figure may carry: as written in the source [sic], inferred by this site,
-conflicts with another figure in the source, scope differs, as of publication."""
+Flag = Literal["sic", "inferred", "conflict", "scope", "incomplete", "publication"]
+"""The status flags a record may carry, each meaning one thing: as written in the source [sic],
+inferred by this site, two statements of the source disagree [conflict], what the figure covers
+is unclear [scope], the source leaves out something the figure needs [incomplete], as of
+publication. Notes give conflict, scope and incomplete by their kind (records.NOTE_FLAGS)."""
 
 
 class Sourced(Model):
@@ -305,15 +314,26 @@ class Fact(Sourced):
     value: Quantity | None = None
     text: Prose | None = None
     period: PeriodField
-    scope: Slug | None = None
-    """The id of the area fact naming the territory this figure covers (the core area, the
-    60 km² of some statistics), where it is not the BDA as a whole."""
+    scope: Text | None = None
+    """The territory or base this figure covers, where it is not the BDA as a whole, in the
+    quote's own words (核心区; 开发区约60平方公里范围) and in English: what the source says, and
+    no more (not "the BDA's core area" where it says only 核心区)."""
     growth: Quantity | None = None
-    """Year-on-year growth, as a percentage."""
+    """Growth, as a percentage (增长6%)."""
+    growth_basis: GrowthBasis | None = None
+    """What the growth is measured against, where the source says: 同比 (year on year) or 比上年
+    (on the previous year); none where it writes 增长 alone."""
     growth_comparable: Quantity | None = None
     """Growth on a comparable basis (同口径), where the seed gives it."""
     part_of: Slug | None = None
-    """The id of the fact (in the same file) this one is a part of."""
+    """The id of the fact (in the same file) this one is a part of (shown "of which" under it). Parts
+    may have parts of their own, to any depth."""
+    added_to: Slug | None = None
+    """The id of the fact (in the same file) the source adds this one to, rather than counting it
+    within it: the 12 km² of Daxing land added to the BDA's 46.8 km² (shown "plus" under it)."""
+    measure: Measure | None = None
+    """What the figure measures, where its unit does not say (a count of enterprises in 家): the
+    caption of a table made from its rows names it."""
     breakdown: Text | None = None
     """For parts: the way of dividing the whole that this part belongs to, where the seed gives
     more than one ("按照行政辖区划分" / "by administrative district")."""
@@ -322,6 +342,11 @@ class Fact(Sourced):
     def _says_something(self) -> "Fact":
         if self.value is None and self.text is None:
             raise ValueError("a fact needs a value, a text, or both")
+        if self.part_of is not None and self.added_to is not None:
+            raise ValueError(
+                "a fact is either part_of a whole or added_to another figure, not both; say the one "
+                "the source says"
+            )
         return self
 
 
@@ -345,9 +370,13 @@ InfoboxKey = Literal[
 class InfoboxRow(Sourced):
     key: InfoboxKey
     label: Text
+    """The source's own label (面积), in both languages."""
     value: Text
     quantity: Quantity | None = None
     period: PeriodField | None = None
+    gloss: Text | None = None
+    """What the row means, where the source's label alone would mislead (the "area" is the
+    planned area of Yizhuang New Town): the site's words, shown beside the value in both languages."""
 
 
 class OverviewFile(Model):
@@ -454,12 +483,17 @@ class VisionFile(Model):
 
 
 NoteKind = Literal[
-    "sum-mismatch", "whole-smaller-than-part", "same-figure-different-values", "different-names",
-    "counts-dont-fit", "ratio-fits-no-population", "reference-year", "typo-or-garble",
-    "repeated-sentence", "toc-vs-headings", "typography", "brand-for-name", "other",
+    "sum-mismatch", "whole-smaller-than-part", "same-figure-different-values", "counts-dont-fit",
+    "ratio-fits-no-population", "scope-unclear", "incomplete-count", "same-number-different-things",
+    "different-names", "reference-year", "typo-or-garble", "repeated-sentence", "toc-vs-headings",
+    "typography", "brand-for-name", "other",
 ]  # fmt: skip
-"""The kinds of weakness a careful reader finds in the source, in the order the About page lists them."""
+"""The kinds of weakness a careful reader finds in the source, in the order the About page lists
+them. The first five say that two statements of the source disagree (CONFLICT_KINDS)."""
 NOTE_KINDS: tuple[str, ...] = typing.get_args(NoteKind)
+CONFLICT_KINDS = frozenset(NOTE_KINDS[:5])
+"""The kinds of note that state a disagreement between two statements of the source: the only
+ones that flag [conflict], and each cites at least two passages."""
 
 RecordRef = Annotated[
     str,
@@ -484,8 +518,35 @@ class SourceNote(Model):
     sources: list[Quote] = Field(min_length=1)
     """The passages of the seed involved, verbatim."""
     touches: list[RecordRef] = Field(min_length=1)
-    flag: Flag | None = None
-    """The flag it gives the records it touches, where its kind's usual one does not fit."""
+    """The records the note is about: they list it and carry its kind's flag."""
+    mentions: list[RecordRef] = Field(default_factory=list)
+    """Records the note names in passing (the population a ratio is set against, the sentence a
+    figure stands in): they list the note but carry no flag of it."""
+    flag: Literal["sic"] | None = None
+    """A slip (a typo-or-garble note) flags the records it touches [sic] only where they show
+    the slipped words themselves: then it says ``flag: sic``. Every other flag comes from the kind."""
+    leaves_open: list[NonEmptyText] = Field(default_factory=list)
+    """What the source leaves open, as words a text would use to decide it ("plant’s first
+    engine"): no record the note touches may say them, in either language, nor the note's reading."""
+
+    @model_validator(mode="after")
+    def _flag_fits_kind(self) -> "SourceNote":
+        if self.flag == "sic" and self.kind != "typo-or-garble":
+            raise ValueError(
+                f"flag: sic marks a slip kept as written; a note of the kind {self.kind} cannot give it "
+                "(its kind gives its flag, if any)"
+            )
+        overlap = sorted(set(self.touches) & set(self.mentions))
+        if overlap:
+            raise ValueError(
+                f"{', '.join(overlap)}: a record is either touched by a note or mentioned by it, not both"
+            )
+        if self.kind in CONFLICT_KINDS and len(set(self.sources)) < 2:
+            raise ValueError(
+                f"a note of the kind {self.kind} says that two statements of the source disagree: "
+                "give both passages in sources (or choose a kind that does not flag a conflict)"
+            )
+        return self
 
 
 class NotesFile(Model):

@@ -22,35 +22,40 @@ class Unit:
     money: bool = False
     attached: bool = False
     """Written without a space before it, as in "32.6%"."""
+    measure: str = "count"
+    """What a figure in this unit measures, for a caption made from its rows ("Area and
+    population"): a key of Measure. Counts in Chinese classifiers name what they count in their
+    label, and a fact may say so (``measure: enterprises``)."""
 
 
 UNITS: dict[str, Unit] = {
     # money
-    "元": Unit(1, money=True),
-    "万元": Unit(WAN, money=True),
-    "亿元": Unit(YI, money=True),
+    "元": Unit(1, money=True, measure="money"),
+    "万元": Unit(WAN, money=True, measure="money"),
+    "亿元": Unit(YI, money=True, measure="money"),
     # lengths and areas
-    "公里": Unit(1, "km"),
-    "万公里": Unit(WAN, "km"),
-    "平方公里": Unit(1, "km²"),
-    "平方米": Unit(1, "m²"),
-    "万平方米": Unit(WAN, "m²"),
+    "公里": Unit(1, "km", measure="distance"),
+    "万公里": Unit(WAN, "km", measure="distance"),
+    "平方公里": Unit(1, "km²", measure="area"),
+    "平方米": Unit(1, "m²", measure="area"),
+    "万平方米": Unit(WAN, "m²", measure="area"),
     # ratios
-    "%": Unit(1, "%", attached=True),
-    "个百分点": Unit(1, "percentage points"),
-    "倍": Unit(1, "times"),
+    "%": Unit(1, "%", attached=True, measure="share"),
+    "个百分点": Unit(1, "percentage points", measure="share"),
+    "倍": Unit(1, "times", measure="ratio"),
     # people
-    "人": Unit(1, "people"),
-    "万人": Unit(WAN, "people"),
-    "人次": Unit(1, "attendances"),
-    "万人次": Unit(WAN, "attendances"),
+    "人": Unit(1, "people", measure="population"),
+    "万人": Unit(WAN, "people", measure="population"),
+    # 人次 counts visits by people (admissions, participants): the label says which, as for 家
+    "人次": Unit(1, measure="attendance"),
+    "万人次": Unit(WAN, measure="attendance"),
     # mass and concentration
-    "吨": Unit(1, "tonnes"),
-    "万吨": Unit(WAN, "tonnes"),
-    "微克每立方米": Unit(1, "μg/m³"),
+    "吨": Unit(1, "tonnes", measure="mass"),
+    "万吨": Unit(WAN, "tonnes", measure="mass"),
+    "微克每立方米": Unit(1, "μg/m³", measure="concentration"),
     # books
-    "册": Unit(1, "volumes"),
-    "万册": Unit(WAN, "volumes"),
+    "册": Unit(1, "volumes", measure="volumes"),
+    "万册": Unit(WAN, "volumes", measure="volumes"),
     # classifiers: the English label names what is counted
     "家": Unit(1),
     "万家": Unit(WAN),
@@ -67,8 +72,15 @@ UNITS: dict[str, Unit] = {
     "台": Unit(1),
     "条": Unit(1),
     "座": Unit(1),
-    "年": Unit(1, "years"),
+    "年": Unit(1, "years", measure="years"),
 }
+
+Measure = Literal[
+    "money", "distance", "area", "share", "ratio", "population", "attendance", "mass", "concentration",
+    "volumes", "years", "count", "enterprises", "projects",
+]  # fmt: skip
+"""What a figure measures (its unit's ``measure``, or the fact's own): the words of a caption made
+from its rows (``measure_NAME`` in templates/strings.yaml)."""
 
 UnitName = Literal[
     "元", "万元", "亿元", "公里", "万公里", "平方公里", "平方米", "万平方米", "%", "个百分点",

@@ -16,6 +16,7 @@ from typing import Any, cast
 
 from pydantic import BaseModel, ValidationError
 
+from etown.consistency import check_consistency
 from etown.evidence import check_evidence
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.load import LoadedFile, PathKey
@@ -75,7 +76,8 @@ class FileResult:
 
 def validate(files: dict[str, LoadedFile], seed: Seed) -> ValidationResult:
     budget = HintBudget()
-    return combine({name: validate_file(loaded, seed, budget) for name, loaded in files.items()}, files)
+    results = {name: validate_file(loaded, seed, budget) for name, loaded in files.items()}
+    return combine(results, files, seed=seed)
 
 
 def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = None) -> FileResult:
@@ -99,11 +101,15 @@ def validate_file(loaded: LoadedFile, seed: Seed, budget: HintBudget | None = No
 
 
 def combine(
-    results: dict[str, FileResult], files: dict[str, LoadedFile], wording: WordingMemo | None = None
+    results: dict[str, FileResult],
+    files: dict[str, LoadedFile],
+    wording: WordingMemo | None = None,
+    seed: Seed | None = None,
 ) -> ValidationResult:
     """The per-file results plus the checks that span files, as one site or one list of problems.
     ``files`` need not hold their loaded trees any more where ``results`` has the file; ``wording``
-    keeps the wording findings of files unchanged since the last call."""
+    keeps the wording findings of files unchanged since the last call; ``seed`` is the source,
+    whose clauses the periods must follow."""
     problems = [problem for result in results.values() for problem in result.problems]
     ids = {
         name: results[name].ids if name in results else record_ids(loaded.data)
@@ -113,6 +119,7 @@ def combine(
     models = {name: result.model for name, result in results.items() if result.model is not None}
     if set(models) == set(SECTION_NAMES):
         problems.extend(check_references(models, files, _records(results, models)))
+        problems.extend(check_consistency(models, files, _records(results, models), seed))
         problems.extend(check_wording(models, files, wording))
         noted = {
             ref
@@ -577,12 +584,28 @@ def _key_facts_complete(overview: OverviewFile) -> Iterator[Finding]:
 
 
 def _parts_exist(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
+    """Every whole a part names, and every figure one is added to, is a fact of the file, and no
+    chain of wholes comes back to where it began."""
     ids = {fact.id for _, fact in facts}  # a set: in a list, the lookups grew with the square of the facts
     for path, fact in facts:
-        if fact.part_of is not None and fact.part_of not in ids:
-            close = difflib.get_close_matches(fact.part_of, sorted(ids), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            yield (*path, "part_of"), f"no fact with the id {fact.part_of!r} in this file{hint}"
+        for relation in ("part_of", "added_to"):
+            target = getattr(fact, relation)
+            if target is not None and target not in ids:
+                close = difflib.get_close_matches(target, sorted(ids), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                yield (*path, relation), f"no fact with the id {target!r} in this file{hint}"
+    wholes = {fact.id: fact.part_of or fact.added_to for _, fact in facts}
+    for path, fact in facts:
+        chain, current = [fact.id], wholes.get(fact.id)
+        while current is not None and current not in chain and current in wholes:
+            chain.append(current)
+            current = wholes[current]
+        if current == fact.id:
+            relation = "part_of" if fact.part_of is not None else "added_to"
+            yield (
+                (*path, relation),
+                f"{' → '.join([*chain, fact.id])}: a figure cannot be a part of itself, however far down",
+            )
 
 
 NotedFinding = tuple[str, PathKey, str]
@@ -595,18 +618,47 @@ _ACKNOWLEDGE = (
 
 
 def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[NotedFinding]:
-    by_id = {fact.id: fact for _, fact in facts}
+    """No part is larger than its whole, and the parts listed under a whole, one way of dividing
+    it at a time (its ``breakdown``), add up to no more than the whole."""
+    by_id = {fact.id: (path, fact) for path, fact in facts}
+    groups: dict[tuple[str, object], list[Fact]] = {}
     for path, fact in facts:
-        whole = by_id.get(fact.part_of) if fact.part_of is not None else None
+        whole = by_id[fact.part_of][1] if fact.part_of in by_id else None
         if whole is None or fact.value is None or whole.value is None:
             continue
-        if _comparable(fact.value, whole.value) and _amount(fact.value) > _amount(whole.value):
+        if not _comparable(fact.value, whole.value):
+            continue
+        if _amount(fact.value) > _amount(whole.value):
             yield (
                 fact.id,
                 (*path, "value"),
                 f"a part ({fact.value.value} {fact.value.unit}) is larger than its whole "
                 f"{whole.id!r} ({whole.value.value} {whole.value.unit}); {_ACKNOWLEDGE}",
             )
+            continue
+        key = (whole.id, fact.breakdown["en"] if fact.breakdown is not None else None)
+        groups.setdefault(key, []).append(fact)
+    for (whole_id, _), parts in groups.items():
+        whole_path, whole = by_id[whole_id]
+        assert whole.value is not None
+        total = sum((_amount(part.value) for part in parts if part.value), Decimal(0))
+        if len(parts) < 2 or total <= _amount(whole.value):
+            continue
+        listed = " + ".join(f"{part.value.value}" for part in parts if part.value)
+        yield (
+            whole.id,
+            (*whole_path, "value"),
+            f"the parts listed under this figure add up to more than it ({listed} = "
+            f"{_shown_amount(total, whole.value)} > {whole.value.value} {whole.value.unit}: "
+            f"{', '.join(repr(part.id) for part in parts)}); if the seed says so, add a note to "
+            "data/notes.yaml that touches this record (of a kind that flags a conflict); if the "
+            "source adds a figure to this one rather than counting it within it, say added_to "
+            "instead of part_of",
+        )
+
+
+def _shown_amount(amount: Decimal, unit_of: Quantity) -> str:
+    return f"{(amount / UNITS[unit_of.unit].scale).normalize():f} {unit_of.unit}"
 
 
 def _comparable(first: Quantity, second: Quantity) -> bool:

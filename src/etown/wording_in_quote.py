@@ -46,7 +46,7 @@ text (a name, a value, a title, a position) is a piece of its quote, whole."""
 
 LABEL_WORDS = frozenset({
     "的", "与", "按", "占", "后", "之比", "相比", "比重", "比例", "面积", "规模", "浓度", "范围", "划分",
-    "统计", "场次", "项目",
+    "场次", "项目",
 })  # fmt: skip
 """The words a label may add to its quotes' to say what a figure measures (占…比重, 面积, 与全市相比).
 None names a body, place or thing, and none is a number: kept that way, and short, on review."""

@@ -4,7 +4,8 @@ As ready-made text in the page's language (English: APA-like; Chinese: GB/T 7714
 national standard for references) and as files for reference managers: BibTeX, RIS and
 CSL-JSON, per page and language (``cite/LANG/PAGE.bib``) and for the whole site
 (``cite/LANG/site.bib``). Parts that are not known are left out, never guessed: the source page
-is undated, names no author and its URL was not recorded (``seeds/*.meta.yaml``).
+is undated, names no author and no publisher, and its URL was not recorded (``seeds/*.meta.yaml``);
+its access date is the day this project's copy was taken, and says so wherever it is shown.
 
 The site's own date is the build's: SOURCE_DATE_EPOCH when set, else the day the seed's copy was
 taken, so that two builds of the same inputs stay byte-identical.
@@ -113,6 +114,10 @@ class Work:
     accessed: datetime.date | None = None
     url: str | None = None
     translated_title: str | None = None
+    description: str | None = None
+    """What the work is, where its publisher is not known ("Web page naming no publisher")."""
+    accessed_caveat: str | None = None
+    """What the access date is, where it is not the day the work was read on the web."""
     note: str | None = None
 
 
@@ -145,10 +150,13 @@ def apa(work: Work) -> str:
     """APA-like, as English readers expect: Title [Translation]. (date). Site. URL"""
     title = work.title + (f" [{work.translated_title}]" if work.translated_title else "")
     parts = [_period(title), f"({_apa_date(work.issued)})."]
+    if work.description:
+        parts.append(f"[{work.description}].")
     if work.container:
         parts.append(_period(work.container))
     if work.accessed and not work.url:
-        parts.append(f"Accessed {_en_gb(work.accessed, 'long')}.")
+        caveat = f" ({work.accessed_caveat})" if work.accessed_caveat else ""
+        parts.append(f"Accessed {_en_gb(work.accessed, 'long')}{caveat}.")
     if work.url:
         parts.append(work.url)
     return " ".join(parts)
@@ -171,7 +179,11 @@ def gbt_7714(work: Work) -> str:
     dates = (f"({work.issued.isoformat()})" if work.issued else "") + (
         f"[{work.accessed.isoformat()}]" if work.accessed else ""
     )
+    if work.accessed and work.accessed_caveat:
+        dates += f"({work.accessed_caveat})"
     parts = [f"{head}.", *([f"{dates}."] if dates else []), *([f"{work.url}."] if work.url else [])]
+    if work.description:
+        parts.append(f"{work.description}。")
     return " ".join(parts)
 
 
@@ -206,11 +218,12 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
         key=SOURCE_KEY,
         title=record.title,
         language=SOURCE_LANG,
-        container=words.get("cite_source_site", language),
         issued=record.published,
         accessed=record.taken,
         url=record.url,
         translated_title=words.get("cite_source_translation", language) if language.is_translation else None,
+        description=words.get("cite_source_description", language),
+        accessed_caveat=words.get("cite_accessed_caveat", language),
         note=words.get("cite_source_note", language),
     )
     if page is None:

@@ -1,5 +1,6 @@
 """The HTML pages: every page in every language, the root language chooser and the 404 page."""
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -55,6 +56,7 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         source_page = url(SOURCE_PAGE.path(language))
         source_link = _source_linker(context, source_page)
         paragraph_of = _paragraph_linker(context, source_page)
+        paragraphs_of = _paragraphs_of(paragraph_of)
         cite = page_citations(context, page, language)
         return renderer.render_bytes(
             f"{page.key}.html",
@@ -69,11 +71,11 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             marks=record_marks(data, apparatus, page, helpers, language, anchor_of, page_path),
             source_entries=source_entries(helpers, source_link, cite),
             note_entries=note_entries(
-                helpers, paragraph_of, url(ABOUT_PAGE.path(language)), gathers_sources=page.gathers_sources
+                helpers, paragraphs_of, url(ABOUT_PAGE.path(language)), gathers_sources=page.gathers_sources
             ),
             anchor_of=anchor_of,
             record=data.record,
-            paragraph_of=paragraph_of,
+            paragraphs_of=paragraphs_of,
             source_path=SOURCE_PAGE.path(language),
             factsheet_path=FACTSHEET_PAGE.path(language),
             document=context.source_document,
@@ -89,6 +91,8 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             og_alternate_locales=[other.og_locale for other in LANGUAGES if other != language],
             open_data=url(OPEN_DATA_PACKAGE),
             cite=cite,
+            pdf_made=context.makes_pdf,
+            about_url=context.config.absolute(ABOUT_PAGE.path(language)),
         )
 
     return make
@@ -167,7 +171,7 @@ def has_site_words(record: object, language: str) -> bool:
 
 def note_entries(
     helpers: dict[str, Any],
-    paragraph_of: Callable[[str], tuple[str, str]],
+    paragraphs_of: Callable[[SourceNote], list[tuple[str, str]]],
     about_page: str,
     *,
     gathers_sources: bool,
@@ -176,7 +180,7 @@ def note_entries(
     its sources gives each note whole, with the paragraphs of the source it cites; a page that
     shows everything (the fact sheet) names each note and links to it in full on the About page.
     Made here rather than in _apparatus.html for the reason the marks are."""
-    words, tr, md_inline = helpers["t"], helpers["tr"], helpers["md_inline"]
+    words, tr, md_inline, space = helpers["t"], helpers["tr"], helpers["md_inline"], escape(helpers["space"])
     back, about = escape(words["back_to_reference"]), escape(about_page)
     in_the_source, all_notes = escape(words["in_the_source"]), escape(words["all_notes"])
 
@@ -190,10 +194,9 @@ def note_entries(
                 continue
             html.append(f'<li id="note-{number}"><strong>{tr(note.title)}</strong> {md_inline(note.text)}')
             if note.reading:
-                html.append(f" {md_inline(note.reading)}")
-            html.append(f"<small>{in_the_source}")
-            for quote in note.sources:
-                link, paragraph = paragraph_of(quote)
+                html.append(f"{space}{md_inline(note.reading)}")
+            html.append(f"{space}<small>{in_the_source}")  # a label of its own, not run into the text
+            for link, paragraph in paragraphs_of(note):
                 html.append(f' <a href="{escape(link)}">¶{escape(paragraph)}</a>')
             html.append(f' · <a href="{about_note}">{all_notes}</a></small> {back_link}')
         return Markup("".join(html))
@@ -268,11 +271,30 @@ def _describer(data: SiteData, helpers: dict[str, Any]) -> Callable[[str], str]:
             return str(plain(people[record.person].name))
         text = getattr(record, "text", None)
         if isinstance(text, Text):
-            words = str(plain(text))
-            return words if len(words) <= 24 else words[:23] + "…"
+            return shortened(str(plain(text)))
         return ref
 
     return describe
+
+
+SHORT_TEXT = 40
+"""The most characters of a passage that name it in a link (Chinese: half as many)."""
+
+
+def shortened(words: str, limit: int = SHORT_TEXT) -> str:
+    """The beginning of a passage, to name it in a link: whole if short, else cut after a whole
+    word (in Chinese after a character, at half the length) with an ellipsis, never mid-word."""
+    if _CJK.search(words[:8]):  # 2010年,市委… is Chinese too
+        limit //= 2
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1]
+    if not _CJK.search(cut[-1:]) and words[limit - 1 : limit].isalnum():
+        cut = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return cut.rstrip(" ,;:–—") + "…"
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def _source_linker(context: Context, source_page: str) -> Callable[[str], str]:
@@ -284,6 +306,18 @@ def _source_linker(context: Context, source_page: str) -> Callable[[str], str]:
         return f"{source_page}#{passage.fragment}" if passage is not None else source_page
 
     return link
+
+
+def _paragraphs_of(
+    paragraph_of: Callable[[str], tuple[str, str]],
+) -> Callable[[SourceNote], list[tuple[str, str]]]:
+    """The paragraphs of the source a note's passages stand in, each once, in the note's order:
+    two passages of one paragraph are one link (not ¶76 ¶76)."""
+
+    def paragraphs(note: SourceNote) -> list[tuple[str, str]]:
+        return list(dict.fromkeys(paragraph_of(quote) for quote in note.sources))
+
+    return paragraphs
 
 
 def _paragraph_linker(context: Context, source_page: str) -> Callable[[str], tuple[str, str]]:

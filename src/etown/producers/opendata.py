@@ -65,6 +65,15 @@ def _texts(prefix: str, text: Text, conversions: Conversions) -> dict[str, str]:
     }
 
 
+SOURCE_DESCRIPTION = "an undated web page that names no publisher"
+"""What is known of the source, and no more (its publisher and its address are not)."""
+
+
+def _empty(prefix: str) -> dict[str, str]:
+    """The cells of a text that a row does not have, in every language."""
+    return {f"{prefix}_{column_code(language.code)}": "" for language in LANGUAGES}
+
+
 SOURCE_COLUMN = Column(
     "source", "string", "The verbatim passage of the source document that supports the row"
 )
@@ -91,7 +100,9 @@ def status_columns() -> tuple[Column, ...]:
         Column(
             "flags", "string",
             "Status flags, separated by ';': sic (as written in the source), inferred (by this site), "
-            "conflict (with another figure in the source), scope (differs), publication (as of publication)",
+            "conflict (two statements of the source disagree), scope (what the figure covers is "
+            "unclear), incomplete (the source leaves out its total, breakdown or items), publication "
+            "(as of publication)",
         ),
         Column(
             "note_ids", "string", "Notes (notes.csv) on this row's weaknesses in the source, separated by ';'"
@@ -205,12 +216,13 @@ def figures_table(data: SiteData, conversions: Conversions) -> Table:
         ),
         Column("qualifier", "string", "The source's hedge word (约, 超过, 超, 近, 余, 多, 以上), or empty"),
         *PERIOD_COLUMNS,
-        Column(
-            "scope",
-            "string",
-            "The id of the area (a row of this table) the figure covers, where not the whole BDA",
-        ),
+        *_text_columns("scope", "The territory or base the figure covers, where not the whole BDA"),
         Column("part_of", "string", "The id of the figure (a row of this table) this one is a part of"),
+        Column(
+            "added_to",
+            "string",
+            "The id of the figure (a row of this table) the source adds this one to, rather than count it in",
+        ),
         Column("growth_percent", "number", "Year-on-year growth in %, where given"),
         Column("growth_comparable_percent", "number", "Growth on a comparable basis in %, where given"),
         *status_columns(),
@@ -250,8 +262,9 @@ def _figure_row(data: SiteData, section: str, fact: Fact, conversions: Conversio
     return {
         "section": section, "id": fact.id, **_texts("label", fact.label, conversions),
         "value": str(fact.value.value), "unit": fact.value.unit, "value_in_base_unit": f"{base:f}",
-        "qualifier": fact.value.qualifier or "", **_period_cells(fact.period), "scope": fact.scope or "",
-        "part_of": fact.part_of or "",
+        "qualifier": fact.value.qualifier or "", **_period_cells(fact.period),
+        **(_texts("scope", fact.scope, conversions) if fact.scope else _empty("scope")),
+        "part_of": fact.part_of or "", "added_to": fact.added_to or "",
         "growth_percent": _number(fact.growth), "growth_comparable_percent": _number(fact.growth_comparable),
         **_status_cells(data, fact, conversions), "source": fact.source,
     }  # fmt: skip
@@ -291,15 +304,17 @@ def notes_table(data: SiteData, conversions: Conversions) -> Table:
         Column(
             "touches", "string",
             "The rows it touches (ids, or infobox:KEY, institution:GROUP:NUMBER, member:BODY:PERSON), "
-            "separated by ';'",
+            "separated by ';'; they carry the flag of the note's kind",
         ),
+        Column("mentions", "string", "Rows it names in passing (no flag), separated by ';'"),
     )  # fmt: skip
     rows = [
         {"id": note.id, "kind": note.kind, **_texts("title", note.title, conversions),
          **_texts("text", note.text, conversions),
          **(_texts("reading", note.reading, conversions) if note.reading else
-            {f"reading_{column_code(language.code)}": "" for language in LANGUAGES}),
-         "sources": " | ".join(note.sources), "touches": ";".join(note.touches)}
+            _empty("reading")),
+         "sources": " | ".join(note.sources), "touches": ";".join(note.touches),
+         "mentions": ";".join(note.mentions)}
         for note in data[NOTES].notes
     ]  # fmt: skip
     return Table("notes", "Notes", "Every inconsistency and weakness found in the source", columns, rows)
@@ -423,7 +438,7 @@ def datapackage(tables: list[Table], seed_path: str) -> bytes:
             + "in a text are the site's own, not the source's. "
             + FORMULA_NOTE
         ),
-        "sources": [{"title": "北京经济技术开发区介绍 (government website of the Area)", "path": seed_path}],
+        "sources": [{"title": f"北京经济技术开发区介绍 ({SOURCE_DESCRIPTION})", "path": seed_path}],
         "licenses": [{
             "name": "notspecified",
             "title": "The source document states no licence. Cite the source; check its terms before reuse.",

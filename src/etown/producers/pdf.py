@@ -8,8 +8,9 @@ seed's copy was taken), so the same inputs give the same bytes.
 
 Subsetting the CJK fonts takes seconds, so a PDF is kept in a cache named by the SHA-256 of
 everything that goes into it (``pdf/`` in etown's cache folder: see etown.cache), and read back
-while the font files it embeds are unchanged and the PDF is whole (see _cached). The targets are ``expensive``: ``etown
-check`` and the preview's updates after a data edit skip them; ``etown build --no-pdf`` too.
+while the font files it embeds are unchanged and the PDF is whole (see _cached). The targets are
+``expensive``: ``etown check`` and the preview's updates after a data edit skip them; ``etown
+build --no-pdf`` too.
 """
 
 import contextlib
