@@ -66,6 +66,7 @@ IGNORED_MARKS = {
 ``data-pagefind-ignore`` in the copies indexed, not on the pages (thousands of marks: bytes on
 every page). Pagefind's ``--exclude-selectors`` would leave out their text but not their ids,
 which became places for results to link to ("#ref-12", a note mark) and a space before a stop."""
+_MAIN = re.compile(r"<main(?=[\s>])")
 _MARK_CLASSES = "|".join(map(re.escape, IGNORED_MARKS))
 _MARK = re.compile(f'(?<!<dt>)(?<!\\s)\\s*<(\\w+) (?=class="(?:{_MARK_CLASSES})")')
 NOT_INDEXED = {
@@ -148,7 +149,7 @@ def unmarked(html: str) -> str:
 def indexed(html: str, weight: str | None = None) -> str:
     """The copy of a page that Pagefind indexes, its words weighted as ``weight`` says."""
     if weight is not None:
-        html = html.replace("<main ", f'<main data-pagefind-weight="{weight}" ', 1)
+        html = _MAIN.sub(f'<main data-pagefind-weight="{weight}"', html, count=1)
     return spaced(separated(unmarked(html)))
 
 
