@@ -68,7 +68,7 @@ def test_csv_text_cells_that_look_like_formulas_are_made_inert(project: Path) ->
     out = project / "site"
     report = Pipeline(project, expensive=False, finishing=False).build(out)
     assert report.ok, "\n".join(map(str, report.problems))
-    rows = list(csv.DictReader(io.StringIO((out / "data" / "history.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((out / "data" / "history.csv").read_text(encoding="utf-8-sig"))))
     texts = {row["text_en"] for row in rows}
     assert '\'=HYPERLINK("http://evil.example")' in texts and "'@SUM(A1:A9)" in texts
     assert not [cell for row in rows for cell in row.values() if cell[:1] in {"=", "+", "-", "@", "\t", "\r"}]

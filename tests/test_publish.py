@@ -139,7 +139,7 @@ def test_open_data_validates_against_its_datapackage(built_site: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(built_site / "data" / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    history = (built_site / "data" / "history.csv").read_text(encoding="utf-8").splitlines()
+    history = (built_site / "data" / "history.csv").read_text(encoding="utf-8-sig").splitlines()
     assert history[0] == (
         "id,date,precision,text_zh,text_en,text_zh_hant,flags,note_ids,notes_zh,notes_en,notes_zh_hant,source"
     )
@@ -183,7 +183,7 @@ def test_pages_workflow_passes_actionlint() -> None:
 def test_open_data_carries_periods_flags_notes_and_parts(built_site: Path) -> None:
     import csv
 
-    with (built_site / "data" / "figures.csv").open(encoding="utf-8") as stream:
+    with (built_site / "data" / "figures.csv").open(encoding="utf-8-sig") as stream:
         rows = {row["id"]: row for row in csv.DictReader(stream)}
     gdp = rows["gdp-2022"]
     assert (gdp["period"], gdp["period_kind"], gdp["period_basis"]) == ("2022", "date", "stated")
@@ -203,7 +203,7 @@ def test_open_data_carries_periods_flags_notes_and_parts(built_site: Path) -> No
     assert rows["daxing-land-2010"]["added_to"] == "area-2002" and not rows["daxing-land-2010"]["part_of"]
     managed = rows["managed-area-2010"]
     assert "conflict" in managed["flags"].split(";") and managed["note_ids"] and managed["notes_en"]
-    with (built_site / "data" / "industries.csv").open(encoding="utf-8") as stream:
+    with (built_site / "data" / "industries.csv").open(encoding="utf-8-sig") as stream:
         robotics = next(row for row in csv.DictReader(stream) if row["id"] == "robotics")
     assert "robotics-share-24-vs-23-9" in robotics["note_ids"].split(";")
     economy = json.loads((built_site / "data" / "economy.json").read_text(encoding="utf-8"))

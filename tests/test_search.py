@@ -117,7 +117,7 @@ def test_excerpts_show_chinese_as_written(site_url: str, search_tab: "Page") -> 
 @pytest.mark.browser
 def test_a_query_that_matches_nothing_says_so(site_url: str, search_tab: "Page") -> None:
     assert _results(search_tab, site_url, "en", "zzzzqqq") == []
-    assert search_tab.text_content("#search-status") == "Nothing found for “zzzzqqq”."
+    assert (search_tab.text_content("#search-status") or "").startswith("Nothing found for “zzzzqqq”.")
 
 
 @pytest.mark.browser

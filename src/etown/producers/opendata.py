@@ -336,6 +336,23 @@ FORMULA_NOTE = (
 )
 
 
+CSV_ENCODING = "utf-8-sig"
+"""UTF-8 with its byte-order mark (EF BB BF) before the header. Spreadsheet programs that assume
+a legacy encoding for CSV (Excel, which opens a double-clicked CSV in the system's code page)
+read a file that begins with the mark as UTF-8; without it they showed the Chinese as mojibake.
+The mark is UTF-8's own signature, so datapackage.json still names the encoding ``utf-8``, the
+IANA name the Frictionless spec asks for (``utf-8-sig`` is Python's name, not IANA's), and
+frictionless reads it so; most CSV readers skip the mark (Python's csv needs ``utf-8-sig``)."""
+CSV_NOTE = (
+    "The CSV files begin with a UTF-8 byte-order mark, so that spreadsheet programs read them as "
+    "UTF-8; most CSV readers skip it (in Python, open them with encoding='utf-8-sig')."
+)
+
+
+def csv_bytes(table: Table) -> bytes:
+    return csv_text(table).encode(CSV_ENCODING)
+
+
 def csv_text(table: Table) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=[column.name for column in table.columns], lineterminator="\n")
@@ -437,6 +454,8 @@ def datapackage(tables: list[Table], seed_path: str) -> bytes:
             + "; every row quotes the passage of the source that supports it. Words in square brackets "
             + "in a text are the site's own, not the source's. "
             + FORMULA_NOTE
+            + " "
+            + CSV_NOTE
         ),
         "sources": [{"title": f"北京经济技术开发区介绍 ({SOURCE_DESCRIPTION})", "path": seed_path}],
         "licenses": [{
@@ -470,7 +489,7 @@ def _json_maker(section: Section[Any], conversions: Conversions) -> Callable[[Si
 
 
 def _csv_maker(make_table: TableMaker, conversions: Conversions) -> Callable[[SiteData], bytes]:
-    return lambda data: csv_text(make_table(data, conversions)).encode("utf-8")
+    return lambda data: csv_bytes(make_table(data, conversions))
 
 
 OPEN_DATA = OpenData()
