@@ -62,9 +62,10 @@ def test_json_ld_names_no_publisher_and_no_administrative_area(built_site: Path)
 @pytest.mark.parametrize("code", ["en", "zh", "zh-Hant"])
 def test_the_access_date_always_comes_with_its_caveat(built_site: Path, code: str) -> None:
     shown = 0
-    for page in sorted((built_site / code).glob("*.html")):
+    pages = sorted((built_site / code).glob("*.html"))
+    for page in pages:
         html = page.read_text(encoding="utf-8")
         for match in DATE_SHOWN.finditer(html):
             shown += 1
             assert html[match.end() : match.end() + 60].lstrip().startswith(CAVEATS), (page, match.group())
-    assert shown > 100
+    assert shown >= len(pages)  # each page's citation, and its one example of citing a figure

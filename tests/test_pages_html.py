@@ -18,11 +18,13 @@ import pytest
 from browser_support import SITE_PAGES, base_path
 from conftest import REPO
 from etown.languages import LANGUAGES, Language
-from etown.pages import NOT_FOUND_PAGE, PAGES, ROOT_PAGE, Page
+from etown.pages import NOT_FOUND_PAGE, PAGES, ROOT_PAGE, SOURCE_PAGE, Page
 from etown.pipeline import load_site_data
+from etown.provenance import read_seed
 from etown.records import anchor
 from etown.schema import Sourced
 from etown.sections import SiteData
+from etown.sourcedoc import SourceDocument
 
 BUDGET = 30 * 1024
 """Bytes of HTML plus CSS, gzip-compressed (level 6, as a static host serves them)."""
@@ -398,37 +400,49 @@ def _marks(document: Element) -> list[Element]:
     return [a for a in document.iter("a") if "sm" in a.classes()]
 
 
-def _entry(document: Element, element_id: str) -> Element | None:
-    """The source entry (an <li> of the Sources list) that holds ``element_id``."""
-    for item in document.iter("li"):
-        if item.attrs.get("id") == element_id or any(
-            e.attrs.get("id") == element_id for e in item.iter("span")
-        ):
-            return item
+def _marked_record(mark: Element) -> str | None:
+    """The anchor of the record a mark follows: the nearest element around it with an id (a
+    headline figure's tile is ``glance-ANCHOR``)."""
+    element = mark.parent
+    while element is not None:
+        if "id" in element.attrs and not element.attrs["id"].startswith(("ref-", "note-")):
+            return element.attrs["id"].removeprefix("glance-")
+        element = element.parent
     return None
 
 
 @pytest.mark.parametrize("language", LANGUAGES, ids=lambda language: language.code)
-def test_every_record_is_marked_and_its_mark_leads_to_its_own_quote(
+def test_every_record_is_marked_and_its_mark_leads_to_its_own_words_in_the_source(
     built_site: Path, documents: dict[str, Element], data: SiteData, language: Language
 ) -> None:
-    """On every page each mark leads to a Sources entry quoting that very record; on the fact
-    sheet (which shows everything) every record of the data is marked."""
+    """One click to the proof: on every page each record's source mark leads to the source page,
+    straight to the text fragment of that very record's quote (which the browser gate shows it
+    highlights), and the page's list of sources quotes it too. Every record is shown somewhere."""
     records = {anchor(record.ref): record for record in data._index.records}
+    source_document = SourceDocument(read_seed(REPO))
+    marked = set()
     for page in PAGES:
         path = page.path(language)
+        listed = {clean(q.text()) for q in documents[path].iter("q")}
         for mark in _marks(documents[path]):
-            target, fragment = resolve(built_site, path, mark.attrs["href"])
-            assert target is not None and fragment.startswith("s-"), (path, mark.attrs["href"])
-            entry = _entry(documents[target], fragment)
-            assert entry is not None, f"{path}: {mark.attrs['href']} leads nowhere"
-            quote = clean(entry.find("q").text())
-            assert quote == clean(records[fragment.removeprefix("s-")].model.source), (path, fragment)
-    on_the_fact_sheet = {
-        resolve(built_site, "x/factsheet.html", mark.attrs["href"])[1].removeprefix("s-")
-        for mark in _marks(documents[f"{language.code}/factsheet.html"])
-    }
-    assert set(records) - on_the_fact_sheet == set()
+            target, _ = resolve(built_site, path, mark.attrs["href"])
+            assert target == SOURCE_PAGE.path(language), (path, mark.attrs["href"])
+            record_anchor = _marked_record(mark)
+            assert record_anchor in records, (path, mark.attrs["href"], record_anchor)
+            source = records[record_anchor].model.source
+            passage = source_document.locate(source)
+            assert passage is not None and mark.attrs["href"].endswith("#" + passage.fragment), (path, source)
+            assert clean(source) in listed, (path, source)
+            marked.add(record_anchor)
+    assert set(records) - marked == set(), "records shown on no page"
+
+
+def _numbers_named(mark: str) -> list[int]:
+    numbers = []
+    for part in mark.strip("[]").split(","):
+        first, _, last = part.strip().partition("–")
+        numbers += range(int(first), int(last or first) + 1)
+    return numbers
 
 
 def test_each_page_lists_each_note_once_and_every_mark_finds_it(documents: dict[str, Element]) -> None:
@@ -437,12 +451,19 @@ def test_each_page_lists_each_note_once_and_every_mark_finds_it(documents: dict[
         ids = [li.attrs["id"] for li in listed]
         texts = [clean(li.text()) for li in listed]
         assert len(ids) == len(set(ids)) and len(texts) == len(set(texts)), f"{path}: a note is listed twice"
-        marked = {
-            a.attrs["href"].removeprefix("#")
+        marked = {  # a mark names its notes: [1], [2, 3], [4–7]
+            f"note-{number}"
             for a in document.iter("a")
             if a.attrs.get("href", "").startswith("#note-")
+            for number in _numbers_named(a.text())
         }
-        assert marked == set(ids), f"{path}: marks and notes differ"
+        # a note of the sentence that opens the page is listed unmarked, and leads back to it
+        unmarked = {
+            li.attrs["id"]
+            for li in listed
+            if not any(a.attrs.get("href", "").startswith("#ref-") for a in li.iter("a"))
+        }
+        assert marked | unmarked == set(ids) and not marked & unmarked, f"{path}: marks and notes differ"
 
 
 def test_the_about_page_lists_every_note_by_kind_with_where_it_appears(

@@ -25,10 +25,6 @@ class SourceEntry:
     quote: str
     anchor: str
     """The first record citing it: the entry links back there."""
-    also: dict[str, None] = field(default_factory=dict)
-    """The anchors of the other records citing it (each record's ``s-ANCHOR`` leads here), in
-    order: a dict, since at scale a quote is cited by thousands of records and looking each one
-    up in a list made a page's apparatus quadratic."""
     inferred: list[Period] = field(default_factory=list)
     """Periods this site inferred for records citing this quote (the page says why)."""
 
@@ -40,6 +36,12 @@ class Apparatus:
     flags: list[Flag] = field(default_factory=list)
     site_words: bool = False
     """Whether a record on the page shows words of the site's own ([开发区]): the legend says so."""
+    unmarked: dict[str, tuple[SourceNote, str]] = field(default_factory=dict)
+    """Notes touching a record shown without its note marks (the sentence that opens a page), by
+    id, with the record's anchor: listed at the end of the page unless a mark numbers them first
+    (see settled)."""
+    backs: dict[int, str] = field(default_factory=dict)
+    """Where a note listed without a mark leads back to: its record's anchor, by number."""
     home: str = ""
     """The key of the page where the records now being shown have their sources gathered: the
     page itself, or (on a page that shows every section, the fact sheet) each section's own page."""
@@ -55,6 +57,20 @@ class Apparatus:
         self._note_marks[note.id] = self._note_marks.get(note.id, 0) + 1
         return Mark(number, self._note_marks[note.id] == 1)
 
+    def unmarked_note(self, note: SourceNote, anchor: str) -> None:
+        """A note touching a record shown without marks: listed, but numbered only at the end."""
+        self.unmarked.setdefault(note.id, (note, anchor))
+
+    def settled(self) -> "Apparatus":
+        """The apparatus once the page is rendered: the unmarked notes that no mark has numbered
+        get the numbers after the others, leading back to their records."""
+        for note, anchor in self.unmarked.values():
+            if note.id not in self._note_numbers:
+                self.note(note)
+                self.backs[self._note_numbers[note.id]] = anchor
+        self.unmarked.clear()
+        return self
+
     def at(self, home: str) -> str:
         """Records shown from now on belong to the page ``home`` (called by each section)."""
         self.home = home
@@ -66,8 +82,6 @@ class Apparatus:
             entry = SourceEntry(len(self.sources) + 1, record.source, anchor)
             self.sources.append(entry)
             self._by_quote[record.source] = entry
-        elif anchor != entry.anchor:
-            entry.also[anchor] = None
         period = getattr(record, "period", None)
         if isinstance(period, Period) and period.inferred is not None and period not in entry.inferred:
             entry.inferred.append(period)

@@ -1,5 +1,5 @@
 """References between data files, checked once every file has its model: the records a note
-touches or mentions, the event a 同年 date takes its year from, the
+touches or mentions, the overview's headline figures, the event a 同年 date takes its year from, the
 flags a record claims for itself (each must come from what it is: a note of the flag's kind, its
 period)."""
 
@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path
 from etown.records import NOTE_FLAGS, Record, records_in
-from etown.schema import HistoryEvent, NotesFile, Period, SourceNote
-from etown.sections import NOTES
+from etown.schema import HistoryEvent, NotesFile, OverviewFile, Period, SourceNote
+from etown.sections import NOTES, OVERVIEW
 
 
 def check_references(
@@ -37,6 +37,16 @@ def check_references(
                 if ref not in records:
                     path = ("notes", index, field, position)
                     yield problem(NOTES.name, path, f"no record is named {ref!r}{_close(ref, records)}")
+    overview = models.get(OVERVIEW.name)
+    for position, ref in enumerate(overview.headlines if isinstance(overview, OverviewFile) else ()):
+        headline = records.get(ref)
+        if headline is None:
+            message = f"no record is named {ref!r}{_close(ref, records)}"
+        elif getattr(headline.model, "value", None) is None:
+            message = f"{ref!r} is not a figure (it shows no value); a headline is a figure"
+        else:
+            continue
+        yield problem(OVERVIEW.name, ("headlines", position), message)
     notes_of: dict[str, list[SourceNote]] = {}
     for note in notes.notes:
         for ref in note.touches:

@@ -382,6 +382,9 @@ class InfoboxRow(Sourced):
 class OverviewFile(Model):
     name: Text
     short_name: Text
+    headlines: list[Slug] = Field(default_factory=list, max_length=10)
+    """The figures a reader comes for, by id, shown first on the overview, each with its period
+    and its source: figures (with a value) of any data file, at most ten."""
     infobox: list[InfoboxRow]
     introduction: list[Passage]
     area_history: list[Fact]

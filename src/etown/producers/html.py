@@ -51,7 +51,6 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
         home = context.config.absolute(PAGES[0].path(language))
         apparatus = Apparatus()
         anchor_of = _anchorer(data)
-        page_path = _page_pather(url, language)
         helpers = renderer.helpers(language)
         source_page = url(SOURCE_PAGE.path(language))
         source_link = _source_linker(context, source_page)
@@ -68,8 +67,8 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             counterpart=lambda other: url(page.path(other)),
             stylesheet=url(context.stylesheet_path),
             apparatus=apparatus,
-            marks=record_marks(data, apparatus, page, helpers, language, anchor_of, page_path),
-            source_entries=source_entries(helpers, source_link, cite),
+            marks=record_marks(data, apparatus, helpers, language, anchor_of, source_link),
+            source_entries=source_entries(helpers),
             note_entries=note_entries(
                 helpers, paragraphs_of, url(ABOUT_PAGE.path(language)), gathers_sources=page.gathers_sources
             ),
@@ -77,6 +76,7 @@ def _page_maker(context: Context, page: Page, language: Language) -> Callable[[S
             record=data.record,
             paragraphs_of=paragraphs_of,
             source_path=SOURCE_PAGE.path(language),
+            about_path=ABOUT_PAGE.path(language),
             factsheet_path=FACTSHEET_PAGE.path(language),
             document=context.source_document,
             seed=context.seed,
@@ -103,62 +103,67 @@ def _anchorer(data: SiteData) -> Callable[[object], str]:
     return lambda record: anchor(data.ref_of(record) or "")
 
 
-def _page_pather(url: Callable[[str], str], language: Language) -> Callable[[str], str]:
-    """The link to another page of the same language, by its key."""
-    return lambda key: url(f"{language.code}/{key}.html")
-
-
 def record_marks(
     data: SiteData,
     apparatus: Apparatus,
-    page: Page,
     helpers: dict[str, Any],
     language: Language,
     anchor_of: Callable[[object], str],
-    page_path: Callable[[str], str],
-) -> Callable[[object], Markup]:
-    """What follows each record on a page: its status flags, a numbered link to each note touching
-    it and a link to its source quote, gathered at the end of the page (or, on the fact sheet, of
-    its section's page). The marks are links raised by the stylesheet rather than wrapped in
-    <sup>: thousands of them on the fact sheet. A record whose texts hold words of the site's own
-    has the page's legend explain them.
+    source_link: Callable[[str], str],
+) -> Callable[..., Markup]:
+    """What follows each record on a page: its status flags, one link to the notes touching it and
+    a numbered link straight to its words in the source document, highlighted (one click to the
+    proof; the page's list of sources gathers the quotes too). The marks are links raised by the
+    stylesheet rather than wrapped in <sup>. A record whose texts hold words of the site's own has
+    the page's legend explain them.
 
-    Made here rather than as a template macro: a record's marks are the markup a page repeats most
-    (every record of the fact sheet has them), and a macro's call cost a fifth of the rendering."""
+    ``quiet``: the source's link alone, for a headline figure, shown with all its marks where the
+    site gives it in full. ``lead``: the source's link alone, for the sentence that opens a page;
+    its notes are listed at the page's end all the same, leading back to it. ``at``: the id of the
+    element that shows the record, where it is not the record's anchor (a headline's tile).
+
+    Made here rather than as a template macro: a record's marks are the markup a page repeats most,
+    and a macro's call cost a fifth of the rendering."""
     words, space = helpers["t"], escape(helpers["space"])
-    note_word, source_word = escape(words["note"]), escape(words["source"])
+    notes_word, source_word = escape(words["notes"]), escape(words["source"])
 
-    def marks(record: object) -> Markup:
+    def marks(record: object, *, quiet: bool = False, lead: bool = False, at: str | None = None) -> Markup:
         html: list[str] = []
         if not apparatus.site_words and has_site_words(record, language.text_from):
             apparatus.site_words = True
-        for flag in data.flags_of(record):
-            if apparatus.flag(flag) != "publication":
-                html.append(f'{space}<span class="flag">{escape(words["flag_" + flag])}</span>')
-        for note in data.notes_of(record):
-            mark = apparatus.note(note)
-            first = f' id="ref-{mark.number}"' if mark.first else ""
-            html.append(
-                f'<a class="nm" href="#note-{mark.number}"{first} aria-label="{note_word} {mark.number}">'
-                f"[{mark.number}]</a>"
-            )
+        if not (quiet or lead):
+            for flag in data.flags_of(record):
+                if apparatus.flag(flag) != "publication":
+                    html.append(f'{space}<span class="flag">{escape(words["flag_" + flag])}</span>')
         raw_anchor = anchor_of(record)
-        record_anchor = escape(raw_anchor)
-        if page.gathers_sources:
-            number = apparatus.source(record, raw_anchor).number  # type: ignore[arg-type]
+        if lead:
+            for note in data.notes_of(record):
+                apparatus.unmarked_note(note, raw_anchor)
+        elif not quiet and (numbered := [apparatus.note(note) for note in data.notes_of(record)]):
+            numbers = sorted({mark.number for mark in numbered})
+            shown = escape(note_numbers(numbers))
+            back = "".join(f'<span id="ref-{mark.number}"></span>' for mark in numbered if mark.first)
             html.append(
-                f'<a class="sm" href="#s-{record_anchor}" aria-label="S{number} {source_word}">S{number}</a>'
+                f'<a class="nm" href="#note-{numbers[0]}" aria-label="{notes_word} {shown}">'
+                f"[{shown}]{back}</a>"
             )
-        else:
-            home = apparatus.home
-            link = escape(page_path(home))
-            title = escape(words[f"title_{home}"])
-            html.append(
-                f'<a class="sm" href="{link}#s-{record_anchor}" aria-label="S {source_word}: {title}">S</a>'
-            )
+        number = apparatus.source(record, at or raw_anchor).number  # type: ignore[arg-type]
+        link = escape(source_link(record.source))  # type: ignore[attr-defined]
+        html.append(f'<a class="sm" href="{link}" aria-label="S{number} {source_word}">S{number}</a>')
         return Markup("".join(html))
 
     return marks
+
+
+def note_numbers(numbers: list[int]) -> str:
+    """1, 2, 3, 4 and 7 as "1–4, 7": a record's notes in one mark."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run)) for run in runs)
 
 
 def has_site_words(record: object, language: str) -> bool:
@@ -175,66 +180,61 @@ def note_entries(
     about_page: str,
     *,
     gathers_sources: bool,
-) -> Callable[[list[SourceNote]], Markup]:
+) -> Callable[[Apparatus], Markup]:
     """The items of a page's list of notes, numbered as the page marks them. A page that gathers
-    its sources gives each note whole, with the paragraphs of the source it cites; a page that
+    its sources gives each note's title, opening on the note whole, with the paragraphs of the
+    source it cites; a page that
     shows everything (the fact sheet) names each note and links to it in full on the About page.
     Made here rather than in _apparatus.html for the reason the marks are."""
     words, tr, md_inline, space = helpers["t"], helpers["tr"], helpers["md_inline"], escape(helpers["space"])
     back, about = escape(words["back_to_reference"]), escape(about_page)
-    in_the_source, all_notes = escape(words["in_the_source"]), escape(words["all_notes"])
+    in_the_source = escape(words["in_the_source"])
 
-    def entries(notes: list[SourceNote]) -> Markup:
+    def entries(apparatus: Apparatus) -> Markup:
         html: list[str] = []
-        for number, note in enumerate(notes, start=1):
-            back_link = f'<a href="#ref-{number}" aria-label="{back} {number}">↩</a></li>\n'
+        for number, note in enumerate(apparatus.notes, start=1):
+            target = escape(apparatus.backs.get(number, f"ref-{number}"))
+            back_link = f'<a href="#{target}" aria-label="{back} {number}">↩</a>'
             about_note = f"{about}#{escape(note.id)}"
             if not gathers_sources:
-                html.append(f'<li id="note-{number}"><a href="{about_note}">{tr(note.title)}</a> {back_link}')
+                html.append(
+                    f'<li id="note-{number}"><a href="{about_note}">{tr(note.title)}</a> {back_link}</li>\n'
+                )
                 continue
-            html.append(f'<li id="note-{number}"><strong>{tr(note.title)}</strong> {md_inline(note.text)}')
+            # the title, and the note whole when asked for: a page's notes take a line each
+            html.append(
+                f'<li id="note-{number}"><details><summary>{tr(note.title)}</summary>{md_inline(note.text)}'
+            )
             if note.reading:
                 html.append(f"{space}{md_inline(note.reading)}")
             html.append(f"{space}<small>{in_the_source}")  # a label of its own, not run into the text
             for link, paragraph in paragraphs_of(note):
                 html.append(f' <a href="{escape(link)}">¶{escape(paragraph)}</a>')
-            html.append(f' · <a href="{about_note}">{all_notes}</a></small> {back_link}')
+            html.append(f"</small> {back_link}</details></li>\n")
         return Markup("".join(html))
 
     return entries
 
 
-def source_entries(
-    helpers: dict[str, Any], source_link: Callable[[str], str], cite: Callable[[str], Markup]
-) -> Callable[[list[SourceEntry]], Markup]:
-    """The items of a page's list of sources: each quote once, with a link to its words in the
-    source document, the periods the site inferred from it, a link back to the record citing it
-    and a citation of the figure. Made here rather than in _apparatus.html for the reason the
-    marks are: an item per quote made the list half of a section page's rendering."""
+def source_entries(helpers: dict[str, Any]) -> Callable[[list[SourceEntry]], Markup]:
+    """The items of a page's list of sources: each quote once, with the periods the site inferred
+    from it and a link back to the record citing it, whose mark leads to the quote's words in the
+    source document (numbered as the marks are). Made here rather than in _apparatus.html for the
+    reason the marks are: an item per quote made the list half of a section page's rendering."""
     words, labelled, period, tr = helpers["t"], helpers["labelled"], helpers["period"], helpers["tr"]
-    view, back = escape(words["view_in_source"]), escape(words["back_to_reference"])
-    inferred_word, cite_word = words["period_inferred"], escape(words["cite_this_figure"])
+    back, inferred_word = escape(words["back_to_reference"]), words["period_inferred"]
 
     def entries(sources: list[SourceEntry]) -> Markup:
         html: list[str] = []
         for number, entry in enumerate(sources, start=1):
             anchor = escape(entry.anchor)
-            html.append(f'<li id="s-{anchor}">')
-            html.extend(f'<span id="s-{escape(other)}"></span>' for other in entry.also)
-            html.append(
-                f'<q lang="zh-Hans">{escape(entry.quote)}</q> '
-                f'<a href="{escape(source_link(entry.quote))}">{view}</a>'
-            )
+            html.append(f'<li><q lang="zh-Hans">{escape(entry.quote)}</q>')
             html.extend(
                 f' <small class="block">{labelled(inferred_word, period(inferred))}: '
                 f"{tr(inferred.inferred)}</small>"
                 for inferred in entry.inferred
             )
-            html.append(
-                f' <a href="#{anchor}" aria-label="{back} S{number}">↩</a>\n'
-                f'<details class="figure-cite"><summary>{cite_word}</summary>{cite(entry.anchor)}'
-                "</details></li>\n"
-            )
+            html.append(f' <a href="#{anchor}" aria-label="{back} S{number}">↩</a></li>\n')
         return Markup("".join(html))
 
     return entries
