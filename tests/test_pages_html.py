@@ -438,7 +438,7 @@ def test_every_record_is_marked_and_its_mark_leads_to_its_own_words_in_the_sourc
 
 
 def _numbers_named(mark: str) -> list[int]:
-    numbers = []
+    numbers: list[int] = []
     for part in mark.strip("[]").split(","):
         first, _, last = part.strip().partition("–")
         numbers += range(int(first), int(last or first) + 1)
