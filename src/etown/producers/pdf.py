@@ -36,13 +36,9 @@ CACHE_KEPT = 48
 """PDFs kept in the cache (the most recently used); each is under 1 MB."""
 RECIPE = "1"
 """Part of the cache key: change it when this module changes what it asks WeasyPrint for."""
-FONT_FOLDERS = (
-    Path("/usr/share/fonts"),
-    Path("/usr/local/share/fonts"),
-    Path.home() / ".local/share/fonts",
-    Path.home() / ".fonts",
-)
-"""Where fontconfig finds the fonts WeasyPrint embeds: their files are part of the cache key."""
+SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+USER_FONT_FOLDERS = (".local/share/fonts", ".fonts")
+"""Inside the home folder."""
 CJK_FAMILY = "Noto Sans CJK"
 MISSING_LIBRARIES = (
     "WeasyPrint cannot load its system libraries ({error}); on Debian or Ubuntu: "
@@ -172,10 +168,21 @@ def _versions() -> str:
     return " ".join(versions)
 
 
+def font_folders() -> list[Path]:
+    """Where fontconfig finds the fonts WeasyPrint embeds: their files are part of the cache key.
+    Asked when a PDF is made, never at import: a service user may have no home folder, and
+    ``check`` or ``build --no-pdf`` must not need one."""
+    folders = list(SYSTEM_FONT_FOLDERS)
+    with contextlib.suppress(RuntimeError, KeyError):  # no HOME, and no entry in the passwd file
+        home = Path.home()
+        folders += [home / name for name in USER_FONT_FOLDERS]
+    return folders
+
+
 def _fonts_fingerprint() -> str:
     """Each font file's path, size and modification time: a font update changes the key."""
     entries = []
-    for folder in FONT_FOLDERS:
+    for folder in font_folders():
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 with contextlib.suppress(OSError):
