@@ -56,9 +56,36 @@ def test_no_home_folder_is_no_error(project: Path, tmp_path: Path, command: list
     if command[0] == "build":
         arguments += ["--out", str(tmp_path / "site")]
     result = subprocess.run(
-        [sys.executable, "-c", NO_HOME, *arguments], capture_output=True, text=True, env=environment, check=False
+        [sys.executable, "-c", NO_HOME, *arguments],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     if command[0] != "coverage":  # which renders nothing, so keeps nothing
         assert (tmp_path / f"etown-cache-{os.getuid()}").is_dir()
+
+
+# --- the command line ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", ["data/history.yaml:²⁸", "data/history.yaml:١٢", "data/history.yaml:1:²"])
+def test_a_line_that_is_not_ascii_digits_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    lock = (project / "data" / "translations.lock").read_bytes()
+    code, _, err = run(["translations", "confirm", target, "--root", str(project)], capsys)
+    assert code == 2
+    assert err == f"etown: {target}: name a text as FILE or FILE:LINE, like data/history.yaml:42\n"
+    assert (project / "data" / "translations.lock").read_bytes() == lock
+
+
+def test_a_line_number_too_long_for_python_is_a_usage_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(
+        ["translations", "confirm", "data/history.yaml:" + "9" * 5000, "--root", str(project)], capsys
+    )
+    assert code == 2 and "name a text as FILE or FILE:LINE" in err

@@ -25,6 +25,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -545,6 +546,9 @@ def _chosen(root: Path, result: Review, targets: list[str]) -> list[Reviewed]:
     return chosen
 
 
+_LINE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def _parse_target(target: str) -> tuple[str, int | None]:
     """``data/x.yaml``, ``data/x.yaml:12`` or ``data/x.yaml:12:9`` (as check prints them)."""
     parts = target.split(":")
@@ -553,7 +557,8 @@ def _parse_target(target: str) -> tuple[str, int | None]:
         file = f"data/{file}"
     if len(parts) == 1:
         return file, None
-    if not parts[1].isdigit() or len(parts) > 3:
+    # ASCII digits only: str.isdigit() also takes ²⁸ and other digits int() refuses
+    if len(parts) > 3 or not all(_LINE_NUMBER.fullmatch(part) for part in parts[1:]):
         raise UsageError(f"{target}: name a text as FILE or FILE:LINE, like data/history.yaml:42")
     return file, int(parts[1])
 
