@@ -89,3 +89,52 @@ def test_a_line_number_too_long_for_python_is_a_usage_error(
         ["translations", "confirm", "data/history.yaml:" + "9" * 5000, "--root", str(project)], capsys
     )
     assert code == 2 and "name a text as FILE or FILE:LINE" in err
+
+
+BAD_BASE_URLS = {
+    "http://[::1/": "the base URL's brackets do not enclose an IPv6 address (got: 'http://[::1/'); an IPv6 "
+    "host is written whole in brackets, such as http://[::1]:8000/",
+    "http://example.org]/": "the base URL's brackets do not enclose an IPv6 address (got: "
+    "'http://example.org]/'); an IPv6 host is written whole in brackets, such as http://[::1]:8000/",
+    "https://example.org:80800/": "the base URL's port must be a number from 1 to 65535 (got: "
+    "'https://example.org:80800/')",
+    "https://example.org:0/": "the base URL's port must be a number from 1 to 65535 (got: 'https://example.org:0/')",
+    "https://example.org:http/": "the base URL's port must be a number from 1 to 65535 (got: "
+    "'https://example.org:http/')",
+    "https://example.org:/": "the base URL's port must be a number from 1 to 65535 (got: 'https://example.org:/')",
+    "https://user:secret@example.org/": "the base URL must not hold a user name or password (they would be "
+    "published in every page); give the address alone (got: 'https://…@example.org/')",
+    "https://@example.org/": "the base URL must not hold a user name or password (they would be published in "
+    "every page); give the address alone (got: 'https://…@example.org/')",
+    "https://:8000/": "the base URL names no host (got: 'https://:8000/')",
+}
+
+
+@pytest.mark.parametrize("url", BAD_BASE_URLS)
+def test_a_bad_base_url_on_the_command_line_is_named_there(
+    project: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    out = project / "site"
+    code, _, err = run(["build", "--root", str(project), "--base-url", url, "--out", str(out)], capsys)
+    assert code == 2
+    assert err == f"etown: --base-url: {BAD_BASE_URLS[url]}\n"
+    assert "secret" not in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("url", BAD_BASE_URLS)
+def test_a_bad_base_url_in_etown_toml_is_named_at_its_line(project: Path, url: str) -> None:
+    edit(project / "etown.toml", 'base_url = "https://example.org/"', f'base_url = "{url}"')
+    report = Pipeline(project).check()
+    assert shown(report.problems) == [f"etown.toml:5:1: site.base_url: {BAD_BASE_URLS[url]}"]
+
+
+def test_an_ipv6_base_url_with_a_port_is_fine(project: Path) -> None:
+    out = project / "site"
+    report = Pipeline(project, base_url="http://[::1]:8000/etown/", expensive=False, finishing=False).build(
+        out
+    )
+    assert report.ok, report.problems
+    assert '<link rel="canonical" href="http://[::1]:8000/etown/en/">' in (
+        out / "en" / "index.html"
+    ).read_text(encoding="utf-8")

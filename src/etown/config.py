@@ -40,7 +40,10 @@ def read_config(root: Path, base_url_override: str | None = None) -> tuple[SiteC
     """The configuration, or the problems in ``etown.toml`` that keep it from being used.
 
     A bad ``--base-url`` is the command line's mistake, not the file's: it raises UsageError."""
-    override = normalise_base_url(base_url_override) if base_url_override is not None else None
+    try:
+        override = normalise_base_url(base_url_override) if base_url_override is not None else None
+    except UsageError as error:
+        raise UsageError(f"--base-url: {error}") from None
     path = root / CONFIG_FILE
     text = ""
     if path.exists() and not path.is_file():
@@ -145,11 +148,37 @@ def normalise_base_url(url: str) -> str:
             f"(got: {shorten(url)!r}); percent-encode them, e.g. "
             f"{quote(url.strip(), safe=':/?#[]@!$&()*+,;=%')}"
         )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # Python's words: "Invalid IPv6 URL"
+        raise UsageError(
+            f"the base URL's brackets do not enclose an IPv6 address (got: {url!r}); an IPv6 host "
+            "is written whole in brackets, such as http://[::1]:8000/"
+        ) from None
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise UsageError(
             f"the base URL must be an absolute http(s) URL such as https://example.org/etown/ (got: {url!r})"
         )
+    if "@" in parts.netloc:
+        raise UsageError(
+            "the base URL must not hold a user name or password (they would be published in every "
+            f"page); give the address alone (got: {_without_credentials(url)!r})"
+        )
+    if not parts.hostname:
+        raise UsageError(f"the base URL names no host (got: {url!r})")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if (port is not None and not 1 <= port <= 65535) or parts.netloc.endswith(":"):
+        raise UsageError(f"the base URL's port must be a number from 1 to 65535 (got: {url!r})")
     if parts.query or parts.fragment:
         raise UsageError(f"the base URL cannot have a query or a fragment (got: {url!r})")
     return url if url.endswith("/") else url + "/"
+
+
+def _without_credentials(url: str) -> str:
+    """The URL with what stands before the host's '@' hidden: a message may end up in a log."""
+    scheme, _, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://…@{authority.rpartition('@')[2]}{slash}{path}"
