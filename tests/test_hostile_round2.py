@@ -138,3 +138,12 @@ def test_an_ipv6_base_url_with_a_port_is_fine(project: Path) -> None:
     assert '<link rel="canonical" href="http://[::1]:8000/etown/en/">' in (
         out / "en" / "index.html"
     ).read_text(encoding="utf-8")
+
+
+def test_a_missing_etown_toml_is_said_to_be_missing(project: Path) -> None:
+    (project / "etown.toml").unlink()
+    report = Pipeline(project).check()
+    assert shown(report.problems) == [
+        "etown.toml:1:1: the file is missing; it gives the site's address ([site] base_url) and its title "
+        "in each language ([site.title]): restore it (git checkout etown.toml)"
+    ]

@@ -45,11 +45,18 @@ def read_config(root: Path, base_url_override: str | None = None) -> tuple[SiteC
     except UsageError as error:
         raise UsageError(f"--base-url: {error}") from None
     path = root / CONFIG_FILE
-    text = ""
-    if path.exists() and not path.is_file():
+    if not path.exists():
+        broken = " (it is a link to nothing)" if path.is_symlink() else ""
+        return None, [
+            _problem(
+                1, "", f"the file is missing{broken}; it gives the site's address ([site] base_url) and its "
+                "title in each language ([site.title]): restore it (git checkout etown.toml)",
+            )
+        ]  # fmt: skip
+    if not path.is_file():
         return None, [_problem(1, "", "this is not a regular file; etown.toml must be a text file")]
     try:
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)
     except UnicodeDecodeError:
         return None, [_problem(1, "", "not UTF-8 text; save the file as UTF-8")]
