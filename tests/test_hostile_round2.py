@@ -147,3 +147,49 @@ def test_a_missing_etown_toml_is_said_to_be_missing(project: Path) -> None:
         "etown.toml:1:1: the file is missing; it gives the site's address ([site] base_url) and its title "
         "in each language ([site.title]): restore it (git checkout etown.toml)"
     ]
+
+
+# --- a key missing from templates/strings.yaml -------------------------------------------------
+
+
+def without_key(project: Path, key: str) -> None:
+    strings = project / "templates" / "strings.yaml"
+    text = strings.read_text(encoding="utf-8")
+    cut = re.sub(rf"^{key}:.*\n(?:[ #].*\n)*", "", text, count=1, flags=re.MULTILINE)
+    assert cut != text, f"no key {key} in templates/strings.yaml any more: update the test"
+    strings.write_text(cut, encoding="utf-8")
+
+
+def template_line(project: Path, template: str, needle: str) -> int:
+    lines = (project / "templates" / template).read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if needle in line)
+
+
+@pytest.mark.parametrize(
+    ("key", "template", "needle"),
+    [
+        ("view_in_source", "_apparatus.html", "source_entries("),  # asked for by Python code a template calls
+        ("not_found_title", "404.html", "{% block title %}"),  # asked for by a template itself
+    ],
+)
+def test_a_missing_key_of_strings_yaml_is_named_with_the_template_line_using_it(
+    project: Path, key: str, template: str, needle: str
+) -> None:
+    without_key(project, key)
+    line = template_line(project, template, needle)
+    for report in (Pipeline(project).check(), Pipeline(project).build(project / "site")):
+        assert shown(report.problems) == [
+            f"templates/strings.yaml: {key}: no such key (templates/{template}:{line} uses it); add it, "
+            "with its text in zh and en"
+        ]
+    assert not (project / "site").exists()
+
+
+def test_a_missing_key_that_only_the_citation_files_use_is_named_once(project: Path) -> None:
+    without_key(project, "cite_source_site")
+    problems = shown(Pipeline(project).check().problems)
+    assert (
+        "templates/strings.yaml: cite_source_site: no such key (etown needs it to make the files in cite/); "
+        "add it, with its text in zh and en"
+    ) in problems
+    assert len(problems) == 3, problems  # the citation files, and the two templates that cite

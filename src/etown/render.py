@@ -37,7 +37,8 @@ from etown.load import refuse_location
 from etown.pages import relative_url
 from etown.problems import Problem
 from etown.schema import PartialDate, Period, Text
-from etown.strings import Strings
+from etown.strings import DISPLAY_PATH as STRINGS_PATH
+from etown.strings import MissingString, Strings, Words
 
 _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
 TEMPLATE_SUFFIXES = (".html", ".xml", ".svg", ".txt")
@@ -554,11 +555,11 @@ class Renderer:
                 return html
             return self._marked_outdated(html, language, block=not inline)
 
-        words: dict[str, str] = {
+        words = Words(
             # the interface's words may quote the source's Chinese (“截至目前”): mark it too
-            key: mark_chinese(Markup.escape(text)) if marked and _CJK_RUN.search(text) else text
+            (key, mark_chinese(Markup.escape(text)) if marked and _CJK_RUN.search(text) else text)
             for key, text in self.strings.in_language(language).items()
-        }
+        )
 
         def period(value: Period) -> str:
             if value.date is not None:
@@ -656,6 +657,13 @@ def template_problems(templates_dir: Path, output: str, problems: list[Problem])
         missing = f"templates/{error.name}"
         message = f"the template {missing} does not exist"
         problems.append(Problem(where if where != UNKNOWN_TEMPLATE else missing, line, 1, "", message))
+    except MissingString as error:
+        where, line = _template_frame(error, templates_dir)
+        folder, _, rest = output.partition("/")
+        made = f"the files in {folder}/" if rest else output  # one problem for the citation files, not 99
+        user = f"{where}:{line} uses it" if where != UNKNOWN_TEMPLATE else f"etown needs it to make {made}"
+        message = f"no such key ({user}); add it, with its text in {' and '.join(AUTHORED)}"
+        problems.append(Problem(STRINGS_PATH, 0, 0, error.key, message))
     except RecursionError as error:
         where, line = _template_frame(error, templates_dir)
         problems.append(Problem(where, line, 1, "", "template error: a template includes or calls itself"))

@@ -19,6 +19,23 @@ STRINGS_FILE = "strings.yaml"
 DISPLAY_PATH = f"templates/{STRINGS_FILE}"
 
 
+class MissingString(Exception):
+    """A key that a template (or etown, making a page for one) asks templates/strings.yaml for,
+    which it does not have. Not a LookupError: Jinja would turn that into an undefined value and
+    report it without naming the file or the key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no such key in {DISPLAY_PATH}: {key!r}")
+        self.key = key
+
+
+class Words(dict[str, str]):
+    """One language's words, by key (``t`` in templates); a missing key is a MissingString."""
+
+    def __missing__(self, key: str) -> str:
+        raise MissingString(key)
+
+
 @dataclass(frozen=True)
 class Strings:
     values: Mapping[str, Mapping[str, str]]
@@ -27,17 +44,19 @@ class Strings:
     conversions: Conversions = NO_CONVERSIONS
 
     def get(self, key: str, language: Language) -> str:
-        texts = self.values[key]
+        texts = self.values.get(key)
+        if texts is None:
+            raise MissingString(key)
         if language.code in texts:
             return texts[language.code]
         return self.conversions.converter(language)(texts[language.text_from])
 
-    def in_language(self, language: Language) -> dict[str, str]:
-        return {key: self.get(key, language) for key in self.values}
+    def in_language(self, language: Language) -> Words:
+        return Words({key: self.get(key, language) for key in self.values})
 
     def __getattr__(self, key: str) -> dict[str, str]:
         """``strings.title_index['en']`` in templates that show every language at once."""
-        if key.startswith("_") or key not in self.values:
+        if key.startswith("_"):
             raise AttributeError(key)
         return {language.code: self.get(key, language) for language in LANGUAGES}
 

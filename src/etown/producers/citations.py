@@ -241,8 +241,19 @@ class PageCitations:
     credits the source, then this page (at that anchor); ``cite.source()`` and ``cite.page()``
     give each part; ``cite.files`` lists the citation files of the page and of the whole site."""
 
-    citation: Citation
-    page_key: str
+    context: Context
+    page_ref: Page
+    language: Language
+
+    @functools.cached_property
+    def citation(self) -> Citation:
+        """Made when a template first cites: what it needs (the seed's metadata, the interface's
+        words) is then reported at the template line that asked for it."""
+        return citation(self.context, self.page_ref, self.language)
+
+    @property
+    def page_key(self) -> str:
+        return self.page_ref.key
 
     def __call__(self, anchor: str | None = None) -> Markup:
         return self._marked(self.citation.at(anchor).text())
@@ -256,7 +267,7 @@ class PageCitations:
     @property
     def files(self) -> dict[str, list[tuple[str, str]]]:
         """``{"page": [(label, path), …], "site": […]}``, paths relative to the site root."""
-        code = self.citation.language.code
+        code = self.language.code
         return {
             "page": [(label, f"{FOLDER}/{code}/{self.page_key}.{suffix}") for suffix, label in FORMATS],
             "site": [(label, f"{FOLDER}/{code}/site.{suffix}") for suffix, label in FORMATS],
@@ -273,7 +284,7 @@ class PageCitations:
 
 
 def page_citations(context: Context, page: Page, language: Language) -> PageCitations:
-    return PageCitations(citation(context, page, language), page.key)
+    return PageCitations(context, page, language)
 
 
 # --- the files -----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The HTML pages: every page in every language, the root language chooser and the 404 page."""
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -110,9 +111,12 @@ def record_marks(
     Made here rather than as a template macro: a record's marks are the markup a page repeats most
     (every record of the fact sheet has them), and a macro's call cost a fifth of the rendering."""
     words, space = helpers["t"], escape(helpers["space"])
-    note_word, source_word = escape(words["note"]), escape(words["source"])
+    # looked up at the first call, from the template: a missing word is then reported at the
+    # template line that asked for the marks
+    labels = functools.cache(lambda: (escape(words["note"]), escape(words["source"])))
 
     def marks(record: object) -> Markup:
+        note_word, source_word = labels()
         html: list[str] = []
         for flag in data.flags_of(record):
             if apparatus.flag(flag) != "publication":
@@ -155,10 +159,11 @@ def note_entries(
     shows everything (the fact sheet) names each note and links to it in full on the About page.
     Made here rather than in _apparatus.html for the reason the marks are."""
     words, tr, md_inline = helpers["t"], helpers["tr"], helpers["md_inline"]
-    back, about = escape(words["back_to_reference"]), escape(about_page)
-    in_the_source, all_notes = escape(words["in_the_source"]), escape(words["all_notes"])
+    about = escape(about_page)
 
     def entries(notes: list[SourceNote]) -> Markup:
+        back, in_the_source = escape(words["back_to_reference"]), escape(words["in_the_source"])
+        all_notes = escape(words["all_notes"])
         html: list[str] = []
         for number, note in enumerate(notes, start=1):
             back_link = f'<a href="#ref-{number}" aria-label="{back} {number}">↩</a></li>\n'
@@ -187,10 +192,10 @@ def source_entries(
     and a citation of the figure. Made here rather than in _apparatus.html for the reason the
     marks are: an item per quote made the list half of a section page's rendering."""
     words, labelled, period, tr = helpers["t"], helpers["labelled"], helpers["period"], helpers["tr"]
-    view, back = escape(words["view_in_source"]), escape(words["back_to_reference"])
-    inferred_word, cite_word = words["period_inferred"], escape(words["cite_this_figure"])
 
     def entries(sources: list[SourceEntry]) -> Markup:
+        view, back = escape(words["view_in_source"]), escape(words["back_to_reference"])
+        inferred_word, cite_word = words["period_inferred"], escape(words["cite_this_figure"])
         html: list[str] = []
         for number, entry in enumerate(sources, start=1):
             anchor = escape(entry.anchor)
