@@ -578,7 +578,9 @@ class Renderer:
                 if value.date is not None and not value.year_end
                 else "caption_with_period"
             )
-            return Markup(words[key]).format(caption=caption, period=period(value))
+            # the words are text (a derived language's made by conversion, whose corrections may
+            # write anything): escaped before they become the markup the caption is put into
+            return Markup.escape(words[key]).format(caption=caption, period=period(value))
 
         return {
             "t": words,
@@ -598,7 +600,7 @@ class Renderer:
             "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
             "parenthesised": speaking.parenthesised,
             "space": speaking.punctuation.space,
-            "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
+            "bar_chart": lambda **kwargs: charts.bar_chart(language=speaking, convert=convert, **kwargs),
             "column": lambda quantities: charts.column(quantities, speaking, convert),
             "industry_bars": lambda industries, attribute: [
                 (plain(item.name), getattr(item, attribute)) for item in industries

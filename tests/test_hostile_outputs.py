@@ -1,0 +1,70 @@
+"""The second hostile probe (issue 28): what reaches the published files. A correction of the
+zh-Hant conversion, a base URL, a cached PDF, a citation's title: each is published as it is
+meant, escaped where it is text, or refused with a message; never raw, doubled or corrupt."""
+
+import re
+from pathlib import Path
+
+from etown.pipeline import Pipeline
+from etown.problems import Problem, errors_only
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path.name} any more: update the test"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def shown(problems: list[Problem]) -> list[str]:
+    return [str(problem) for problem in errors_only(problems)]
+
+
+def built(project: Path) -> Path:
+    out = project / "site"
+    report = Pipeline(project, expensive=False, finishing=False).build(out)
+    assert report.ok, "\n".join(map(str, report.problems))
+    return out
+
+
+# --- zh-Hant: the conversion and its corrections come before escaping ---------------------------
+
+
+def add_correction(project: Path, wrong: str, right: str) -> None:
+    with (project / "data" / "conversion" / "zh-Hant.yaml").open("a", encoding="utf-8") as stream:
+        stream.write(f"  - from: {wrong!r}\n    to: {right!r}\n    why: a test\n")
+
+
+def chart_captions(page: str) -> list[str]:
+    """Each chart's caption and its SVG's title, as published."""
+    return re.findall(r'<figcaption id="chart-[a-z]+-caption">(.*?)</figcaption>', page) + re.findall(
+        r'<title id="chart-[a-z]+-title">(.*?)</title>', page
+    )
+
+
+def test_a_correction_holding_markup_is_published_escaped(project: Path) -> None:
+    add_correction(project, "主導產業", "主導產業<img src=x onerror=alert(1)>")
+    page = (built(project) / "zh-Hant" / "economy.html").read_text(encoding="utf-8")
+    assert (
+        chart_captions(page)
+        == [
+            "2022年四大主導產業&lt;img src=x onerror=alert(1)&gt;產值(億元)",
+            "2022年四大主導產業&lt;img src=x onerror=alert(1)&gt;佔全市比重(%)",
+        ]
+        * 2
+    )
+    assert "<img" not in page
+
+
+def test_a_correction_holding_markup_in_an_interface_pattern_is_published_escaped(project: Path) -> None:
+    """The words a caption is put into ({period}{caption}) are text too, once converted."""
+    add_correction(project, "{period}{caption}", "{period}<b>{caption}</b>")
+    page = (built(project) / "zh-Hant" / "economy.html").read_text(encoding="utf-8")
+    assert chart_captions(page)[0] == "2022年&lt;b&gt;四大主導產業產值&lt;/b&gt;(億元)"
+    assert "<b>" not in page
+
+
+def test_a_correction_adding_a_gloss_appears_once_in_chart_captions(project: Path) -> None:
+    add_correction(project, "億元", "億元(人民幣)")
+    page = (built(project) / "zh-Hant" / "economy.html").read_text(encoding="utf-8")
+    assert chart_captions(page)[0] == "2022年四大主導產業產值(億元(人民幣))"
+    assert "(人民幣)(人民幣)" not in page
