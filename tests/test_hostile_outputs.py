@@ -68,3 +68,21 @@ def test_a_correction_adding_a_gloss_appears_once_in_chart_captions(project: Pat
     page = (built(project) / "zh-Hant" / "economy.html").read_text(encoding="utf-8")
     assert chart_captions(page)[0] == "2022年四大主導產業產值(億元(人民幣))"
     assert "(人民幣)(人民幣)" not in page
+
+
+def test_a_missing_corrections_file_is_an_error_not_other_pages(project: Path) -> None:
+    """Deleting it would silently turn the surname 于 of Yu Miao into 於 on every zh-Hant page."""
+    (project / "data" / "conversion" / "zh-Hant.yaml").unlink()
+    for report in (Pipeline(project).check(), Pipeline(project).build(project / "site")):
+        assert shown(report.problems) == [
+            "data/conversion/zh-Hant.yaml:1:1: the file is missing; the zh-Hant pages are made by OpenCC and "
+            "then the corrections this file lists: restore it (git checkout), or if the pages need none, "
+            "write `corrections: []` in it"
+        ]
+    assert not (project / "site").exists()
+
+
+def test_an_empty_list_of_corrections_is_accepted(project: Path) -> None:
+    (project / "data" / "conversion" / "zh-Hant.yaml").write_text("corrections: []\n", encoding="utf-8")
+    page = (built(project) / "zh-Hant" / "government.html").read_text(encoding="utf-8")
+    assert "於淼" in page  # what the file was there to correct (the seed's quotes keep 于淼)
