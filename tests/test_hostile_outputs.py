@@ -2,8 +2,12 @@
 zh-Hant conversion, a base URL, a cached PDF, a citation's title: each is published as it is
 meant, escaped where it is text, or refused with a message; never raw, doubled or corrupt."""
 
+import json
 import re
 from pathlib import Path
+
+from bibtexparser.entrypoint import parse_string
+from pylatexenc import latex2text
 
 from etown.pipeline import Pipeline
 from etown.problems import Problem, errors_only
@@ -86,3 +90,73 @@ def test_an_empty_list_of_corrections_is_accepted(project: Path) -> None:
     (project / "data" / "conversion" / "zh-Hant.yaml").write_text("corrections: []\n", encoding="utf-8")
     page = (built(project) / "zh-Hant" / "government.html").read_text(encoding="utf-8")
     assert "於淼" in page  # what the file was there to correct (the seed's quotes keep 于淼)
+
+
+# --- citation files: escaping that reads back as written, one line per field ---------------------
+
+HOSTILE_TITLE = r"Price ~100 \ per {unit: 5% & 3_4 ^2 $1 #1 }"
+
+
+def set_title(project: Path, title: str) -> None:
+    meta = next((project / "seeds").glob("*.meta.yaml"))
+    edit(meta, 'title: "北京经济技术开发区介绍"', f"title: {json.dumps(title, ensure_ascii=False)}")
+
+
+def latex_to_text(latex: str) -> str:
+    """LaTeX read as LaTeX means it: pylatexenc, told the textcomp names it does not know."""
+    context = latex2text.get_default_latex_context_db()
+    context.add_context_category(
+        "textcomp-names",
+        prepend=True,
+        macros=[
+            latex2text.MacroTextSpec("textbraceleft", "{"),
+            latex2text.MacroTextSpec("textbraceright", "}"),
+            latex2text.MacroTextSpec("textasciicircum", "^"),  # pylatexenc says U+02C6
+        ],
+    )
+    return str(latex2text.LatexNodes2Text(latex_context=context).latex_to_text(latex))
+
+
+def test_a_bibtex_title_is_escaped_so_that_it_reads_back_as_written(project: Path) -> None:
+    set_title(project, HOSTILE_TITLE)
+    bib = (built(project) / "cite" / "en" / "about.bib").read_text(encoding="utf-8")
+    assert (
+        r"  title = {Price \textasciitilde{}100 \textbackslash{} per \textbraceleft{}unit: 5\% \& 3\_4 "
+        r"\textasciicircum{}2 \$1 \#1 \textbraceright{}},"
+    ) in bib.splitlines()
+    assert bib.count("{") == bib.count("}"), "BibTeX counts every brace, escaped or not"
+    library = parse_string(bib)
+    assert library.failed_blocks == []
+    assert latex_to_text(library.entries[0]["title"]) == HOSTILE_TITLE
+
+
+def test_a_bibtex_url_holds_nothing_bibtex_counts(project: Path) -> None:
+    meta = next((project / "seeds").glob("*.meta.yaml"))
+    edit(meta, "published:", 'url: "https://example.org/a{b}\\\\c"\npublished:')
+    bib = (built(project) / "cite" / "en" / "about.bib").read_text(encoding="utf-8")
+    assert "  url = {https://example.org/a%7Bb%7D%5Cc}," in bib.splitlines()
+    assert parse_string(bib).failed_blocks == []
+
+
+def every_line_tagged(ris: str) -> list[str]:
+    """The lines of a RIS file that are neither tagged nor the blank line between records."""
+    return [line for line in ris.split("\n") if line and not re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line)]
+
+
+def test_a_note_with_line_breaks_puts_no_untagged_line_into_ris(project: Path) -> None:
+    strings = project / "templates" / "strings.yaml"
+    text = re.sub(
+        r"^cite_site_note: .*$",
+        "cite_site_note:\n  zh: 本站\n  en: |\n    first line\n\n    second line",
+        strings.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
+    strings.write_text(text, encoding="utf-8")
+    site = built(project)
+    for path in sorted((site / "cite").rglob("*.ris")):
+        assert every_line_tagged(path.read_text(encoding="utf-8")) == [], path
+    ris = (site / "cite" / "en" / "about.ris").read_text(encoding="utf-8")
+    assert "N1  - first line second line" in ris.split("\n")
+    bib = (site / "cite" / "en" / "about.bib").read_text(encoding="utf-8")
+    assert "  note = {first line second line}," in bib.splitlines()

@@ -294,11 +294,33 @@ def bibtex(works: list[Work]) -> str:
     return "\n".join(_bibtex_entry(work) for work in works)
 
 
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_~^])")
+_BIBTEX_ESCAPES = {
+    # BibTeX counts every brace, escaped or not, so a lone brace is a command with balanced ones;
+    # \~ and \^ are accents and \\ a line break in LaTeX, so those three are commands too
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    **{character: "\\" + character for character in "%&#$_"},
+}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX_ESCAPES)) + "]")
+_URL_UNSAFE_IN_BIBTEX = {"{": "%7B", "}": "%7D", "\\": "%5C"}
+
+
+def one_line(text: str) -> str:
+    """Every run of white space, line breaks and separators included, as one space: a citation
+    file gives each field one line (RIS tags every line; a blank line ends a LaTeX paragraph)."""
+    return " ".join(text.split())
 
 
 def _bibtex_value(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+    return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()], one_line(text))
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL for biblatex's verbatim url field: the same address, with nothing BibTeX counts."""
+    return "".join(_URL_UNSAFE_IN_BIBTEX.get(character, character) for character in one_line(url))
 
 
 def _bibtex_entry(work: Work) -> str:
@@ -310,7 +332,7 @@ def _bibtex_entry(work: Work) -> str:
     if work.issued:
         fields += [("year", str(work.issued.year)), ("date", work.issued.isoformat())]
     if work.url:
-        fields.append(("url", work.url))
+        fields.append(("url", _bibtex_url(work.url)))
     if work.accessed:
         fields.append(("urldate", work.accessed.isoformat()))
     fields.append(("langid", work.language))
@@ -339,7 +361,7 @@ def ris(works: list[Work]) -> str:
         if work.note:
             lines.append(("N1", work.note))
         lines.append(("ER", ""))
-        records.append("".join(f"{tag}  - {value}\n" for tag, value in lines))
+        records.append("".join(f"{tag}  - {one_line(value)}\n" for tag, value in lines))
     return "\n".join(records)
 
 
