@@ -193,3 +193,121 @@ def test_a_missing_key_that_only_the_citation_files_use_is_named_once(project: P
         "add it, with its text in zh and en"
     ) in problems
     assert len(problems) == 3, problems  # the citation files, and the two templates that cite
+
+
+# --- contradictions in the data ------------------------------------------------------------------
+
+
+def line_of(path: Path, needle: str, start_after: str = "") -> int:
+    text = path.read_text(encoding="utf-8")
+    offset = text.index(start_after) if start_after else 0
+    return text[: text.index(needle, offset)].count("\n") + 1
+
+
+TERM = "  - zh: 亦庄新城\n    en: Yizhuang New Town\n    kind: place\n"
+
+
+@pytest.mark.parametrize(
+    ("english", "message"),
+    [
+        (
+            "Yizhuang Newtown",
+            "亦庄新城 is already listed at line {first} with the English “Yizhuang New Town”, and here with "
+            "“Yizhuang Newtown”; a name has one official English name: keep one entry",
+        ),
+        ("Yizhuang New Town", "亦庄新城 is already listed at line {first}; list each term once"),
+    ],
+    ids=["other English", "same English"],
+)
+def test_a_term_listed_twice_is_an_error(project: Path, english: str, message: str) -> None:
+    terms = project / "data" / "terms.yaml"
+    with terms.open("a", encoding="utf-8") as stream:
+        stream.write(TERM.replace("Yizhuang New Town", english))
+    first = line_of(terms, "  - zh: 亦庄新城\n")
+    again = len(terms.read_text(encoding="utf-8").splitlines()) - 2
+    assert shown(Pipeline(project).check().problems) == [
+        f"data/terms.yaml:{again}:9: terms[204].zh: {message.format(first=first)}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        (
+            "{zh: 别的理由。, en: Another reason.}",
+            "this passage is already skipped at line {first} for another reason; a passage is left out for "
+            "one reason: keep one entry",
+        ),
+        (
+            "{zh: 目录及章节标题。, en: An entry of the table of contents and a section heading.}",
+            "this passage is already skipped at line {first}; list each passage once",
+        ),
+    ],
+    ids=["other reason", "same reason"],
+)
+def test_a_passage_skipped_twice_is_an_error(project: Path, reason: str, message: str) -> None:
+    coverage = project / "data" / "coverage.yaml"
+    with coverage.open("a", encoding="utf-8") as stream:
+        stream.write(f"  - passage: 2行政区划\n    reason: {reason}\n")
+    first = line_of(coverage, "  - passage: 2行政区划\n")
+    again = len(coverage.read_text(encoding="utf-8").splitlines()) - 1
+    assert shown(Pipeline(project).check().problems) == [
+        f"data/coverage.yaml:{again}:14: skip[17].passage: {message.format(first=first)}"
+    ]
+
+
+def test_a_figure_that_is_part_of_itself_is_an_error(project: Path) -> None:
+    divisions = project / "data" / "divisions.yaml"
+    edit(
+        divisions,
+        "    part_of: bda-current\n    period: unstated",
+        "    part_of: bda-functional-area\n    period: unstated",
+    )
+    line = line_of(divisions, "    part_of: bda-functional-area")
+    assert shown(Pipeline(project).check().problems) == [
+        f"data/divisions.yaml:{line}:14: areas[2].part_of: a fact cannot be a part of itself"
+    ]
+
+
+def test_figures_that_are_parts_of_each_other_are_an_error_once(project: Path) -> None:
+    divisions = project / "data" / "divisions.yaml"
+    edit(
+        divisions,
+        "    period: unstated\n    source: 由开发区",
+        "    part_of: bda-functional-area\n    period: unstated\n    source: 由开发区",
+    )
+    line = line_of(divisions, "    part_of: bda-functional-area")
+    assert shown(Pipeline(project).check().problems) == [
+        f"data/divisions.yaml:{line}:14: areas[0].part_of: part_of goes round in a circle (new-town-total → "
+        "bda-functional-area → bda-current → new-town-total), so none of them is a part of a whole"
+    ]
+
+
+def test_an_event_the_same_year_as_itself_is_an_error(project: Path) -> None:
+    history = project / "data" / "history.yaml"
+    edit(
+        history, "same_year_as: industrial-estate-decision", "same_year_as: management-committee-established"
+    )
+    line = line_of(history, "same_year_as: management-committee-established")
+    assert shown(Pipeline(project).check().problems) == [
+        f"data/history.yaml:{line}:21: events[1].derived.same_year_as: an event cannot take its year (同年) "
+        "from itself; name the event whose year 同年 means"
+    ]
+
+
+def test_events_the_same_year_as_each_other_are_an_error_once(project: Path) -> None:
+    history = project / "data" / "history.yaml"
+    edit(
+        history,
+        "    source: 1991年8月15日",
+        "    derived:\n      written: 同年\n      same_year_as: management-committee-established\n"
+        "      reason: {zh: 测试。, en: A test.}\n    source: 1991年8月15日",
+    )
+    line = line_of(history, "same_year_as: management-committee-established")
+    problems = shown(Pipeline(project).check().problems)
+    assert (
+        f"data/history.yaml:{line}:21: events[0].derived.same_year_as: same_year_as goes round in a circle "
+        "(industrial-estate-decision → management-committee-established → industrial-estate-decision), so "
+        "none of these years is stated: one of the events must have its year from its own quote"
+    ) in problems
+    assert sum("goes round in a circle" in problem for problem in problems) == 1

@@ -22,9 +22,10 @@ from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import HintBudget, Seed
 from etown.records import NOTE_FLAGS, Record, RecordIndex, records_in
-from etown.references import check_references
+from etown.references import check_references, cycles
 from etown.render import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.schema import (
+    CoverageFile,
     EconomyFile,
     Fact,
     HistoryFile,
@@ -37,6 +38,7 @@ from etown.schema import (
     PartialDate,
     Quantity,
     Slug,
+    TermsFile,
     fields_of,
 )
 from etown.sections import NOTES, SECTION_NAMES, SiteData, section_named
@@ -452,9 +454,14 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
         findings.append(
             (("industries",), "the list of leading industries is empty; the economy page needs one")
         )
+    if isinstance(model, TermsFile):
+        findings += _terms_once(model, loaded)
+    if isinstance(model, CoverageFile):
+        findings += _passages_skipped_once(model, loaded)
     models = list(_models(model, ()))
     facts = [(path, node) for path, node in models if isinstance(node, Fact)]
     findings += _parts_exist(facts)
+    findings += _parts_not_circular(facts)
     for path, message in findings:
         line, column = loaded.source_map.locate(path)
         yield Problem(loaded.display_path, line, column, field_path(path), message)
@@ -583,6 +590,58 @@ def _parts_exist(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
             yield (*path, "part_of"), f"no fact with the id {fact.part_of!r} in this file{hint}"
 
 
+def _parts_not_circular(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
+    """A fact that is part of itself, directly or through others, is part of no whole."""
+    paths = {fact.id: path for path, fact in facts}
+    for cycle in cycles({fact.id: fact.part_of for _, fact in facts}):
+        message = (
+            "a fact cannot be a part of itself"
+            if len(cycle) == 1
+            else f"part_of goes round in a circle ({' → '.join([*cycle, cycle[0]])}), so none of "
+            "them is a part of a whole"
+        )
+        yield (*paths[cycle[0]], "part_of"), message
+
+
+def _terms_once(terms: TermsFile, loaded: LoadedFile) -> Iterator[Finding]:
+    """A Chinese name has one English name: a term listed twice is a contradiction (or, with the
+    same English, a copy that an edit of one would turn into one)."""
+    first: dict[str, int] = {}
+    for index, term in enumerate(terms.terms):
+        if term.zh not in first:
+            first[term.zh] = index
+            continue
+        earlier = terms.terms[first[term.zh]]
+        line = loaded.source_map.locate(("terms", first[term.zh], "zh"))[0]
+        if earlier.en != term.en:
+            message = (
+                f"{term.zh} is already listed at line {line} with the English “{earlier.en}”, and here "
+                f"with “{term.en}”; a name has one official English name: keep one entry"
+            )
+        else:
+            message = f"{term.zh} is already listed at line {line}; list each term once"
+        yield ("terms", index, "zh"), message
+
+
+def _passages_skipped_once(coverage: CoverageFile, loaded: LoadedFile) -> Iterator[Finding]:
+    """A passage is left out for one reason: listed twice, it is left out for two (or one twice)."""
+    first: dict[str, int] = {}
+    for index, entry in enumerate(coverage.skip):
+        if entry.passage not in first:
+            first[entry.passage] = index
+            continue
+        earlier = coverage.skip[first[entry.passage]]
+        line = loaded.source_map.locate(("skip", first[entry.passage], "passage"))[0]
+        if earlier.reason != entry.reason:
+            message = (
+                f"this passage is already skipped at line {line} for another reason; a passage is left "
+                "out for one reason: keep one entry"
+            )
+        else:
+            message = f"this passage is already skipped at line {line}; list each passage once"
+        yield ("skip", index, "passage"), message
+
+
 NotedFinding = tuple[str, PathKey, str]
 """The ref of the record a note may acknowledge it on, where, and what."""
 
@@ -594,7 +653,10 @@ _ACKNOWLEDGE = (
 
 def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[NotedFinding]:
     by_id = {fact.id: fact for _, fact in facts}
+    circular = {ref for cycle in cycles({fact.id: fact.part_of for _, fact in facts}) for ref in cycle}
     for path, fact in facts:
+        if fact.id in circular:  # reported as a circle; a part of a circle is larger than some whole
+            continue
         whole = by_id.get(fact.part_of) if fact.part_of is not None else None
         if whole is None or fact.value is None or whole.value is None:
             continue
