@@ -311,3 +311,27 @@ def test_events_the_same_year_as_each_other_are_an_error_once(project: Path) -> 
         "none of these years is stated: one of the events must have its year from its own quote"
     ) in problems
     assert sum("goes round in a circle" in problem for problem in problems) == 1
+
+
+# --- the fingerprints of the translations follow no list position -----------------------------
+
+
+def test_inserting_a_term_outdates_no_other_text(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    terms = project / "data" / "terms.yaml"
+    edit(
+        terms,
+        "  - zh: 北京经济技术开发区\n",
+        "  - zh: 测试河\n    en: Test River\n    kind: place\n  - zh: 北京经济技术开发区\n",
+    )
+    warnings = [str(problem) for problem in Pipeline(project).check().problems]
+    assert warnings == [
+        "data/translations.lock:1:1: warning: an English text is new or edited since the fingerprints were "
+        f"written (the first: data/terms.yaml:{line_of(terms, 'en: Test River')}:9 terms[0].en); run `etown "
+        "translations update` to record them"
+    ]
+    code, _, err = run(["translations", "update", "--root", str(project)], capsys)
+    assert code == 0, err
+    assert Pipeline(project, strict=True).check().problems == []
+    assert '"data/terms.yaml:terms[测试河].en"' in (project / "data" / "translations.lock").read_text(
+        encoding="utf-8"
+    )

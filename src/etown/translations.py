@@ -16,8 +16,9 @@ A text is then in one of four states:
 - ``new``: no entry yet; ``etown translations update`` writes one.
 
 Entries are keyed by file and record, ``data/history.yaml:events[state-council-approval].text.en``:
-list items by their id (or key, person or number) where they have one, so that inserting a record
-moves no other record's fingerprint.
+list items by their id (or key, person or number; a skipped passage by its passage, a term by
+its Chinese name, which is what it is) where they have one, so that inserting a record moves no
+other record's fingerprint.
 """
 
 import difflib
@@ -52,7 +53,7 @@ TRANSLATED = tuple(
     language.code for language in LANGUAGES if language.is_authored and language.is_translation
 )
 """The authored languages translated from it: en."""
-IDENTITY_FIELDS = ("id", "key", "person", "number")
+IDENTITY_FIELDS = ("id", "key", "person", "number", "passage", SOURCE)
 """What names a list item in a fingerprint's key, in order of preference."""
 _ABOUT = (
     "Fingerprints of the Chinese each English text was translated from. Written by `etown translations "
