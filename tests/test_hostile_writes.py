@@ -3,11 +3,15 @@ everything it will write by the rules ``etown check`` reads it with, before writ
 and writes atomically, keeping line ends: what it writes, check accepts, and what it refuses
 leaves every byte as it was."""
 
+import shutil
+import subprocess
 from pathlib import Path
 
+import polib
 import pytest
 
 from etown.cli import main
+from etown.pipeline import Pipeline
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -33,10 +37,229 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+# --- translations import: a PO file read as strictly as msgfmt -c -----------------------------
+
+SHORT_NAME = "data/overview.yaml:short_name.en"
+BEGINS = "data/history.yaml:events[construction-begins].text.en"
 BEGINS_EN = "Construction of the Beijing Economic-Technological Development Area (BDA) began."
 
 
-# --- translations update and confirm --------------------------------------------------------------
+def exported(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    po = tmp_path / "en.po"
+    code, _, err = run(["translations", "export", str(po), "--root", str(project)], capsys)
+    assert code == 0, err
+    return po
+
+
+def po_line(po: Path, text: str) -> int:
+    lines = po.read_text(encoding="utf-8").split("\n")
+    return lines.index(text) + 1
+
+
+def msgfmt_refuses(po: Path) -> bool:
+    """What gettext's own compiler says of the file (the bar etown's reader is held to)."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return True  # not installed: etown's answer is asserted on its own
+    result = subprocess.run([msgfmt, "-c", "-o", "/dev/null", str(po)], capture_output=True, check=False)
+    return result.returncode != 0
+
+
+@pytest.mark.parametrize(
+    ("written", "column", "message"),
+    [
+        (
+            'msgstr "Beijing E-Town',
+            8,
+            'not a valid PO file: this string is never closed: it needs a " at the end of its line',
+        ),
+        (
+            'msgstr "Beijing E-Town\\"',
+            8,
+            'not a valid PO file: this string is never closed: it needs a " at the end of its line',
+        ),
+        (
+            'msgstr "Beijing \\q E-Town"',
+            17,
+            'not a valid PO file: \\q is not an escape a PO file may hold (they are \\n, \\t, \\" and \\\\ …); '
+            "a backslash itself is written \\\\",
+        ),
+        (
+            'msgstr "Beijing" E-Town"',
+            18,
+            "not a valid PO file: something follows the string's closing quote; a quote inside a text is "
+            'written \\"',
+        ),
+        (
+            "msgstr Beijing E-Town",
+            8,
+            "not a valid PO file: a quoted string is expected here (got: Beijing E-Town)",
+        ),
+    ],
+    ids=["unterminated", "escaped last quote", "bad escape", "text after the string", "no quotes"],
+)
+def test_a_po_syntax_error_is_refused_at_its_line(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], written: str, column: int, message: str
+) -> None:
+    po = exported(project, tmp_path, capsys)
+    edit(po, 'msgstr "Beijing E-Town"', written)
+    before = snapshot(project)
+    code, _, err = run(["translations", "import", str(po), "--root", str(project)], capsys)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{po}:{po_line(po, written)}:{column}: {message}",
+        "etown: 1 error in 1 file; nothing was imported",
+    ]
+    assert snapshot(project) == before
+    assert msgfmt_refuses(po)
+
+
+@pytest.mark.parametrize(
+    ("separator", "name"), [("\u2028", "a line separator (U+2028)"), ("\u2029", "a line separator (U+2029)")]
+)
+def test_a_line_or_paragraph_separator_is_refused_not_mangled(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], separator: str, name: str
+) -> None:
+    po = exported(project, tmp_path, capsys)
+    written = f'msgstr "Beijing{separator}E-Town"'
+    edit(po, 'msgstr "Beijing E-Town"', written)
+    before = snapshot(project)
+    code, _, err = run(["translations", "import", str(po), "--root", str(project)], capsys)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{po}:{po_line(po, written)}:1: {name} at character 8 of the English; data files cannot hold it: "
+        "delete it",
+        "etown: 1 error in 1 file; nothing was imported",
+    ]
+    assert snapshot(project) == before
+
+
+def test_an_oversize_text_is_refused_before_it_reaches_the_data(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = exported(project, tmp_path, capsys)
+    written = 'msgstr "' + "Beijing E-Town " * 173_000 + 'end"'
+    edit(po, 'msgstr "Beijing E-Town"', written)
+    before = snapshot(project)
+    code, _, err = run(["translations", "import", str(po), "--root", str(project)], capsys)
+    assert code == 1
+    assert err.splitlines() == [
+        f"{po}:{po_line(po, written)}:1: the English: the text is 2,595,003 characters long; a text may have "
+        "at most 5,000 (split it into passages)",
+        "etown: 1 error in 1 file; nothing was imported",
+    ]
+    assert snapshot(project) == before
+
+
+def test_a_po_file_too_large_is_not_read(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = tmp_path / "huge.po"
+    with po.open("wb") as stream:
+        stream.truncate(16_000_001)
+    code, _, err = run(["translations", "import", str(po), "--root", str(project)], capsys)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{po}: the file is larger than 16 MB; an export of every text of the data is well under 1 MB "
+        "(is it the right file?)"
+    )
+
+
+def test_a_header_in_another_charset_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    po = exported(project, tmp_path, capsys)
+    edit(po, "charset=UTF-8", "charset=ISO-8859-1")
+    header = po_line(po, 'msgstr ""')
+    code, _, err = run(["translations", "import", str(po), "--root", str(project)], capsys)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"{po}:{header}:1: not a valid PO file: the header says charset=ISO-8859-1; etown "
+        "reads PO files as UTF-8: save the file as UTF-8 and say charset=UTF-8"
+    )
+
+
+def set_english(po_path: Path, key: str, english: str) -> int:
+    """Give the text ``key`` new English in the PO file; the line of its msgstr."""
+    po = polib.pofile(str(po_path))
+    next(item for item in po if item.msgctxt == key).msgstr = english
+    po.save(str(po_path))
+    lines = po_path.read_text(encoding="utf-8").split("\n")
+    context = lines.index(f'msgctxt "{key}"')
+    return next(number for number in range(context, len(lines)) if lines[number].startswith("msgstr")) + 1
+
+
+def test_an_import_reports_what_check_warns_of_at_the_po_line(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rule that spans files (official names in data/terms.yaml) holds for imported English."""
+    po = exported(project, tmp_path, capsys)
+    line = set_english(po, BEGINS, "Construction of the Development Zone began.")
+    code, _, err = run(["translations", "import", str(po), "--root", str(project)], capsys)
+    assert code == 0
+    assert err.splitlines() == [
+        f"{po}:{line}:1: warning: the Chinese names 北京经济技术开发区, whose English name is “Beijing "
+        "Economic-Technological Development Area” (data/terms.yaml)"
+    ]
+
+
+def test_an_import_that_would_make_a_file_check_refuses_writes_nothing(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each text is within bounds; together they make data/terms.yaml larger than check reads."""
+    po_path = exported(project, tmp_path, capsys)
+    po = polib.pofile(str(po_path))
+    for item in po:
+        if item.msgctxt.startswith("data/terms.yaml:"):
+            item.msgstr = "Beijing " + "亦" * 4_990
+    po.save(str(po_path))
+    before = snapshot(project)
+    code, _, err = run(["translations", "import", str(po_path), "--root", str(project)], capsys)
+    assert code == 1
+    assert err.splitlines() == [
+        "data/terms.yaml:1:1: the file is larger than 2 MB; data files this big are not read (is it the right "
+        "file?) (in data/terms.yaml as the import would write it)",
+        "etown: 1 error in 1 file; nothing was imported",
+    ]
+    assert snapshot(project) == before
+
+
+def test_an_import_into_a_crlf_file_keeps_every_other_byte(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = project / "data" / "history.yaml"
+    history.write_bytes(history.read_bytes().replace(b"\n", b"\r\n"))
+    assert Pipeline(project).check().ok
+    po = exported(project, tmp_path, capsys)
+    set_english(po, BEGINS, "Construction of the BDA began.")
+    before = history.read_bytes()
+    code, _, err = run(["translations", "import", str(po), "--root", str(project)], capsys)
+    assert code == 0, err
+    assert history.read_bytes() == before.replace(
+        f"      en: {BEGINS_EN}\r\n".encode(), b"      en: Construction of the BDA began.\r\n"
+    )
+    lock = project / "data" / "translations.lock"
+    assert b"\r\n" not in lock.read_bytes()  # a file with LF line ends keeps them too
+    assert Pipeline(project).check().ok
+
+
+def test_a_folded_text_rewritten_in_a_crlf_file_keeps_crlf(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    history = project / "data" / "history.yaml"
+    history.write_bytes(history.read_bytes().replace(b"\n", b"\r\n"))
+    po_path = exported(project, tmp_path, capsys)
+    po = polib.pofile(str(po_path))
+    key = "data/history.yaml:events[industrial-estate-decision].text.en"
+    text = next(item for item in po if item.msgctxt == key)
+    text.msgstr = text.msgstr.replace("decided to build", "resolved to build")
+    po.save(str(po_path))
+    code, _, err = run(["translations", "import", str(po_path), "--root", str(project)], capsys)
+    assert code == 0, err
+    raw = history.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert b"resolved to build" in raw
+    assert Pipeline(project).check().ok
 
 
 def test_the_lock_keeps_crlf_when_it_has_them(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

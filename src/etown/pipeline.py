@@ -11,7 +11,7 @@ import contextlib
 import gc
 import multiprocessing
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -62,6 +62,9 @@ class Pipeline:
     finishing: bool = True
     """Whether a build runs the producers that finish the written site (the search index, made
     by Pagefind from the written pages); ``etown build --no-search`` says no."""
+    candidates: Mapping[str, bytes] = field(default_factory=dict)
+    """Data files by section, read from here instead of data/: what a command is about to write,
+    checked as ``etown check`` would check it before anything is written."""
     _files: dict[str, _FileState] = field(default_factory=dict)
     _project_problems: list[Problem] = field(default_factory=list)
     _context: Context | None = None
@@ -169,7 +172,7 @@ class Pipeline:
         return Context(self.root, config, seed, renderer, stylesheet, conversions), problems
 
     def _load_section(self, name: str) -> _FileState:
-        loaded, problems = load_data_file(self.root / "data", name)
+        loaded, problems = load_data_file(self.root / "data", name, self.candidates.get(name))
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
         result = validate_file(loaded, self._context.seed, self._hints)

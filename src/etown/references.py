@@ -102,9 +102,7 @@ def _same_year_not_circular(records: Mapping[str, Record]) -> Iterator[tuple[Rec
     }
     for cycle in cycles(links):
         if len(cycle) == 1:
-            message = (
-                "an event cannot take its year (同年) from itself; name the event whose year 同年 means"
-            )
+            message = "an event cannot take its year (同年) from itself; name the event whose year 同年 means"
         else:
             message = (
                 f"same_year_as goes round in a circle ({' → '.join([*cycle, cycle[0]])}), so none of "
