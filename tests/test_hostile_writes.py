@@ -81,8 +81,8 @@ def msgfmt_refuses(po: Path) -> bool:
         (
             'msgstr "Beijing \\q E-Town"',
             17,
-            'not a valid PO file: \\q is not an escape a PO file may hold (they are \\n, \\t, \\" and \\\\ …); '
-            "a backslash itself is written \\\\",
+            'not a valid PO file: \\q is not an escape a PO file may hold (they are \\n, \\t, \\" and '
+            "\\\\ …); a backslash itself is written \\\\",
         ),
         (
             'msgstr "Beijing" E-Town"',
@@ -217,8 +217,8 @@ def test_an_import_that_would_make_a_file_check_refuses_writes_nothing(
     code, _, err = run(["translations", "import", str(po_path), "--root", str(project)], capsys)
     assert code == 1
     assert err.splitlines() == [
-        "data/terms.yaml:1:1: the file is larger than 2 MB; data files this big are not read (is it the right "
-        "file?) (in data/terms.yaml as the import would write it)",
+        "data/terms.yaml:1:1: the file is larger than 2 MB; data files this big are not read (is it the "
+        "right file?) (in data/terms.yaml as the import would write it)",
         "etown: 1 error in 1 file; nothing was imported",
     ]
     assert snapshot(project) == before
@@ -282,3 +282,158 @@ def test_the_fingerprints_are_not_written_while_check_refuses_the_data(
     assert code == 1
     assert "data/history.yaml:" in err and "nothing was written" in err.splitlines()[-1]
     assert snapshot(project) == before
+
+
+# --- seed adopt and seed record: nothing check would refuse --------------------------------------
+
+
+def seed_of(project: Path) -> Path:
+    return next((project / "seeds").glob("*.txt"))
+
+
+def new_edition(project: Path, tmp_path: Path, insert: str) -> Path:
+    """The current seed with ``insert`` added to the end of its second line."""
+    lines = seed_of(project).read_text(encoding="utf-8").split("\n")
+    lines[1] += insert
+    path = tmp_path / "new-edition.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("insert", "what"),
+    [
+        ("\x1b[2J", "an invisible control character (U+001B)"),
+        ("\x00", "an invisible control character (U+0000)"),
+        ("\u202e", "a bidirectional control character (U+202E)"),
+        ("\u2028", "a line separator (U+2028)"),
+    ],
+    ids=["escape sequence", "NUL", "bidi override", "line separator"],
+)
+def test_adopt_refuses_an_edition_check_would_refuse(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], insert: str, what: str
+) -> None:
+    new = new_edition(project, tmp_path, insert)
+    column = len(seed_of(project).read_text(encoding="utf-8").split("\n")[1]) + 1
+    before = snapshot(project)
+    for command in (["adopt", "--taken", "2026-12-01"], ["diff"]):
+        code, _, err = run(["seed", command[0], str(new), "--root", str(project), *command[1:]], capsys)
+        assert code == 1
+        assert err.splitlines() == [
+            f"{new}:2:{column}: {what}; the source is published as it is, and no published page may hold "
+            "one: take in an edition without it (etown seed adopt)",
+            f"etown: {new} holds characters no published page may hold",
+        ]
+    assert snapshot(project) == before
+
+
+def test_check_names_such_a_character_in_the_seed_itself(project: Path) -> None:
+    seed = seed_of(project)
+    seed.write_text(seed.read_text(encoding="utf-8").replace("\n", "\x1b[31m\n", 1), encoding="utf-8")
+    column = len(seed.read_text(encoding="utf-8").split("\n")[0]) - len("[31m")
+    problems = [str(problem) for problem in Pipeline(project).check().problems]
+    assert problems == [
+        f"seeds/{seed.name}:1:{column}: an invisible control character (U+001B); the source is published as "
+        "it is, and no published page may hold one: take in an edition without it (etown seed adopt)"
+    ]
+
+
+def test_adopt_refuses_an_edition_over_the_seed_limit(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = new_edition(project, tmp_path, "北" * 700_000)  # 2.1 MB
+    before = snapshot(project)
+    code, _, err = run(["seed", "adopt", str(new), "--root", str(project)], capsys)
+    assert code == 2
+    assert err == f"etown: {new} is larger than 2 MB; etown reads seeds up to that size\n"
+    assert snapshot(project) == before
+
+
+URL_WORDS = "a URL starts with https:// or http://, names a host, and holds no spaces"
+ONE_LINE = "it is written on one line (citation files give each field one line)"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--url", "example.org/page", f"--url: {URL_WORDS} (got: example.org/page)"),
+        ("--url", "https:///page", f"--url: {URL_WORDS} (got: https:///page)"),
+        ("--url", "https://user@example.org/", f"--url: {URL_WORDS} (got: https://user@example.org/)"),
+        ("--title", "Introduction\nTY  - JOUR", f"--title: {ONE_LINE} (got: Introduction TY - JOUR)"),
+        (
+            "--title",
+            "Intro\x1b[31m",
+            "--title: an invisible control character (U+001B) at character 6; delete it (an escape in double "
+            "quotes, such as \\0 or \\e, writes one too)",
+        ),
+        ("--published", "2024\n2025", f"--published: {ONE_LINE} (got: 2024 2025)"),
+    ],
+    ids=[
+        "url without scheme",
+        "url without host",
+        "url with user",
+        "title newline",
+        "title escape",
+        "published",
+    ],
+)
+@pytest.mark.parametrize("command", ["adopt", "record"])
+def test_a_bad_option_is_refused_before_anything_is_written(
+    project: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    option: str,
+    value: str,
+    message: str,
+) -> None:
+    arguments = ["seed", command, "--root", str(project), option, value]
+    if command == "adopt":
+        arguments.insert(2, str(new_edition(project, tmp_path, "又一句。")))
+    before = snapshot(project)
+    code, _, err = run(arguments, capsys)
+    assert code == 2
+    assert err == f"etown: {message}\n"
+    assert snapshot(project) == before
+
+
+def test_record_repairs_a_field_check_refuses(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    meta = next((project / "seeds").glob("*.meta.yaml"))
+    edit(meta, "published:", 'url: "example.org/page"\npublished:')
+    assert not Pipeline(project).check().ok
+    code, _, err = run(
+        ["seed", "record", "--root", str(project), "--url", "https://example.org/page"], capsys
+    )
+    assert code == 0, err
+    assert 'url: "https://example.org/page"\n' in meta.read_text(encoding="utf-8")
+    assert Pipeline(project).check().ok
+
+
+def test_record_refuses_when_a_field_not_given_is_still_wrong(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    meta = next((project / "seeds").glob("*.meta.yaml"))
+    edit(meta, "published:", 'url: "example.org/page"\npublished:')
+    before = snapshot(project)
+    code, _, err = run(["seed", "record", "--root", str(project), "--title", "A title"], capsys)
+    assert code == 1
+    line = meta.read_text(encoding="utf-8").split("\n").index('url: "example.org/page"') + 1
+    assert err.splitlines() == [
+        f"seeds/{meta.name}:{line}:6: url: {URL_WORDS} (got: example.org/page)",
+        "etown: fix the seed's metadata first (or give the field again)",
+    ]
+    assert snapshot(project) == before
+
+
+def test_adopted_metadata_passes_check_and_citations_stay_tagged(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = new_edition(project, tmp_path, "又一句。")
+    code, _, err = run(
+        ["seed", "adopt", str(new), "--root", str(project), "--taken", "2026-12-01", "--url",
+         "https://example.org/page", "--title", "北京经济技术开发区介绍(新版)"],
+        capsys,
+    )  # fmt: skip
+    assert code in {0, 1}, err  # 1: the new sentence is for the data to take in
+    metadata = [str(p) for p in Pipeline(project).check().problems if p.file.startswith("seeds/")]
+    assert metadata == []

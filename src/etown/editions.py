@@ -11,7 +11,6 @@ import bisect
 import difflib
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -22,12 +21,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
-from etown.load import LoadedFile, PathKey, load_data_file, load_file
-from etown.problems import DataError, EtownError, Problem, UsageError, field_path, shorten
-from etown.provenance import Seed, normalise, read_seed
+from etown.load import LoadedFile, PathKey, character_problem, load_data_file, load_file
+from etown.problems import DataError, Problem, UsageError, field_path, shorten
+from etown.provenance import Seed, normalise, read_edition_text, read_seed
 from etown.schema import Model, NonEmptyText
 from etown.sections import SECTION_NAMES
 from etown.validate import QUOTE_FIELDS
+from etown.write import write_atomically, write_project_file
 
 META_SUFFIX = ".meta.yaml"
 EDITIONS_FOLDER = "editions"
@@ -54,21 +54,23 @@ def _iso_date(raw: object) -> date:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/?#@]+([/?#]\S*)?$")]
+OneLine = Annotated[NonEmptyText, StringConstraints(pattern=r"^[^\n]*$")]
+"""A text that goes into citation files, where every field is one line (RIS tags each line)."""
 
 
 class _EditionFields(Model):
     file: NonEmptyText
     """Relative to seeds/."""
     sha256: Sha256
-    title: NonEmptyText | None = None
+    title: OneLine | None = None
     """The document's own title, as it gives it."""
     taken: IsoDate
     """The day this copy was taken (see ``taken_note`` for what that date really is)."""
-    taken_note: NonEmptyText | None = None
+    taken_note: OneLine | None = None
     url: Url | None = None
     """Only where it is known; never guessed."""
-    published: NonEmptyText = "unknown"
+    published: OneLine = "unknown"
 
 
 class _EarlierEdition(_EditionFields):
@@ -152,8 +154,19 @@ def load_seed_metadata(root: Path) -> tuple[SeedMetadata | None, list[Problem]]:
             )
         )  # fmt: skip
         return None, problems
-    loaded, load_problems = load_file(meta_path, display, "seed metadata", meta_path.parent)
-    problems += load_problems
+    metadata, file_problems = _checked_metadata(root, seed_path)
+    return metadata, problems + file_problems
+
+
+def _checked_metadata(
+    root: Path, seed_path: Path, content: bytes | None = None, pending: dict[str, str] | None = None
+) -> tuple[SeedMetadata | None, list[Problem]]:
+    """The metadata file beside ``seed_path`` (or ``content``, what a command is about to write
+    there), read and checked as ``etown check`` does: ``pending`` names the files the command
+    writes with it (relative to seeds/, with their SHA-256), the seed among them."""
+    meta_path = metadata_path(seed_path)
+    display = meta_path.relative_to(root).as_posix()
+    loaded, problems = load_file(meta_path, display, "seed metadata", meta_path.parent, content)
     if loaded is None:
         return None, problems
     try:
@@ -162,7 +175,7 @@ def load_seed_metadata(root: Path) -> tuple[SeedMetadata | None, list[Problem]]:
         problems += [_field_problem(loaded, detail) for detail in error.errors(include_url=False)]
         return None, problems
     metadata = _metadata_of(model, display)
-    problems += list(_integrity_problems(root, loaded, metadata, seed_path))
+    problems += list(_integrity_problems(root, loaded, metadata, seed_path, pending or {}))
     return metadata, problems
 
 
@@ -208,16 +221,20 @@ def _metadata_of(model: _MetadataFile, display: str) -> SeedMetadata:
 
 
 def _integrity_problems(
-    root: Path, loaded: LoadedFile, metadata: SeedMetadata, seed_path: Path
+    root: Path, loaded: LoadedFile, metadata: SeedMetadata, seed_path: Path, pending: dict[str, str]
 ) -> Iterator[Problem]:
     def at(path: PathKey, message: str) -> Problem:
         line, column = loaded.source_map.locate(path)
         return Problem(loaded.display_path, line, column, field_path(path), message)
 
+    def sha_of(path: Path) -> str:
+        relative = path.relative_to(root / "seeds").as_posix()
+        return pending[relative] if relative in pending else sha256_of(path)
+
     current = metadata.current
     if current.file != seed_path.name:
         yield at(("file",), f"names {current.file}, but the seed is {seed_path.name}")
-    actual = sha256_of(seed_path)
+    actual = sha_of(seed_path)
     if actual != current.sha256:
         yield at(
             ("sha256",),
@@ -230,15 +247,19 @@ def _integrity_problems(
         inside = path.resolve().is_relative_to((root / "seeds" / EDITIONS_FOLDER).resolve())
         if not inside:
             yield at(("editions", index, "file"), f"an earlier edition is kept in seeds/{EDITIONS_FOLDER}/")
-        elif not path.is_file():
+        elif edition.file not in pending and not path.is_file():
             yield at(("editions", index, "file"), f"{edition.path} is missing")
-        elif sha256_of(path) != edition.sha256:
+        elif sha_of(path) != edition.sha256:
             yield at(("editions", index, "sha256"), f"{edition.path} does not match its recorded SHA-256")
 
 
+_ONE_LINE = "it is written on one line (citation files give each field one line)"
 _FIELD_WORDS = {
     "sha256": "a SHA-256 is written as 64 lower-case hexadecimal digits",
-    "url": "a URL starts with https:// or http:// and holds no spaces",
+    "url": "a URL starts with https:// or http://, names a host, and holds no spaces",
+    "title": _ONE_LINE,
+    "taken_note": _ONE_LINE,
+    "published": _ONE_LINE,
 }
 
 
@@ -250,20 +271,46 @@ def _field_problem(loaded: LoadedFile, detail: Any) -> Problem:
         message = f"the required field {path[-1]!r} is missing"
     else:
         line, column = loaded.source_map.locate(path, at_key=kind == "extra_forbidden")
-        name = str(path[-1]) if path else ""
         if kind == "extra_forbidden":
             allowed = ", ".join(
                 _EarlierEdition.model_fields if "editions" in path else _MetadataFile.model_fields
             )
-            message = f"unknown field {name!r} (the fields are: {allowed})"
-        elif kind == "string_pattern_mismatch":
-            wording = _FIELD_WORDS.get(name, "the value is not written as expected")
-            message = f"{wording} (got: {shorten(detail['input'])})"
-        elif kind == "string_too_short":
-            message = "the value is empty"
+            message = f"unknown field {str(path[-1])!r} (the fields are: {allowed})"
         else:
-            message = str(detail["msg"]).removeprefix("Value error, ")
+            message = _value_message(str(path[-1]) if path else "", detail)
     return Problem(loaded.display_path, line, column, field_path(path), message)
+
+
+def _value_message(name: str, detail: Any) -> str:
+    """What is wrong with the value of the field ``name``, in plain words."""
+    kind = detail["type"]
+    if kind == "string_pattern_mismatch":
+        wording = _FIELD_WORDS.get(name, "the value is not written as expected")
+        return f"{wording} (got: {shorten(detail['input'])})"
+    if kind == "string_too_short":
+        return "the value is empty"
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+_SOME_EDITION = {"file": "x.txt", "sha256": "0" * 64, "taken": "2000-01-01"}
+"""The required fields, valid, for checking one field given on the command line by the model."""
+_OPTIONS = {"title": "--title", "taken_note": "--taken-note", "url": "--url", "published": "--published"}
+
+
+def _refuse_bad_options(given: dict[str, str | None]) -> None:
+    """Each text given on the command line, by the rules check reads the metadata file with:
+    refused (a usage error naming the option) before anything is written."""
+    for name, value in given.items():
+        if value is None:
+            continue
+        option = _OPTIONS[name]
+        refusal = character_problem(value)
+        if refusal is not None and refusal[1] == "error":
+            raise UsageError(f"{option}: {refusal[0]}")
+        try:
+            _EditionFields.model_validate({**_SOME_EDITION, name: value})
+        except ValidationError as error:
+            raise UsageError(f"{option}: {_value_message(name, error.errors()[0])}") from None
 
 
 def metadata_text(metadata: SeedMetadata, seed_name: str) -> str:
@@ -304,15 +351,6 @@ def _quoted(text: str | None) -> str | None:
     return None if text is None else json.dumps(text, ensure_ascii=False)
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        raise EtownError(f"refusing to write {path}: it is a link; replace it with a file")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
-
-
 def record_metadata(
     root: Path,
     *,
@@ -324,34 +362,50 @@ def record_metadata(
 ) -> SeedMetadata:
     """Write (or amend) the current seed's metadata without touching the seed.
 
-    A field not given keeps what the file says; a new file needs ``taken``. Refused when the seed
-    no longer matches its recorded SHA-256: that is a new edition, taken in with ``adopt``."""
+    A field not given keeps what the file says (a field given replaces what is there, so a wrong
+    value is repaired by giving it again); a new file needs ``taken``. What is written is checked
+    as ``etown check`` reads it first: refused when the seed no longer matches its recorded
+    SHA-256 (that is a new edition, taken in with ``adopt``) or when the file would still be wrong."""
     seed_path = _seed_path_or_refuse(root)
-    metadata, problems = load_seed_metadata(root)
+    given = {"title": title, "taken_note": taken_note, "url": url, "published": published}
+    _refuse_bad_options(given)
+    meta_path = metadata_path(seed_path)
+    display = meta_path.relative_to(root).as_posix()
+    fields = {name: value for name, value in given.items() if value is not None}
+    if taken is not None:
+        fields["taken"] = taken.isoformat()
+    if meta_path.exists() or meta_path.is_symlink():
+        loaded, problems = load_file(meta_path, display, "seed metadata", meta_path.parent)
+        if loaded is None or not isinstance(loaded.data, dict):
+            problems = problems or [Problem(display, 1, 1, "", "expected the fields of the seed's edition")]
+            raise DataError("the seed's metadata cannot be read; fix it by hand or delete it", problems)
+        raw: dict[str, Any] = {**loaded.data, **fields}
+    elif taken is None:
+        raise UsageError("the seed has no metadata yet: give the day it was taken with --taken YYYY-MM-DD")
+    else:
+        loaded = None
+        raw = {"file": seed_path.name, "sha256": sha256_of(seed_path), **fields, "editions": []}
+    try:
+        model = _MetadataFile.model_validate(raw)
+    except ValidationError as error:  # a field not given is wrong in the file
+        assert loaded is not None  # what a new file holds was checked above
+        problems = [_field_problem(loaded, detail) for detail in error.errors(include_url=False)]
+        raise DataError("fix the seed's metadata first (or give the field again)", problems) from None
+    metadata = _metadata_of(model, display)
+    _write_metadata(root, seed_path, metadata, {})
+    return metadata
+
+
+def _write_metadata(root: Path, seed_path: Path, metadata: SeedMetadata, pending: dict[str, str]) -> None:
+    """Write the metadata file, once what it will hold passes check (``pending``: the files
+    written with it, by path in seeds/ and SHA-256)."""
+    text = metadata_text(metadata, seed_path.name)
+    meta_path = metadata_path(seed_path)
+    _, problems = _checked_metadata(root, seed_path, text.encode("utf-8"), pending)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
-        raise DataError("fix the seed's metadata first", errors)
-    sha = sha256_of(seed_path)
-    if metadata is None:
-        if taken is None:
-            raise UsageError(
-                "the seed has no metadata yet: give the day it was taken with --taken YYYY-MM-DD"
-            )
-        current = Edition(seed_path.name, sha, taken, taken_note, url, published or "unknown", title=title)
-        metadata = SeedMetadata(current)
-    else:
-        current = metadata.current
-        current = replace(
-            current,
-            taken=taken or current.taken,
-            taken_note=taken_note if taken_note is not None else current.taken_note,
-            url=url if url is not None else current.url,
-            published=published if published is not None else current.published,
-            title=title if title is not None else current.title,
-        )
-        metadata = replace(metadata, current=current)
-    _write_atomically(metadata_path(seed_path), metadata_text(metadata, seed_path.name).encode("utf-8"))
-    return metadata
+        raise DataError("the seed's metadata would not pass check; nothing was written", errors)
+    write_project_file(root, meta_path.relative_to(root).as_posix(), text)
 
 
 def _seed_path_or_refuse(root: Path) -> Path:
@@ -723,18 +777,12 @@ def _uncited(pairings: list[Pairing], quotes: list[Quote], new: Seed) -> list[Pr
 
 
 def read_edition(path: Path, display: str) -> Seed:
-    """A new edition's text, or UsageError saying why it cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {display} ({error.strerror or error})") from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UsageError(
-            f"{display} is not UTF-8 text (byte {raw[error.start]:#04x} at offset {error.start})"
-        ) from None
-    return Seed(display, text)
+    """A new edition, by the rules the seed is read with (etown.provenance.read_edition_text):
+    UsageError when it cannot be read, DataError naming each character no page may hold."""
+    if path.is_dir():
+        raise UsageError(f"cannot read {display}: it is a folder")
+    raw, text = read_edition_text(path, display)
+    return Seed(display, text, hashlib.sha256(raw).hexdigest())
 
 
 def load_data(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
@@ -751,8 +799,11 @@ def load_data(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
 
 def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDiff:
     """``etown seed diff``: the new edition against the current seed and the data."""
+    return _diff_with(root, read_edition(new_path, display))
+
+
+def _diff_with(root: Path, new: Seed) -> EditionDiff:
     current = read_seed(root)
-    new = read_edition(new_path, display)
     files, problems = load_data(root)
     result = diff_editions(current, new, files)
     result.findings = sorted(set(result.findings + problems))
@@ -811,16 +862,16 @@ def adopt_edition(
         same_file = False
     if same_file:
         raise UsageError(f"{display} is the current seed; adopt a copy of the new edition kept elsewhere")
-    result = diff_against_current(root, new_path, display)
-    raw = new_path.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
+    _refuse_bad_options({"title": title, "url": url, "published": published})
+    new = read_edition(new_path, display)  # what check would refuse in a seed is refused here
+    result = _diff_with(root, new)
+    raw = new.text.encode("utf-8")  # the bytes read: UTF-8 decodes and encodes one to one
+    sha = new.sha256
     old = metadata.current
     if sha == old.sha256:
         raise UsageError(f"{display} is the current edition already (the same SHA-256); nothing to adopt")
     kept_name = f"{EDITIONS_FOLDER}/{old.taken.isoformat()}_{old.sha256[:12]}.txt"
     kept = root / "seeds" / kept_name
-    if not kept.is_file() or sha256_of(kept) != old.sha256:
-        _write_atomically(kept, seed_path.read_bytes())
     note = (
         None
         if taken
@@ -831,8 +882,21 @@ def adopt_edition(
     )
     earlier = (replace(old, file=kept_name, replaced=today), *metadata.earlier)
     adopted = SeedMetadata(current, earlier, metadata.display_path)
-    # metadata first: a run killed between the two writes leaves a seed that check reports
-    # as not matching its metadata, never a silently unrecorded edition
-    _write_atomically(metadata_path(seed_path), metadata_text(adopted, seed_path.name).encode("utf-8"))
-    _write_atomically(seed_path, raw)
+    pending = {seed_path.name: sha, kept_name: old.sha256}
+    _, problems = _checked_metadata(
+        root, seed_path, metadata_text(adopted, seed_path.name).encode("utf-8"), pending
+    )
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise DataError("the seed's metadata would not pass check; nothing was adopted", errors)
+    try:
+        if not kept.is_file() or sha256_of(kept) != old.sha256:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(kept, seed_path.read_bytes(), shown=f"seeds/{kept_name}")
+        # metadata first: a run killed between the two writes leaves a seed that check reports
+        # as not matching its metadata, never a silently unrecorded edition
+        _write_metadata(root, seed_path, adopted, pending)
+        write_atomically(seed_path, raw, shown=f"seeds/{seed_path.name}")
+    except OSError as error:
+        raise DataError(f"cannot write {error.filename} ({error.strerror or error})") from error
     return result, adopted

@@ -565,7 +565,7 @@ def forbidden_character(text: str) -> tuple[int, str] | None:
     forbidden = _FORBIDDEN_CHARACTER.search(text)
     if forbidden is None:
         return None
-    return forbidden.start(), _forbidden_kind(forbidden.group())[0]
+    return forbidden.start(), forbidden_kind(forbidden.group())[0]
 
 
 def character_problem(text: str) -> tuple[str, Severity] | None:
@@ -573,7 +573,7 @@ def character_problem(text: str) -> tuple[str, Severity] | None:
     check every loaded value passes (the data, the interface's words, the site's settings)."""
     forbidden = _FORBIDDEN_CHARACTER.search(text)
     if forbidden:
-        what, advice = _forbidden_kind(forbidden.group())
+        what, advice = forbidden_kind(forbidden.group())
         return f"{what} at character {forbidden.start() + 1}; {advice}", "error"
     invisible = _INVISIBLE_CHARACTER.search(text)
     if invisible:
@@ -586,7 +586,7 @@ def character_problem(text: str) -> tuple[str, Severity] | None:
     return None
 
 
-def _forbidden_kind(character: str) -> tuple[str, str]:
+def forbidden_kind(character: str) -> tuple[str, str]:
     code = f"U+{ord(character):04X}"
     if _BIDI_CONTROLS.match(character):
         return (

@@ -154,7 +154,7 @@ class Pipeline:
         try:
             seed = read_seed(self.root)
         except EtownError as error:
-            problems.append(Problem("seeds/", 0, 0, "", str(error)))
+            problems += error.problems or [Problem("seeds/", 0, 0, "", str(error))]
             seed = None
         else:
             problems += load_seed_metadata(self.root)[1]
