@@ -3,8 +3,10 @@ everything it will write by the rules ``etown check`` reads it with, before writ
 and writes atomically, keeping line ends: what it writes, check accepts, and what it refuses
 leaves every byte as it was."""
 
+import random
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 import polib
@@ -437,3 +439,41 @@ def test_adopted_metadata_passes_check_and_citations_stay_tagged(
     assert code in {0, 1}, err  # 1: the new sentence is for the data to take in
     metadata = [str(p) for p in Pipeline(project).check().problems if p.file.startswith("seeds/")]
     assert metadata == []
+
+
+# --- seed diff: time that grows with the editions, not with their product -----------------------
+
+
+def large_edition(project: Path, tmp_path: Path, kind: str) -> Path:
+    """About 0.9 MB: the seed's paragraphs 43 times over, each copy changed (so nothing pairs as
+    it is), or as many lines of characters in no order."""
+    randomness = random.Random(28)
+    lines = [line for line in seed_of(project).read_text(encoding="utf-8").split("\n") if line.strip()]
+    if kind == "changed copies":
+        written = []
+        for copy in range(43):
+            for line in lines:
+                at = randomness.randrange(len(line))
+                written.append(f"{line[:at]}某{line[at + 1 :]}（{copy}）")
+    else:
+        characters = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
+        written = ["".join(randomness.choices(characters, k=100)) for _ in range(3000)]
+    path = tmp_path / "large.txt"
+    path.write_text("\n".join(written), encoding="utf-8")
+    assert 850_000 < path.stat().st_size < 1_000_000
+    return path
+
+
+@pytest.mark.parametrize("kind", ["changed copies", "no order"])
+def test_seed_diff_of_a_large_edition_takes_seconds(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """It took over a minute, growing with the square of the edition: every unpaired passage was
+    compared with every other, and every added passage looked for every quote in the edition."""
+    new = large_edition(project, tmp_path, kind)
+    started = time.perf_counter()
+    code, out, _ = run(["seed", "diff", str(new), "--root", str(project)], capsys)
+    seconds = time.perf_counter() - started
+    assert code == 1
+    assert "passages 0 kept, 0 moved" in out
+    assert seconds < 20, f"{seconds:.1f} s"  # 2 s on this project's 2-core machine

@@ -8,6 +8,7 @@ edition means for the records; ``etown seed adopt`` makes it the current one.
 """
 
 import bisect
+import collections
 import difflib
 import hashlib
 import json
@@ -23,7 +24,15 @@ from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
 from etown.load import LoadedFile, PathKey, character_problem, load_data_file, load_file
 from etown.problems import DataError, Problem, UsageError, field_path, shorten
-from etown.provenance import Seed, normalise, read_edition_text, read_seed
+from etown.provenance import (
+    HINT_QUOTE_LENGTH,
+    HintBudget,
+    HintBudgetSpent,
+    Seed,
+    normalise,
+    read_edition_text,
+    read_seed,
+)
 from etown.schema import Model, NonEmptyText
 from etown.sections import SECTION_NAMES
 from etown.validate import QUOTE_FIELDS
@@ -463,15 +472,16 @@ def pair_passages(old: list[Passage], new: list[Passage]) -> list[Pairing]:
 
     Identical passages pair first (in order, so repeated lines pair one to one); those out of
     their old order are ``moved``. Of the rest, the most alike pairs above ``SURVIVES`` are the
-    same passage ``changed``; what is left was ``removed`` or ``added``."""
-    waiting: dict[str, list[int]] = {}
+    same passage ``changed``; what is left was ``removed`` or ``added``. Only likely pairs are
+    compared (``_likely_pairs``), so the time grows with the editions, not with their product."""
+    waiting: dict[str, collections.deque[int]] = {}
     for index, passage in enumerate(new):
-        waiting.setdefault(passage.normalised, []).append(index)
+        waiting.setdefault(passage.normalised, collections.deque()).append(index)
     exact: list[tuple[int, int]] = []
     for index, passage in enumerate(old):
         queue = waiting.get(passage.normalised)
         if queue:
-            exact.append((index, queue.pop(0)))
+            exact.append((index, queue.popleft()))
     in_order = _longest_increasing([new_index for _, new_index in exact])
     pairings = [
         Pairing("kept" if new_index in in_order else "moved", old[old_index], new[new_index])
@@ -480,14 +490,13 @@ def pair_passages(old: list[Passage], new: list[Passage]) -> list[Pairing]:
     old_left = sorted(set(range(len(old))) - {o for o, _ in exact})
     new_left = sorted(set(range(len(new))) - {n for _, n in exact})
     candidates: list[tuple[float, int, int, int]] = []
-    for o in old_left:
-        for n in new_left:
-            matcher = difflib.SequenceMatcher(None, old[o].normalised, new[n].normalised, autojunk=False)
-            if matcher.real_quick_ratio() < SURVIVES or matcher.quick_ratio() < SURVIVES:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= SURVIVES:
-                candidates.append((-ratio, abs(o - n), o, n))
+    for o, n in _likely_pairs(old, new, old_left, new_left):
+        matcher = difflib.SequenceMatcher(None, old[o].normalised, new[n].normalised, autojunk=False)
+        if matcher.real_quick_ratio() < SURVIVES or matcher.quick_ratio() < SURVIVES:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= SURVIVES:
+            candidates.append((-ratio, abs(o - n), o, n))
     taken_old: set[int] = set()
     taken_new: set[int] = set()
     for _, _, o, n in sorted(candidates):
@@ -499,6 +508,60 @@ def pair_passages(old: list[Passage], new: list[Passage]) -> list[Pairing]:
     pairings += [Pairing("removed", old[o], None) for o in old_left if o not in taken_old]
     pairings += [Pairing("added", None, new[n]) for n in new_left if n not in taken_new]
     return pairings
+
+
+COMPARED = 16
+"""The most passages of the new edition compared with each unpaired passage of the current one."""
+LONGEST_COMPARED = 20_000
+"""Passages longer than this (white space removed) pair only when identical: difflib's time
+grows with the square of their length."""
+POSTINGS_READ = 4_000
+"""How many (pair of characters, passage) entries are read to find one text's likely passages."""
+
+
+class _PairIndex:
+    """Which passages hold each pair of characters, to find the passages likely to be alike to a
+    text without comparing it with every one: those sharing most of its rarer pairs."""
+
+    def __init__(self, passages_: list[Passage], chosen: Iterable[int]) -> None:
+        self.lists: dict[str, list[int]] = {}
+        for index in chosen:
+            for pair in _character_pairs(passages_[index].normalised):
+                self.lists.setdefault(pair, []).append(index)
+
+    def likely(self, text: str, count: int, *, kept: float, near: int = 0) -> list[int]:
+        """The ``count`` passages sharing most of the rarest ``kept`` part of ``text``'s pairs
+        (ties: the nearest to ``near``). A passage alike enough to keep more than 1 - kept of
+        them shares at least one of those (prefix filtering, as similarity joins do)."""
+        pairs = _character_pairs(text)
+        shared = sorted(
+            (pair for pair in pairs if pair in self.lists), key=lambda pair: (len(self.lists[pair]), pair)
+        )
+        counts: collections.Counter[int] = collections.Counter()
+        read = 0
+        for pair in shared[: int(len(pairs) * kept) + 1]:
+            if read >= POSTINGS_READ:
+                break
+            postings = self.lists[pair][: POSTINGS_READ - read]
+            counts.update(postings)
+            read += len(postings)
+        return sorted(counts, key=lambda index: (-counts[index], abs(index - near), index))[:count]
+
+
+def _likely_pairs(
+    old: list[Passage], new: list[Passage], old_left: list[int], new_left: list[int]
+) -> Iterator[tuple[int, int]]:
+    """For each unpaired passage of the current edition, the unpaired passages of the new one
+    worth comparing with difflib. A passage at least SURVIVES alike keeps well over half of its
+    character pairs (each changed character breaks at most two), so the rarer half will do."""
+    index = _PairIndex(new, (n for n in new_left if len(new[n].normalised) <= LONGEST_COMPARED))
+    for o in old_left:
+        if len(old[o].normalised) <= LONGEST_COMPARED:
+            yield from ((o, n) for n in index.likely(old[o].normalised, COMPARED, kept=0.5, near=o))
+
+
+def _character_pairs(text: str) -> set[str]:
+    return {text[index : index + 2] for index in range(len(text) - 1)}
 
 
 def _longest_increasing(sequence: list[int]) -> set[int]:
@@ -641,16 +704,41 @@ def diff_editions(current: Seed, new: Seed, files: Iterable[LoadedFile]) -> Edit
     pairings = pair_passages(old_passages, new_passages)
     quotes = [quote for loaded in files for quote in quotes_in(loaded)]
     findings: list[Problem] = []
+    hints = _Hints(new, new_passages)
     for quote in quotes:
         wanted = normalise(quote.text)
         if wanted in current.normalised and wanted not in new.normalised:
-            findings.append(_vanished(quote, new, new_passages))
+            findings.append(_vanished(quote, hints))
+    citing = _quotes_by_passage(quotes, current, old_passages)
     for pairing in pairings:
         if pairing.kind == "changed":
             assert pairing.old is not None and pairing.new is not None
-            findings += _numbers_changed(pairing.old, pairing.new, quotes, current, new)
-    findings += _uncited(pairings, quotes, new)
+            findings += _numbers_changed(pairing.old, pairing.new, citing.get(pairing.old.start, []), new)
+    findings += _uncited(pairings, quotes, new, new_passages)
     return EditionDiff(sorted(set(findings)), pairings)
+
+
+Spots = list[tuple[Quote, list[int]]]
+"""Quotes, each with where it stands in an edition's normalised text."""
+
+
+def _quotes_by_passage(quotes: list[Quote], seed: Seed, passages_: list[Passage]) -> dict[int, Spots]:
+    """The quotes standing (in part) in each passage of ``seed``, by the passage's start, each
+    with all the places it stands: found once for all passages, not once per passage."""
+    starts = [passage.start for passage in passages_]
+    found: dict[int, Spots] = {}
+    for quote in quotes:
+        wanted = normalise(quote.text)
+        spots = _occurrences(seed.normalised, wanted)
+        for index in sorted({index for at in spots for index in _passages_under(starts, at, len(wanted))}):
+            found.setdefault(starts[index], []).append((quote, spots))
+    return found
+
+
+def _passages_under(starts: list[int], at: int, length: int) -> range:
+    """The passages (by index; they follow each other) that a text at ``at`` touches."""
+    first = max(bisect.bisect_right(starts, at) - 1, 0)
+    return range(first, max(bisect.bisect_right(starts, at + length - 1), first + 1))
 
 
 def _at(quote: Quote, path: PathKey, message: str) -> Problem:
@@ -658,27 +746,59 @@ def _at(quote: Quote, path: PathKey, message: str) -> Problem:
     return Problem(quote.file.display_path, line, column, field_path(path), message)
 
 
-def _passage_at(passages_: list[Passage], offset: int) -> Passage | None:
-    return next((p for p in passages_ if p.start <= offset < p.end), None)
+HINTED_PASSAGES = 3
+"""The passages of the new edition searched for the closest passage to a vanished quote."""
 
 
-def _vanished(quote: Quote, new: Seed, new_passages: list[Passage]) -> Problem:
-    closest = new.closest_passage(quote.text)
+class _Hints:
+    """Where in the new edition a quote that is gone from it comes closest: looked for in the
+    few passages sharing most of its pairs of characters, not in the whole edition each time
+    (a 0.9 MB edition and hundreds of vanished quotes took minutes); what is read is bounded
+    by a HintBudget, as check's hints are."""
+
+    def __init__(self, edition: Seed, passages_: list[Passage]) -> None:
+        self.edition = edition
+        self.passages = passages_
+        self.index = _PairIndex(passages_, range(len(passages_)))
+        self.budget = HintBudget()
+
+    def closest(self, quote: str) -> tuple[str, Passage] | None:
+        """The closest passage to ``quote`` and the paragraph it is in, or None.
+        Raises HintBudgetSpent once the hints have read as much as they may."""
+        wanted = normalise(quote)[:HINT_QUOTE_LENGTH]
+        found: list[tuple[float, int, str]] = []
+        for index in self.index.likely(wanted, HINTED_PASSAGES, kept=1.0):
+            passage = self.passages[index]
+            closest = Seed(self.edition.display_path, passage.text).closest_passage(quote, self.budget)
+            if closest is not None:
+                ratio = difflib.SequenceMatcher(None, wanted, normalise(closest), autojunk=False).ratio()
+                found.append((-ratio, index, closest))
+        if not found:
+            return None
+        _, index, closest = min(found)
+        return closest, self.passages[index]
+
+
+def _vanished(quote: Quote, hints: _Hints) -> Problem:
+    try:
+        closest = hints.closest(quote.text)
+    except HintBudgetSpent:
+        message = (
+            "this quote is not in the new edition (etown stopped looking for the closest passages "
+            "there, as too many quotes are gone or the edition is very long)"
+        )
+        return _at(quote, quote.path, message)
     if closest is None:
         where = "no passage of the new edition is close to it (was it removed?)"
     else:
-        found = new.normalised.find(normalise(closest))
-        passage = _passage_at(new_passages, found) if found >= 0 else None
-        line = f"{new.display_path}:{passage.line}" if passage else new.display_path
-        where = f"the closest passage there ({line}) is: {closest}"
+        text, passage = closest
+        where = f"the closest passage there ({hints.edition.display_path}:{passage.line}) is: {text}"
     return _at(quote, quote.path, f"this quote is not in the new edition; {where}")
 
 
-def _numbers_changed(
-    old: Passage, new: Passage, quotes: list[Quote], current: Seed, edition: Seed
-) -> list[Problem]:
+def _numbers_changed(old: Passage, new: Passage, citing: Spots, edition: Seed) -> list[Problem]:
+    """``citing``: the quotes standing in ``old``, with where each stands in the current edition."""
     findings: list[Problem] = []
-    citing = [quote for quote in quotes if _overlaps(quote, current, old.start, old.end)]
     for change in number_changes(old, new):
         if change.old is None or change.old_at is None:
             continue
@@ -686,8 +806,10 @@ def _numbers_changed(
         where = f"{edition.display_path}:{new.line}: {change.context}"
         said = f"{change.old} → {after} in the new edition ({where})"
         start, end = change.old_at, change.old_at + len(change.old)
-        holders = [q for q in citing if _covers(q, current, start, end)]
-        for quote in holders:
+        for quote, spots in citing:
+            length = len(normalise(quote.text))
+            if not any(at <= start and end <= at + length for at in spots):
+                continue
             places = list(_holding(quote.record, quote.record_path, change.old))
             for path in places or [quote.path]:
                 findings.append(_at(quote, path, said))
@@ -696,16 +818,6 @@ def _numbers_changed(
                 Problem(edition.display_path, new.line, new.column, "", f"no record cites it; {said}")
             )
     return findings
-
-
-def _overlaps(quote: Quote, seed: Seed, start: int, end: int) -> bool:
-    wanted = normalise(quote.text)
-    return any(at < end and at + len(wanted) > start for at in _occurrences(seed.normalised, wanted))
-
-
-def _covers(quote: Quote, seed: Seed, start: int, end: int) -> bool:
-    wanted = normalise(quote.text)
-    return any(at <= start and end <= at + len(wanted) for at in _occurrences(seed.normalised, wanted))
 
 
 def _holding(record: dict[str, Any], path: PathKey, number: str) -> Iterator[PathKey]:
@@ -746,34 +858,33 @@ def _same_number(raw: object, number: str) -> bool:
         return False
 
 
-def _uncited(pairings: list[Pairing], quotes: list[Quote], new: Seed) -> list[Problem]:
+def _uncited(
+    pairings: list[Pairing], quotes: list[Quote], new: Seed, new_passages: list[Passage]
+) -> list[Problem]:
     """A new passage counts as cited when a quote stands in it that stands in no passage the
-    new edition kept from the current one (a generic quote that also stands elsewhere does not)."""
-    added = [pairing.new for pairing in pairings if pairing.kind == "added" and pairing.new is not None]
+    new edition kept from the current one (a generic quote that also stands elsewhere does not).
+    Each quote is looked for once in the whole edition."""
+    added = {pairing.new.start for pairing in pairings if pairing.kind == "added" and pairing.new is not None}
     if not added:
         return []
-    kept = [pairing.new for pairing in pairings if pairing.kind != "added" and pairing.new is not None]
-    findings: list[Problem] = []
-    for passage in added:
-        cited = False
-        for quote in quotes:
-            wanted = normalise(quote.text)
-            spots = _occurrences(new.normalised, wanted)
-            inside = any(at < passage.end and at + len(wanted) > passage.start for at in spots)
-            elsewhere = any(
-                at < other.end and at + len(wanted) > other.start for at in spots for other in kept
-            )
-            if inside and not elsewhere:
-                cited = True
-                break
-        if not cited:
-            findings.append(
-                Problem(
-                    new.display_path, passage.line, passage.column, "",
-                    f"a new passage that no record cites: {passage.text}",
-                )
-            )  # fmt: skip
-    return findings
+    starts = [passage.start for passage in new_passages]
+    cited: set[int] = set()
+    for wanted in {normalise(quote.text) for quote in quotes}:
+        touched = {
+            starts[index]
+            for at in _occurrences(new.normalised, wanted)
+            for index in _passages_under(starts, at, len(wanted))
+        }
+        if touched <= added:  # in no passage the edition kept
+            cited |= touched
+    return [
+        Problem(
+            new.display_path, passage.line, passage.column, "",
+            f"a new passage that no record cites: {passage.text}",
+        )
+        for passage in new_passages
+        if passage.start in added and passage.start not in cited
+    ]  # fmt: skip
 
 
 def read_edition(path: Path, display: str) -> Seed:
