@@ -2,15 +2,22 @@
 zh-Hant conversion, a base URL, a cached PDF, a citation's title: each is published as it is
 meant, escaped where it is text, or refused with a message; never raw, doubled or corrupt."""
 
+import errno
+import hashlib
+import io
 import json
 import re
 from pathlib import Path
 
+import pytest
 from bibtexparser.entrypoint import parse_string
 from pylatexenc import latex2text
 
+import etown.write
+from etown.cache import CACHE_ENV, write_entry
 from etown.pipeline import Pipeline
 from etown.problems import Problem, errors_only
+from etown.producers import pdf
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -160,3 +167,55 @@ def test_a_note_with_line_breaks_puts_no_untagged_line_into_ris(project: Path) -
     assert "N1  - first line second line" in ris.split("\n")
     bib = (site / "cite" / "en" / "about.bib").read_text(encoding="utf-8")
     assert "  note = {first line second line}," in bib.splitlines()
+
+
+# --- the PDF cache: an entry is used only when it is whole ----------------------------------------
+
+
+def test_a_truncated_or_empty_cached_pdf_is_made_again_never_published(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+
+    def render(_context: object, html: bytes, _css: bytes, _day: str, page_url: str) -> bytes:
+        """Stands in for WeasyPrint (seconds a PDF): bytes that depend on what is printed."""
+        made.append(page_url)
+        return b"%PDF-1.7\n" + hashlib.sha256(html).hexdigest().encode() * 1000 + b"\n%%EOF\n"
+
+    monkeypatch.setattr(pdf, "_render", render)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert Pipeline(project, finishing=False).build(first).ok
+    assert len(made) == 3
+    entries = sorted((tmp_path / "cache" / "pdf").glob("*.pdf"))
+    assert len(entries) == 3
+    truncated, emptied, unrecorded = entries
+    truncated.write_bytes(truncated.read_bytes()[:-5000])
+    emptied.write_bytes(b"")
+    unrecorded.write_bytes(unrecorded.read_bytes().split(b"\n", 1)[1])  # the PDF alone, no size or hash
+    made.clear()
+    assert Pipeline(project, finishing=False).build(second).ok
+    assert len(made) == 3
+    published = sorted(first.rglob("*.pdf"))
+    assert [path.read_bytes() for path in published] == [
+        (second / path.relative_to(first)).read_bytes() for path in published
+    ]
+    made.clear()
+    assert Pipeline(project, finishing=False).build(tmp_path / "third").ok
+    assert made == []  # whole entries are read back
+
+
+def test_a_cache_entry_that_cannot_be_written_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk: the write fails half way, and the half-written file goes with it."""
+    folder = tmp_path / "cache" / "pdf"
+
+    class FullDisk(io.FileIO):
+        def write(self, data: object) -> int:
+            super().write(b"%PDF-1.7 half")
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(etown.write, "open", lambda path, _mode: FullDisk(path, "wb"), raising=False)
+    write_entry(folder / "entry.pdf", b"%PDF-1.7 whatever")
+    assert list(folder.iterdir()) == []

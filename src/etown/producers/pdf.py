@@ -15,13 +15,12 @@ check`` and the preview's updates after a data edit skip them; ``etown build --n
 import contextlib
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from etown.cache import cache_folder, trim
+from etown.cache import cache_folder, read_entry, trim, write_entry
 from etown.languages import LANGUAGES, Language
 from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
@@ -193,19 +192,15 @@ def _fonts_fingerprint() -> str:
 
 
 def _cached(key: str, make: Callable[[], bytes]) -> bytes:
+    """The PDF kept under ``key``, verified whole (etown.cache.read_entry), or made and kept."""
     folder = cache_folder("pdf")
     path = folder / f"{key}.pdf"
-    with contextlib.suppress(OSError):
-        content = path.read_bytes()
-        os.utime(path)  # recently used: kept when the cache is trimmed
+    content = read_entry(path)
+    if content is not None:
         return content
     content = make()
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{key}.{os.getpid()}.tmp"
-        temporary.write_bytes(content)
-        os.replace(temporary, path)
-        trim(folder, "*.pdf", CACHE_KEPT)
+    write_entry(path, content)
+    trim(folder, "*.pdf", CACHE_KEPT)
     return content
 
 
