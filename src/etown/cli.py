@@ -310,8 +310,9 @@ def _schema(root: Path) -> int:
     from etown.write import write_project_file
 
     folder = root / SCHEMA_FOLDER
-    for section in SECTIONS:
-        write_project_file(root, f"{SCHEMA_FOLDER}/{section.name}.schema.json", json_schema_text(section))
+    texts = {f"{SCHEMA_FOLDER}/{section.name}.schema.json": json_schema_text(section) for section in SECTIONS}
+    for relative, text in texts.items():  # all made before any is written
+        write_project_file(root, relative, text)
     print(f"etown: wrote {len(SECTIONS)} JSON Schemas to {_shown(folder)}")
     return EXIT_OK
 
