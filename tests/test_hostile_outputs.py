@@ -8,6 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from bibtexparser.entrypoint import parse_string
@@ -16,7 +17,7 @@ from pylatexenc import latex2text
 import etown.write
 from etown.cache import CACHE_ENV, write_entry
 from etown.pipeline import Pipeline
-from etown.problems import Problem, errors_only
+from etown.problems import EtownError, Problem, errors_only
 from etown.producers import pdf
 
 
@@ -219,3 +220,43 @@ def test_a_cache_entry_that_cannot_be_written_leaves_no_temporary_file(
     monkeypatch.setattr(etown.write, "open", lambda path, _mode: FullDisk(path, "wb"), raising=False)
     write_entry(folder / "entry.pdf", b"%PDF-1.7 whatever")
     assert list(folder.iterdir()) == []
+
+
+# --- characters the PDF's fonts lack: named, never drawn as another ----------------------------
+
+
+def print_page(project: Path, body: str) -> bytes:
+    """A page as the PDF prints it, made by WeasyPrint with the site's fonts (a small one: the
+    fact sheet takes seconds)."""
+    context = SimpleNamespace(
+        root=project,
+        config=SimpleNamespace(absolute=lambda path: f"https://example.org/{path}"),
+        stylesheet_path="assets/style.css",
+        stylesheet_bytes=b"body { font-family: 'Noto Sans CJK SC', sans-serif }",
+    )
+    html = f'<!DOCTYPE html><html lang="zh"><head><title>t</title></head><body><p>{body}</p></body></html>'
+    return pdf._render(context, html.encode(), b"", "2026-11-24", "https://example.org/zh/factsheet.html")  # type: ignore[arg-type]
+
+
+def test_a_character_no_embedded_font_has_is_named_where_it_stands(project: Path) -> None:
+    """Noto Sans CJK has 65,535 glyphs, its most: every character it lacks was drawn with the same
+    last one, and copied out of the PDF as the first such character (𠀁 came out as 𠀀)."""
+    history = project / "data" / "history.yaml"
+    edit(history, "      zh: 北京经济技术开发区开工建设。", "      zh: 北京经济技术开发区开工建设𠀁。")
+    with pytest.raises(EtownError) as refused:
+        print_page(project, "开工建设𠀀和𠀁。")
+    line = (
+        history.read_text(encoding="utf-8").split("\n").index("      zh: 北京经济技术开发区开工建设𠀁。") + 1
+    )
+    assert [str(problem) for problem in refused.value.problems] == [
+        "build:: no font the PDF embeds has 𠀀 (U+20000): the PDF would show an empty box, and a reader "
+        "copying the text would get another character; write it otherwise, or build without the PDFs "
+        "(--no-pdf)",
+        f"data/history.yaml:{line}:24: no font the PDF embeds has 𠀁 (U+20001): the PDF would show an empty "
+        "box, and a reader copying the text would get another character; write it otherwise, or build "
+        "without the PDFs (--no-pdf)",
+    ]
+
+
+def test_characters_the_fonts_have_make_a_pdf(project: Path) -> None:
+    assert print_page(project, "北京亦庄 Beijing E-Town 2456.4亿元 ①").startswith(b"%PDF-")

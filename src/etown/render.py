@@ -12,6 +12,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from html import escape as escape_html
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType
@@ -35,7 +36,7 @@ from etown.format import format_date, format_number, format_quantity
 from etown.languages import AUTHORED, LANGUAGES, Language, by_code
 from etown.load import refuse_location
 from etown.pages import relative_url
-from etown.problems import Problem
+from etown.problems import EtownError, Problem
 from etown.schema import PartialDate, Period, Text
 from etown.strings import DISPLAY_PATH as STRINGS_PATH
 from etown.strings import MissingString, Strings, Words
@@ -670,6 +671,12 @@ def template_problems(templates_dir: Path, output: str, problems: list[Problem])
         where, line = _template_frame(error, templates_dir)
         problems.append(Problem(where, line, 1, "", "template error: a template includes or calls itself"))
     except Exception as error:  # a template's mistake, or data a template cannot show
+        if isinstance(error, EtownError) and error.problems:  # a producer's, placed where they stand
+            problems.extend(
+                replace(problem, file=f"build:{output}") if problem.file == "build:" else problem
+                for problem in error.problems
+            )
+            return
         where, line = _template_frame(error, templates_dir)
         message = str(error) or type(error).__name__
         if where == UNKNOWN_TEMPLATE:

@@ -24,7 +24,7 @@ from etown.cache import cache_folder, read_entry, trim, write_entry
 from etown.languages import LANGUAGES, Language
 from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
-from etown.problems import EtownError
+from etown.problems import EtownError, Problem
 from etown.producers.citations import edition_date, read_source_record
 from etown.producers.html import _page_maker
 from etown.sections import SiteData
@@ -110,6 +110,9 @@ def _render(context: Context, html: bytes, print_css: bytes, day: str, page_url:
         pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     if errors:
         raise EtownError("WeasyPrint could not make the PDF: " + "; ".join(errors))
+    missing = sorted({chr(code) for font in document.fonts.values() for code in getattr(font, "missing", {})})
+    if missing:
+        raise _missing_glyphs(context, missing)
     families = {font.family for font in document.fonts.values()}
     if not any(family.startswith(CJK_FAMILY) for family in families):
         raise EtownError(
@@ -118,6 +121,42 @@ def _render(context: Context, html: bytes, print_css: bytes, day: str, page_url:
             "fonts-noto-cjk"
         )
     return pdf
+
+
+SEARCHED_FOR_CHARACTERS = ("data", "templates")
+"""Where a character the fonts lack is looked for, to say where it stands."""
+
+
+def _missing_glyphs(context: Context, characters: list[str]) -> EtownError:
+    """No font the PDF embeds has these characters: drawn as an empty box, and copied out of
+    the PDF as another character (every missing one shares one glyph of a full CJK font), so the
+    PDF is not made. Each is named where it first stands in the project."""
+    problems = []
+    for character in characters:
+        where = _first_place(context.root, character)
+        named = f"{character} (U+{ord(character):04X})"
+        message = (
+            f"no font the PDF embeds has {named}: the PDF would show an empty box, and a reader copying "
+            "the text would get another character; write it otherwise, or build without the PDFs (--no-pdf)"
+        )
+        file, line, column = where if where is not None else ("build:", 0, 0)
+        problems.append(Problem(file, line, column, "", message))
+    return EtownError("the PDF's fonts lack characters", problems)
+
+
+def _first_place(root: Path, character: str) -> tuple[str, int, int] | None:
+    """Where ``character`` first stands in the project's data or templates (file, line, column)."""
+    for folder in SEARCHED_FOR_CHARACTERS:
+        for path in sorted((root / folder).rglob("*")):
+            try:
+                text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            except (OSError, UnicodeDecodeError):
+                continue
+            at = text.find(character)
+            if at >= 0:
+                line = text.count("\n", 0, at) + 1
+                return path.relative_to(root).as_posix(), line, at - text.rfind("\n", 0, at)
+    return None
 
 
 @contextlib.contextmanager
