@@ -10,6 +10,7 @@ happened and the CLI decides how to show it.
 import contextlib
 import gc
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -91,8 +92,10 @@ class Pipeline:
         return self._report(problems, files, 0, started, None)
 
     def build(self, out_dir: Path) -> Report:
-        """Check, then write the whole site into ``out_dir`` (atomically: all of it, or none)."""
+        """Check, then write the whole site into ``out_dir`` (atomically: all of it, or none),
+        from one version of the project: a file saved while the build runs fails it."""
         started = time.perf_counter()
+        inputs = inputs_state(self.root)
         with _cyclic_gc_paused():
             self._load_everything()
             data, problems = self._validated()
@@ -103,6 +106,8 @@ class Pipeline:
                 problems += render_problems
                 if not self._fatal(problems):
                     problems += self.finish(staging.folder)
+                if not self._fatal(problems):
+                    problems += changed_since(self.root, inputs)
                 if self._fatal(problems):
                     return self._report(problems, files, 0, started, out_dir)
                 staging.commit()
@@ -319,6 +324,53 @@ class Pipeline:
         return Report(
             sorted(set(problems)), self.strict, files, written, time.perf_counter() - started, out_dir
         )
+
+
+INPUTS = ("seeds", "data", "templates", "etown.toml")
+"""What a build reads, inside the project folder."""
+InputsState = dict[str, tuple[int, int, int] | None]
+
+
+def inputs_state(root: Path) -> InputsState:
+    """Each file a build reads, by its path in the project, with its size, modification time and
+    inode (None where it cannot be read): taken when a build starts, and again before it
+    publishes. An editor's save changes the time, or the inode when it writes a new file."""
+    state: InputsState = {}
+
+    def add(path: Path) -> None:
+        try:
+            status = path.stat()
+        except OSError:
+            state[path.relative_to(root).as_posix()] = None
+        else:
+            state[path.relative_to(root).as_posix()] = (status.st_size, status.st_mtime_ns, status.st_ino)
+
+    for part in INPUTS:
+        top = root / part
+        if not top.is_dir():
+            add(top)
+            continue
+        for folder, folders, names in os.walk(top):  # links to folders are not entered
+            folders.sort()
+            for name in sorted(names):
+                add(Path(folder) / name)
+    return state
+
+
+def changed_since(root: Path, before: InputsState) -> list[Problem]:
+    """A problem naming the first file that changed since ``before`` was taken, if one did."""
+    after = inputs_state(root)
+    changed = sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+    if not changed:
+        return []
+    others = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+    return [
+        Problem(
+            changed[0], 0, 0, "",
+            f"changed while the site was being built{others}, so its files could mix the old and the new "
+            "version; nothing was written (the previous build is as it was): build again",
+        )
+    ]  # fmt: skip
 
 
 @contextlib.contextmanager
