@@ -3,11 +3,24 @@ project or fails; workers end quietly with their parent and never outlive it; te
 go on SIGTERM and on a full disk; no fork while threads run; the preview misses no save and
 serves an error page until its first good build."""
 
+import contextlib
+import errno
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from etown.cache import CACHE_ENV
+from etown.cli import DEBUG_VARIABLE
 from etown.pipeline import Pipeline
+from etown.workers import can_fork
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -53,3 +66,172 @@ def test_a_save_during_a_build_fails_it_and_leaves_the_last_build(
     assert files_of(out) == before
     monkeypatch.undo()
     assert Pipeline(project, expensive=False, finishing=False).build(out).ok  # the next build takes it in
+
+
+# --- signals: workers end with their parent, temporary folders go -------------------------------
+
+
+def etown_process(arguments: list[str], tmp_path: Path, program: str | None = None) -> subprocess.Popen[str]:
+    """etown in a session of its own (so that its workers can be found and signalled as a group),
+    with its temporary folders and its cache in ``tmp_path``."""
+    environment = {**os.environ, "TMPDIR": str(tmp_path), CACHE_ENV: str(tmp_path / "cache")}
+    environment.pop(DEBUG_VARIABLE, None)
+    command = (
+        [sys.executable, "-c", program, *arguments]
+        if program
+        else [sys.executable, "-m", "etown", *arguments]
+    )
+    return subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def group_members(group: int) -> list[int]:
+    """The processes left in a process group (a worker that outlived its parent would be one)."""
+    members = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[2]) == group and fields[0] != "Z":
+                    members.append(int(entry))
+    return members
+
+
+def children_of(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+def eventually(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+def rendering_pdfs(project: Path, tmp_path: Path) -> subprocess.Popen[str]:
+    """A build whose workers are making the PDFs (seconds each with an empty cache)."""
+    process = etown_process(["build", "--root", str(project), "--out", str(tmp_path / "site")], tmp_path)
+    assert eventually(lambda: len(children_of(process.pid)) >= 2), "no workers started"
+    time.sleep(0.5)  # into the PDFs: the pages take a fraction of a second
+    return process
+
+
+@pytest.mark.skipif(not can_fork(), reason="forked workers are Linux's alone")
+def test_ctrl_c_during_the_pdfs_ends_every_worker_quietly(project: Path, tmp_path: Path) -> None:
+    process = rendering_pdfs(project, tmp_path)
+    os.killpg(process.pid, signal.SIGINT)  # what the terminal sends: to the whole group
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert err == ""
+    assert eventually(lambda: group_members(process.pid) == [], 5), group_members(process.pid)
+    assert not (tmp_path / "site").exists()
+    assert [path.name for path in project.parent.iterdir() if path.name.startswith(".etown-staging")] == []
+
+
+@pytest.mark.skipif(not can_fork(), reason="forked workers are Linux's alone")
+def test_workers_end_with_a_killed_parent_without_a_traceback(project: Path, tmp_path: Path) -> None:
+    """As the OOM killer would kill it: the workers' pipes break, and they used to say so."""
+    process = rendering_pdfs(project, tmp_path)
+    workers = children_of(process.pid)
+    os.kill(process.pid, signal.SIGKILL)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert eventually(lambda: group_members(process.pid) == [], 5), (workers, group_members(process.pid))
+    assert "Traceback" not in err and "BrokenPipeError" not in err, err
+
+
+def test_sigterm_removes_the_preview_folder(project: Path, tmp_path: Path) -> None:
+    process = etown_process(["serve", "--root", str(project), "--port", "0"], tmp_path)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "serving a preview" in line:
+            break
+    assert [path.name[:14] for path in tmp_path.glob("etown-preview-*")] == ["etown-preview-"]
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert "Traceback" not in err
+    assert list(tmp_path.glob("etown-preview-*")) == []
+
+
+SLOW_SEARCH = """
+import subprocess, sys, time
+import etown.producers.search as search
+ran = subprocess.run
+def slow(*arguments, **options):
+    result = ran(*arguments, **options)
+    print("indexed", flush=True)
+    time.sleep(60)  # the signal comes now, while the search index's folder is there
+    return result
+search.subprocess.run = slow
+from etown.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_sigterm_during_the_search_index_removes_its_folder(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    process = etown_process(
+        ["build", "--root", str(project), "--out", str(out), "--no-pdf"], tmp_path, SLOW_SEARCH
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline() == "indexed\n"
+    assert len(list(tmp_path.glob("etown-search-*"))) == 1
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM, err
+    assert list(tmp_path.glob("etown-search-*")) == []
+    assert not out.exists() and list(tmp_path.glob(".etown-staging*")) == []
+
+
+def test_a_full_disk_while_indexing_leaves_no_search_folder(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    written = Path.write_text
+
+    def full(path: Path, *arguments: Any, **options: Any) -> int:
+        if "etown-search-" in str(path):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return written(path, *arguments, **options)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    report = Pipeline(project, expensive=False).build(tmp_path / "site")
+    assert [problem.message[:39] for problem in report.problems] == [
+        "cannot copy the pages to index: [Errno "
+    ]
+    assert list(tmp_path.glob("etown-search-*")) == []
+    assert not (tmp_path / "site").exists()
+
+
+# --- no fork while another thread runs ---------------------------------------------------------
+
+COUNT_THREADS_AT_FORK = """
+import os, sys
+def before():
+    threads = len(os.listdir("/proc/self/task"))
+    sys.stderr.write(f"fork with {threads} thread(s)\\n")
+os.register_at_fork(before=before)
+from etown.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not can_fork(), reason="forked workers are Linux's alone")
+def test_a_build_forks_its_workers_from_its_only_thread(project: Path, tmp_path: Path) -> None:
+    """Python 3.12 and later warn (DeprecationWarning) of a fork from a process with threads."""
+    process = etown_process(
+        ["build", "--root", str(project), "--out", str(tmp_path / "site"), "--no-search"],
+        tmp_path,
+        "import warnings\nwarnings.simplefilter('error', DeprecationWarning)\n" + COUNT_THREADS_AT_FORK,
+    )
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    forks = err.splitlines()
+    assert len(forks) >= 2 and set(forks) == {"fork with 1 thread(s)"}, err

@@ -15,8 +15,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from etown.write import write_atomically
-
 CACHE_ENV = "ETOWN_CACHE_DIR"
 NAME = "etown"
 
@@ -75,6 +73,8 @@ def read_entry(path: Path) -> bytes | None:
 def write_entry(path: Path, content: bytes) -> None:
     """Keep ``content`` at ``path`` with its size and SHA-256; a cache that cannot be written
     costs time and nothing else (and leaves no temporary file behind)."""
+    from etown.write import write_atomically  # not at import: check's cached answer needs none of it
+
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, _header(content) + b"\n" + content, durable=False)

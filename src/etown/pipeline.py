@@ -9,7 +9,6 @@ happened and the CLI decides how to show it.
 
 import contextlib
 import gc
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
@@ -33,6 +32,7 @@ from etown.strings import read_strings
 from etown.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
 from etown.wording import WordingMemo
+from etown.workers import forked_map
 from etown.write import SiteUpdate, Staging, refuse_bad_paths, unpublishable
 
 DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
@@ -297,8 +297,7 @@ class Pipeline:
         for language in LANGUAGES:  # made before forking, so the workers share one OpenCC (45 MB)
             self._context.renderer.helpers(language)
         try:
-            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                yield from pool.imap(_make_forked, indices, chunksize=1)
+            yield from forked_map(_make_forked, indices, self.workers)
         finally:
             _FORKED = None
 
