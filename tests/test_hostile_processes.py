@@ -5,12 +5,16 @@ serves an error page until its first good build."""
 
 import contextlib
 import errno
+import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +24,7 @@ import pytest
 from etown.cache import CACHE_ENV
 from etown.cli import DEBUG_VARIABLE
 from etown.pipeline import Pipeline
+from etown.serve import RELOAD_SCRIPT_PATH, STATUS_PATH
 from etown.workers import can_fork
 
 
@@ -235,3 +240,79 @@ def test_a_build_forks_its_workers_from_its_only_thread(project: Path, tmp_path:
     assert process.returncode == 0, err
     forks = err.splitlines()
     assert len(forks) >= 2 and set(forks) == {"fork with 1 thread(s)"}, err
+
+
+# --- the preview: no save missed, and an error page until the first good build -----------------
+
+
+SLOW_WATCHER = """
+import sys, time
+import watchfiles
+watch = watchfiles.watch
+def slow(*arguments, **options):
+    time.sleep(0.5)  # a loaded machine: the watcher takes its time to start watching
+    return watch(*arguments, **options)
+watchfiles.watch = slow
+from etown.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def serving(project: Path, tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+    """``etown serve`` running (its watcher slow to start), and its address once it says it serves."""
+    process = etown_process(["serve", "--root", str(project), "--port", "0"], tmp_path, SLOW_WATCHER)
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "serving a preview at " in line:
+            return process, line.split("serving a preview at ", 1)[1].split()[0].rstrip("/")
+    raise AssertionError(process.communicate(timeout=10))
+
+
+def answer(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def version(base: str) -> int:
+    return int(json.loads(answer(base + STATUS_PATH)[1])["version"])
+
+
+def test_a_save_right_after_the_first_answer_is_not_missed(project: Path, tmp_path: Path) -> None:
+    process, base = serving(project, tmp_path)
+    try:
+        status, page = answer(base + "/en/vision.html")
+        vision = project / "data" / "vision.yaml"
+        edit(vision, "Looking ahead", "Saved at once")  # within milliseconds of the first answer
+        assert status == 200 and "Saved at once" not in page
+        assert eventually(lambda: "Saved at once" in answer(base + "/en/vision.html")[1], 30)
+        assert eventually(lambda: version(base) == 2, 10)  # told once the pages it changed are written
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+
+
+def test_a_first_build_that_fails_is_served_as_its_problems_until_a_save_fixes_it(
+    project: Path, tmp_path: Path
+) -> None:
+    history = project / "data" / "history.yaml"
+    edit(history, "date: 1992-04\n", "date: 1992-13\n")
+    process, base = serving(project, tmp_path)
+    try:
+        status, page = answer(base + "/en/history.html")
+        assert status == 500
+        assert "<h1>The project has problems</h1>" in page
+        assert re.search(r"data/history\.yaml:\d+:\d+: events\[2\]\.date: ", page), page
+        assert f'<script src="{RELOAD_SCRIPT_PATH}"></script>' in page  # which reloads it once fixed
+        assert answer(base + "/")[0] == 500 and version(base) == 0
+        edit(history, "date: 1992-13\n", "date: 1992-04\n")
+        assert eventually(lambda: version(base) == 1, 30)
+        status, page = answer(base + "/en/history.html")
+        assert status == 200 and "The project has problems" not in page
+    finally:
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    assert "serving a page of these problems until a save fixes them" in err
+    assert "still serving the last good build" not in err

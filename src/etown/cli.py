@@ -371,12 +371,17 @@ def _finish_problems(problems: "list[Problem]") -> int:
 def _serve(root: Path, port: int, *, strict: bool) -> int:
     from etown.serve import serve
 
-    def report(report: "Report") -> None:
+    def report(report: "Report", serving: bool) -> None:
         if report.ok:
             print(f"etown: rebuilt {report.written} file(s) in {report.seconds * 1000:.0f} ms", flush=True)
             return
         print_problems(report.problems)
-        print(f"etown: {summary(report.problems)}; still serving the last good build", file=sys.stderr)
+        shown = (
+            "still serving the last good build"
+            if serving
+            else "serving a page of these problems until a save fixes them"
+        )
+        print(f"etown: {summary(report.problems)}; {shown}", file=sys.stderr, flush=True)
 
     def started(url: str) -> None:
         print(f"etown: serving a preview at {url} (Ctrl+C stops; build/ is not touched)", flush=True)
