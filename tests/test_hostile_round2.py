@@ -107,6 +107,11 @@ BAD_BASE_URLS = {
     "https://@example.org/": "the base URL must not hold a user name or password (they would be published in "
     "every page); give the address alone (got: 'https://…@example.org/')",
     "https://:8000/": "the base URL names no host (got: 'https://:8000/')",
+    "https://example.org/?": "the base URL cannot have a query or a fragment (got: 'https://example.org/?')",
+    "https://example.org/a%zz/": "the base URL has a % that starts no percent-escape such as %20 (got: "
+    "'https://example.org/a%zz/'); write % as %25",
+    "https://例子.中国/路径/": "the base URL must be written in ASCII, as the sitemap needs it (got: "
+    "'https://例子.中国/路径/'); write it https://xn--fsqu00a.xn--fiqs8s/%E8%B7%AF%E5%BE%84/",
 }
 
 
@@ -335,3 +340,14 @@ def test_inserting_a_term_outdates_no_other_text(project: Path, capsys: pytest.C
     assert '"data/terms.yaml:terms[测试河].en"' in (project / "data" / "translations.lock").read_text(
         encoding="utf-8"
     )
+
+
+def test_a_figure_scoped_to_itself_is_an_error(project: Path) -> None:
+    overview = project / "data" / "overview.yaml"
+    edit(overview, "    period: 2010-06-25\n", "    period: 2010-06-25\n    scope: core-area-2010\n")
+    line = line_of(overview, "    scope: core-area-2010")
+    problems = shown(Pipeline(project).check().problems)
+    assert [problem for problem in problems if "scope" in problem] == [
+        f"data/overview.yaml:{line}:12: area_history[5].scope: a figure cannot cover a part of itself; a "
+        "scope names another record"
+    ]

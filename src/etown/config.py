@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from etown.languages import LANGUAGES
 from etown.load import character_problem
@@ -179,9 +179,32 @@ def normalise_base_url(url: str) -> str:
         port = -1
     if (port is not None and not 1 <= port <= 65535) or parts.netloc.endswith(":"):
         raise UsageError(f"the base URL's port must be a number from 1 to 65535 (got: {url!r})")
-    if parts.query or parts.fragment:
+    if "?" in url or "#" in url:  # even empty: "https://example.org/?" would end in "?/"
         raise UsageError(f"the base URL cannot have a query or a fragment (got: {url!r})")
+    if _BAD_ESCAPE.search(url):
+        raise UsageError(
+            f"the base URL has a % that starts no percent-escape such as %20 (got: {url!r}); write % as %25"
+        )
+    if not url.isascii():
+        ascii_form = urlunsplit(
+            parts._replace(netloc=_ascii_host(parts.netloc), path=quote(parts.path, safe="/%"))
+        )
+        raise UsageError(
+            f"the base URL must be written in ASCII, as the sitemap needs it (got: {url!r}); "
+            f"write it {ascii_form}"
+        )
     return url if url.endswith("/") else url + "/"
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _ascii_host(netloc: str) -> str:
+    """The host in its ASCII (IDNA) form, as a suggestion; itself where it has none."""
+    try:
+        return netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        return quote(netloc, safe=":[]")
 
 
 def _without_credentials(url: str) -> str:

@@ -48,7 +48,12 @@ def _record_references(record: Record, records: Mapping[str, Record]) -> Iterato
     node = record.model
     if isinstance(node, Fact) and node.scope is not None:
         territory = records.get(node.scope)
-        if territory is None:
+        if territory is record:
+            yield (
+                (*record.path, "scope"),
+                "a figure cannot cover a part of itself; a scope names another record",
+            )
+        elif territory is None:
             yield (*record.path, "scope"), f"no record is named {node.scope!r}{_close(node.scope, records)}"
         elif not (
             isinstance(territory.model, Fact)
