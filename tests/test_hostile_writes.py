@@ -3,6 +3,7 @@ everything it will write by the rules ``etown check`` reads it with, before writ
 and writes atomically, keeping line ends: what it writes, check accepts, and what it refuses
 leaves every byte as it was."""
 
+import os
 import random
 import shutil
 import subprocess
@@ -477,3 +478,32 @@ def test_seed_diff_of_a_large_edition_takes_seconds(
     assert code == 1
     assert "passages 0 kept, 0 moved" in out
     assert seconds < 20, f"{seconds:.1f} s"  # 2 s on this project's 2-core machine
+
+
+# --- what is not a file of text ----------------------------------------------------------------
+
+
+def test_an_empty_edition_is_refused(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new = tmp_path / "empty.txt"
+    new.write_text(" \n\n", encoding="utf-8")
+    before = snapshot(project)
+    for command in ("adopt", "diff"):
+        code, _, err = run(["seed", command, str(new), "--root", str(project)], capsys)
+        assert code == 2
+        assert err == f"etown: {new} is empty; an edition of the source holds its text\n"
+    assert snapshot(project) == before
+
+
+@pytest.mark.parametrize("command", [["seed", "diff"], ["seed", "adopt"], ["translations", "import"]])
+def test_a_pipe_given_as_a_file_is_refused_not_read_for_ever(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    pipe = tmp_path / "pipe.txt"
+    os.mkfifo(pipe)
+    code, _, err = run([*command, str(pipe), "--root", str(project)], capsys)
+    assert code in {1, 2}
+    assert f"cannot read {pipe}: it is not a plain file" in err or (
+        f"{pipe}: cannot read the file: it is not a plain file" in err
+    )

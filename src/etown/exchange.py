@@ -17,6 +17,7 @@ PO file's lines. Nothing is written unless every entry is sound and the data it 
 
 import json
 import re
+import stat
 import textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -183,6 +184,8 @@ def _has_errors(problems: list[Problem]) -> bool:
 
 def _read_po(po_path: Path, display: str) -> tuple[list[PoEntry] | None, list[Problem]]:
     try:
+        if not stat.S_ISREG(po_path.stat().st_mode):  # a pipe would be read for ever
+            return None, [Problem(display, 0, 0, "", "cannot read the file: it is not a plain file")]
         with po_path.open("rb") as stream:
             raw = stream.read(MAX_PO_BYTES + 1)
     except OSError as error:

@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import operator
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
@@ -171,9 +172,12 @@ def read_seed(root: Path) -> Seed:
 
 def read_edition_text(path: Path, shown: str) -> tuple[bytes, str]:
     """An edition of the source (the seed, or a new edition about to be adopted), by the rules
-    every seed is read with: at most MAX_SEED_BYTES of UTF-8 text holding nothing a published
-    file may not (UsageError when it cannot be read, DataError with each character's place)."""
+    every seed is read with: a plain file of at most MAX_SEED_BYTES of UTF-8 text, not empty,
+    holding nothing a published file may not (UsageError when it cannot be read, DataError
+    with each character's place)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe would be read for ever
+            raise UsageError(f"cannot read {shown}: it is not a plain file")
         with path.open("rb") as stream:
             raw = stream.read(MAX_SEED_BYTES + 1)
     except OSError as error:
@@ -189,6 +193,8 @@ def read_edition_text(path: Path, shown: str) -> tuple[bytes, str]:
         raise UsageError(
             f"cannot read {shown}: not UTF-8 text (byte {byte:#04x} on line {line}); save it as UTF-8"
         ) from None
+    if not text.strip():
+        raise UsageError(f"{shown} is empty; an edition of the source holds its text")
     problems = unpublishable_characters(text, shown)
     if problems:
         raise DataError(f"{shown} holds characters no published page may hold", problems)
