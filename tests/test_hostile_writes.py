@@ -507,3 +507,35 @@ def test_a_pipe_given_as_a_file_is_refused_not_read_for_ever(
     assert f"cannot read {pipe}: it is not a plain file" in err or (
         f"{pipe}: cannot read the file: it is not a plain file" in err
     )
+
+
+def test_an_import_writes_nothing_when_one_of_its_files_is_a_link(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link inside data/ is read; it is never written through, and it is found before any
+    file is written, not half way."""
+    po_path = exported(project, tmp_path, capsys)
+    history = project / "data" / "history.yaml"
+    real = project / "data" / "history-real.yaml"
+    history.rename(real)
+    history.symlink_to(real.name)
+    set_english(po_path, SHORT_NAME, "E-Town")
+    set_english(po_path, BEGINS, "Construction of the BDA began.")
+    before = snapshot(project)
+    code, _, err = run(["translations", "import", str(po_path), "--root", str(project)], capsys)
+    assert code == 1
+    assert err == (
+        "etown: refusing to write data/history.yaml: a link (replace it with the file itself); nothing was "
+        "written\n"
+    )
+    assert snapshot(project) == before
+
+
+def test_the_site_is_never_written_among_the_files_etown_reads(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for out in ("templates/site", "data", "."):
+        code, _, err = run(["build", "--root", str(project), "--out", str(project / out), "--no-pdf"], capsys)
+        assert code == 2
+        assert "which etown reads; choose another --out" in err
+    assert not (project / "templates" / "site").exists()

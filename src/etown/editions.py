@@ -36,7 +36,7 @@ from etown.provenance import (
 from etown.schema import Model, NonEmptyText
 from etown.sections import SECTION_NAMES
 from etown.validate import QUOTE_FIELDS
-from etown.write import write_atomically, write_project_file
+from etown.write import refuse_links, write_atomically, write_project_file
 
 META_SUFFIX = ".meta.yaml"
 EDITIONS_FOLDER = "editions"
@@ -1000,6 +1000,8 @@ def adopt_edition(
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise DataError("the seed's metadata would not pass check; nothing was adopted", errors)
+    meta_path = metadata_path(seed_path)
+    refuse_links({path: path.relative_to(root).as_posix() for path in (kept, meta_path, seed_path)})
     try:
         if not kept.is_file() or sha256_of(kept) != old.sha256:
             kept.parent.mkdir(parents=True, exist_ok=True)

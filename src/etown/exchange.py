@@ -33,6 +33,7 @@ from etown.problems import EtownError, Problem, field_path, shorten
 from etown.provenance import normalise
 from etown.render import markdown_problem
 from etown.translations import (
+    LOCK_PATH,
     SOURCE,
     TRANSLATED,
     Fingerprint,
@@ -47,7 +48,7 @@ from etown.translations import (
     translation_hash,
     write_lock,
 )
-from etown.write import write_atomically
+from etown.write import refuse_links, write_atomically
 
 try:
     from yaml import CBaseLoader as TreeLoader
@@ -156,6 +157,7 @@ def import_po(root: Path, po_path: Path) -> Outcome:
         problems += _checked(root, candidates, edits, display)
     if _has_errors(problems):
         return _failed(problems, "nothing was imported")
+    refuse_links({root / edit_file: edit_file for edit_file in [*candidates, LOCK_PATH]})
     for edit_file, content in candidates.items():
         try:
             write_atomically(root / edit_file, content, shown=edit_file)

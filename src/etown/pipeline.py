@@ -22,7 +22,7 @@ from etown.editions import load_seed_metadata
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
-from etown.problems import DataError, EtownError, Problem, errors_only
+from etown.problems import DataError, EtownError, Problem, UsageError, errors_only
 from etown.producers import PRODUCERS
 from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
@@ -95,6 +95,7 @@ class Pipeline:
         """Check, then write the whole site into ``out_dir`` (atomically: all of it, or none),
         from one version of the project: a file saved while the build runs fails it."""
         started = time.perf_counter()
+        _refuse_output_among_inputs(self.root, out_dir)
         inputs = inputs_state(self.root)
         with _cyclic_gc_paused():
             self._load_everything()
@@ -354,6 +355,18 @@ def inputs_state(root: Path) -> InputsState:
             for name in sorted(names):
                 add(Path(folder) / name)
     return state
+
+
+def _refuse_output_among_inputs(root: Path, out_dir: Path) -> None:
+    """The site is not written where etown reads the project: it would read its own output."""
+    written = out_dir.absolute().resolve()
+    for part in INPUTS:
+        folder = (root / part).absolute().resolve()
+        if written == folder or written.is_relative_to(folder) or folder.is_relative_to(written):
+            raise UsageError(
+                f"cannot write the site to {out_dir}: it would be inside (or hold) {part}/, which etown "
+                "reads; choose another --out"
+            )
 
 
 def changed_since(root: Path, before: InputsState) -> list[Problem]:

@@ -294,6 +294,16 @@ def write_project_file(root: Path, relative: str, text: str) -> None:
         write_atomically(path, with_line_ends_of(path, text).encode("utf-8"), shown=relative)
 
 
+def refuse_links(paths: dict[Path, str]) -> None:
+    """Before a command writes several files (each shown as named): refuse, before writing any,
+    when one is a link, which write_atomically would refuse half way."""
+    links = [shown for path, shown in paths.items() if path.is_symlink()]
+    if links:
+        named = ", ".join(links)
+        message = f"refusing to write {named}: a link (replace it with the file itself); nothing was written"
+        raise EtownError(message)
+
+
 def write_atomically(path: Path, content: bytes, *, shown: str | None = None, durable: bool = True) -> None:
     """Replace ``path`` with ``content`` in one step: a reader sees the old file or the new one.
     A write that fails (a full disk, an interruption) leaves the old file and no temporary one;
