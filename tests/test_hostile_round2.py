@@ -351,3 +351,33 @@ def test_a_figure_scoped_to_itself_is_an_error(project: Path) -> None:
         f"data/overview.yaml:{line}:12: area_history[5].scope: a figure cannot cover a part of itself; a "
         "scope names another record"
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            'caption_with_year: {zh: "{period}{caption}"',
+            'caption_with_year: {zh: "{period}{caption"',
+            "caption_with_year.zh",
+            "not a pattern that can be filled in (expected '}' before end of string); a placeholder is "
+            "written {name}, and a brace itself {{ or }}",
+        ),
+        (
+            'en: "{count} in all,',
+            'en: "In all,',
+            "about_weaknesses_lede.en",
+            "its placeholders (none) are not the zh text's ({count}); every language fills in the same ones",
+        ),
+    ],
+    ids=["unclosed brace", "placeholder dropped"],
+)
+def test_a_broken_pattern_in_strings_yaml_is_named_there(
+    project: Path, old: str, new: str, field: str, message: str
+) -> None:
+    strings = project / "templates" / "strings.yaml"
+    edit(strings, old, new)
+    line = line_of(strings, new)
+    problems = shown(Pipeline(project).check().problems)
+    assert len(problems) == 1 and problems[0].startswith(f"templates/strings.yaml:{line}:")
+    assert problems[0].endswith(f": {field}: {message}")
