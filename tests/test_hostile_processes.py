@@ -316,3 +316,38 @@ def test_a_first_build_that_fails_is_served_as_its_problems_until_a_save_fixes_i
         _, err = process.communicate(timeout=30)
     assert "serving a page of these problems until a save fixes them" in err
     assert "still serving the last good build" not in err
+
+
+FORKED_MAP = """
+import sys
+from etown.workers import can_fork, forked_map
+def square(item):
+    if item == int(sys.argv[1]):
+        raise ValueError("a bug in etown")
+    return item * item
+assert can_fork()
+try:
+    print(list(forked_map(square, list(range(40)), 3)))
+except RuntimeError as error:
+    print(str(error).splitlines()[0])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked workers are Linux's alone")
+@pytest.mark.parametrize(
+    ("failing", "printed"),
+    [
+        (-1, str([item * item for item in range(40)])),
+        (5, "in a rendering process: ValueError: a bug in etown"),
+    ],
+)
+def test_forked_results_come_in_order_and_a_workers_bug_is_raised(failing: int, printed: str) -> None:
+    ran = subprocess.run(
+        [sys.executable, "-c", FORKED_MAP, str(failing)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    assert ran.stdout.strip() == printed
+    assert ran.stderr == ""

@@ -16,7 +16,9 @@ import os
 import signal
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any
 
@@ -109,6 +111,8 @@ class _Pool:
                         "a rendering process ended before it was done (was it killed, or out of "
                         "memory?); nothing was written"
                     ) from None
+                if isinstance(done[position], _Failure):
+                    raise done[position].error()
                 work = pipes[answers]
                 upcoming = next(waiting, None)
                 if upcoming is not None:
@@ -145,6 +149,18 @@ class _Pool:
         self.workers = []
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """What a worker's ``function`` raised, sent back in place of its result."""
+
+    said: str
+    where: str
+    """The worker's traceback, shown with ETOWN_DEBUG set."""
+
+    def error(self) -> RuntimeError:
+        return RuntimeError(f"in a rendering process: {self.said}\n{self.where}")
+
+
 def _serve(function: Callable[[int], Any], work: Connection, answers: Connection, parent: int) -> None:
     """A worker's life: make what it is sent until told to stop; then, or on any failure (its
     parent gone: EOF, a broken pipe), leave without a word."""
@@ -154,7 +170,11 @@ def _serve(function: Callable[[int], Any], work: Connection, answers: Connection
         signal.signal(signal.SIGTERM, _leave)
         _die_with(parent)
         while (item := work.recv()) is not None:
-            answers.send(function(item))
+            try:
+                result = function(item)
+            except Exception as error:  # etown's own bug: the parent raises it, as in one process
+                result = _Failure(f"{type(error).__name__}: {error}", traceback.format_exc())
+            answers.send(result)
     except (EOFError, OSError, SystemExit):  # the parent is gone, or stopped us
         code = 0
     except BaseException:  # a failure of etown's own: the parent says so (no result)
