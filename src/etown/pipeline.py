@@ -33,7 +33,7 @@ from etown.translations import LOCK_NAME, ReviewMemo, Translation, review_texts,
 from etown.validate import FileResult, combine, validate_file
 from etown.wording import WordingMemo
 from etown.workers import forked_map
-from etown.write import SiteUpdate, Staging, refuse_bad_paths, unpublishable
+from etown.write import SiteUpdate, Staging, refuse_bad_paths, refuse_foreign_folder, unpublishable
 
 DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
 """What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections
@@ -359,6 +359,7 @@ def inputs_state(root: Path) -> InputsState:
 
 def _refuse_output_among_inputs(root: Path, out_dir: Path) -> None:
     """The site is not written where etown reads the project: it would read its own output."""
+    refuse_foreign_folder(out_dir)  # a folder etown did not write is refused as such first
     written = out_dir.absolute().resolve()
     for part in INPUTS:
         folder = (root / part).absolute().resolve()

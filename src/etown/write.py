@@ -53,7 +53,7 @@ class Staging:
         self._committed = False
 
     def __enter__(self) -> "Staging":
-        _refuse_foreign_folder(self.out_dir)
+        refuse_foreign_folder(self.out_dir)
         with _os_errors(self.out_dir):
             _recover(self.out_dir)
             self.folder.mkdir(parents=True)
@@ -174,7 +174,8 @@ def _parents(path: str) -> Iterable[str]:
     return ("/".join(parts[:length]) for length in range(1, len(parts)))
 
 
-def _refuse_foreign_folder(out_dir: Path) -> None:
+def refuse_foreign_folder(out_dir: Path) -> None:
+    """A folder etown did not write is never replaced (UsageError)."""
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         raise UsageError(f"{out_dir} exists and is not a folder; choose another --out")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
