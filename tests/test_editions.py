@@ -254,7 +254,8 @@ def test_a_new_edition_that_is_not_text_is_a_usage_error(
     new = tmp_path / "new.txt"
     new.write_bytes(b"\xff\xfe1")
     assert main(["seed", "diff", str(new), "--root", str(project)]) == 2
-    assert f"{new} is not UTF-8 text (byte 0xff at offset 0)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"cannot read {new}: not UTF-8 text (byte 0xff on line 1); save it as UTF-8" in err
     assert main(["seed", "diff", str(tmp_path / "none.txt"), "--root", str(project)]) == 2
 
 

@@ -599,10 +599,18 @@ def test_serve_honours_strict_and_reports_as_check_does(
 ) -> None:
     (project / "data" / "notes.txt").write_text("to do\n", encoding="utf-8")
     check_code, check_out, check_err = run(["check", "--strict", "--root", str(project)], capsys)
-    serve_code, serve_out, serve_err = run(
-        ["serve", "--strict", "--root", str(project), "--port", "0"], capsys
-    )
-    assert check_code == serve_code == 1
+    # the first build fails; the preview serves its problems until a save fixes them (issue 28)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etown", "serve", "--strict", "--root", str(project), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert process.stderr is not None
+    serve_err = ""
+    while "etown: " not in serve_err:
+        serve_err += process.stderr.readline()
+    process.terminate()
+    serve_out, _ = process.communicate(timeout=30)
+    assert check_code == 1 and process.returncode == 143
     warning = "data/notes.txt:1:1: warning: etown does not read this file"
     assert warning in check_err and warning in serve_err
     assert warning not in check_out + serve_out

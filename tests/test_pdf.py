@@ -181,21 +181,3 @@ def test_a_font_of_another_family_installed_keeps_the_cache_and_one_of_its_own_f
     assert fonts.made == 2 * len(LANGUAGES)
     for language in LANGUAGES:
         assert b"version 2, updated" in (out / pdf.pdf_path(FACTSHEET, language)).read_bytes()
-
-
-@pytest.mark.parametrize("damage", ["truncated", "emptied", "altered"])
-def test_a_damaged_pdf_in_the_cache_is_made_again_not_published(
-    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
-) -> None:
-    fonts = _FakeFonts(tmp_path / "fonts", monkeypatch)
-    assert Pipeline(project, finishing=False).build(tmp_path / "first").ok
-    cached = sorted((tmp_path / "fonts" / "cache" / "pdf").glob("*.pdf"))
-    assert len(cached) >= len(LANGUAGES)
-    for entry in cached:
-        content = entry.read_bytes()
-        entry.write_bytes({"truncated": content[:12], "emptied": b"", "altered": content.upper()}[damage])
-    assert Pipeline(project, finishing=False).build(tmp_path / "second").ok
-    assert fonts.made == 2 * len(LANGUAGES)
-    for language in LANGUAGES:
-        path = pdf.pdf_path(FACTSHEET, language)
-        assert (tmp_path / "second" / path).read_bytes() == (tmp_path / "first" / path).read_bytes()

@@ -10,6 +10,7 @@ written costs time and nothing else. Deleting the folder is always safe.
 """
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -46,3 +47,38 @@ def trim(folder: Path, pattern: str, kept: int) -> None:
     for _, path in entries[kept:]:
         with contextlib.suppress(OSError):
             path.unlink()
+
+
+_ENTRY = b"etown-cache-entry"
+
+
+def read_entry(path: Path) -> bytes | None:
+    """What ``write_entry`` kept at ``path``, or None when there is none or it is not whole: its
+    size and SHA-256 are recorded with it and checked, so an entry cut short (a full disk, a kill,
+    a copy gone wrong) or emptied is made again, never used."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    header, _, content = raw.partition(b"\n")
+    if header == _header(content):
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept when the cache is trimmed
+        return content
+    with contextlib.suppress(OSError):
+        path.unlink()  # damaged: made again, and kept whole this time
+    return None
+
+
+def write_entry(path: Path, content: bytes) -> None:
+    """Keep ``content`` at ``path`` with its size and SHA-256; a cache that cannot be written
+    costs time and nothing else (and leaves no temporary file behind)."""
+    from etown.write import write_atomically  # not at import: check's cached answer needs none of it
+
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, _header(content) + b"\n" + content, durable=False)
+
+
+def _header(content: bytes) -> bytes:
+    return b"%s %d %s" % (_ENTRY, len(content), hashlib.sha256(content).hexdigest().encode())

@@ -100,17 +100,20 @@ def bar_chart(
     description: str,
     bars: Sequence[tuple[str, Quantity]],
     scale_max: Decimal | int | None = None,
+    convert: Callable[[str], str] = str,
 ) -> Markup:
     """A figure with one horizontal bar per (label, quantity); the full width is ``scale_max``.
 
     The title is shown above the chart and, with the description, names the SVG for assistive
-    technology; the unit, shared by all bars, is added to the title.
+    technology; the unit, shared by all bars, is added to the title. The title, description and
+    labels come in the page's language; the numbers and unit are written in ``language`` and
+    made the page's by ``convert`` (a derived language's), each before it is escaped.
     """
-    shared = column([quantity for _, quantity in bars], language)
+    shared = column([quantity for _, quantity in bars], language, convert)
     if shared is not None and shared.unit:
         title += language.parenthesised(shared.unit)
     numbers = [shared.number(q) if shared else q.value for _, q in bars]
-    written = [shared.cell(q) if shared else format_quantity(q, language) for _, q in bars]
+    written = [shared.cell(q) if shared else convert(format_quantity(q, language)) for _, q in bars]
     full = Decimal(scale_max) if scale_max is not None else max(numbers, default=Decimal(1))
     rows, height = _layout([label for label, _ in bars])
     parts = [

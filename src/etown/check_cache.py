@@ -78,6 +78,8 @@ def recall(digest: str) -> Report | None:
 
 def remember(digest: str, report: Report) -> None:
     """Keep ``report`` under ``digest``; a cache that cannot be written costs time only."""
+    from etown.write import write_atomically  # not at import: a cached answer needs none of it
+
     folder = cache_folder(KIND)
     kept = {
         "problems": [vars(problem) for problem in report.problems],
@@ -86,9 +88,8 @@ def remember(digest: str, report: Report) -> None:
     }
     with contextlib.suppress(OSError, ValueError):
         folder.mkdir(parents=True, exist_ok=True)
-        temporary = folder / f".{digest}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(kept), encoding="ascii")  # escaped: names may hold surrogates
-        os.replace(temporary, folder / f"{digest}.json")
+        content = json.dumps(kept).encode("ascii")  # escaped: names may hold surrogates
+        write_atomically(folder / f"{digest}.json", content, durable=False)
         trim(folder, "*.json", KEPT)
 
 

@@ -1,13 +1,16 @@
 """The command line: the only place that knows about argv, printing and exit codes.
 
 Exit codes: 0 success, 1 problems in the project's files (data, templates, strings, etown.toml,
-the seed), 2 usage errors (bad arguments, not a project folder), 130 interrupted.
+the seed), 2 usage errors (bad arguments, not a project folder), 130 interrupted (Ctrl+C), 143
+and 129 stopped by SIGTERM and SIGHUP (128 + the signal, as a shell reports it).
 """
 
 import argparse
 import contextlib
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -173,11 +176,38 @@ DEBUG_VARIABLE = "ETOWN_DEBUG"
 """Set it (ETOWN_DEBUG=1) to see the traceback of an internal error instead of a short message."""
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (a service stopping, a terminal closed), raised where the program is so
+    that it unwinds as after Ctrl+C: every temporary folder and file removed on the way out."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+def _stop(signal_number: int, _frame: object) -> None:
+    raise Stopped(signal_number)
+
+
+STOPPING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever happens, end with an exit code and a message, never a traceback
     (unless ETOWN_DEBUG is set and the failure is etown's own bug)."""
     _never_fail_to_print()
     arguments = make_parser().parse_args(argv)
+    if threading.current_thread() is not threading.main_thread():  # only it may handle signals
+        return _main(arguments)
+    handlers = {number: signal.signal(number, _stop) for number in STOPPING_SIGNALS}
+    try:
+        return _main(arguments)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+
+def _main(arguments: argparse.Namespace) -> int:
     from etown.problems import EtownError, UsageError, visible
 
     try:
@@ -189,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_problems(error.problems)
         print(f"etown: {visible(str(error))}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except Stopped as stopped:
+        return 128 + stopped.signal_number  # as a shell reports a process the signal ended
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:  # the reader of our output went away (etown check | head -1)
@@ -256,14 +288,8 @@ def _check(root: Path, arguments: argparse.Namespace) -> int:
 
 
 def _render_workers() -> int:
-    """One rendering process per core this process may use, up to 4. Forking is safe only on
-    Linux (macOS's system libraries are not fork-safe; Windows cannot fork) and only while this
-    process runs no other thread (etown called from a program that does, such as a test runner
-    with a live server, renders in one process)."""
-    import threading
-
-    if sys.platform != "linux" or threading.active_count() > 1:
-        return 1
+    """One rendering process per core this process may use, up to 4 (etown.workers forks them
+    only where that is safe, and renders in this process otherwise)."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return min(cores, 4)
 
@@ -310,8 +336,9 @@ def _schema(root: Path) -> int:
     from etown.write import write_project_file
 
     folder = root / SCHEMA_FOLDER
-    for section in SECTIONS:
-        write_project_file(root, f"{SCHEMA_FOLDER}/{section.name}.schema.json", json_schema_text(section))
+    texts = {f"{SCHEMA_FOLDER}/{section.name}.schema.json": json_schema_text(section) for section in SECTIONS}
+    for relative, text in texts.items():  # all made before any is written
+        write_project_file(root, relative, text)
     print(f"etown: wrote {len(SECTIONS)} JSON Schemas to {_shown(folder)}")
     return EXIT_OK
 
@@ -347,12 +374,17 @@ def _finish_problems(problems: "list[Problem]") -> int:
 def _serve(root: Path, port: int, *, strict: bool) -> int:
     from etown.serve import serve
 
-    def report(report: "Report") -> None:
+    def report(report: "Report", serving: bool) -> None:
         if report.ok:
             print(f"etown: rebuilt {report.written} file(s) in {report.seconds * 1000:.0f} ms", flush=True)
             return
         print_problems(report.problems)
-        print(f"etown: {summary(report.problems)}; still serving the last good build", file=sys.stderr)
+        shown = (
+            "still serving the last good build"
+            if serving
+            else "serving a page of these problems until a save fixes them"
+        )
+        print(f"etown: {summary(report.problems)}; {shown}", file=sys.stderr, flush=True)
 
     def started(url: str) -> None:
         print(f"etown: serving a preview at {url} (Ctrl+C stops; build/ is not touched)", flush=True)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from etown.languages import LANGUAGES
 from etown.load import character_problem
@@ -40,13 +40,23 @@ def read_config(root: Path, base_url_override: str | None = None) -> tuple[SiteC
     """The configuration, or the problems in ``etown.toml`` that keep it from being used.
 
     A bad ``--base-url`` is the command line's mistake, not the file's: it raises UsageError."""
-    override = normalise_base_url(base_url_override) if base_url_override is not None else None
+    try:
+        override = normalise_base_url(base_url_override) if base_url_override is not None else None
+    except UsageError as error:
+        raise UsageError(f"--base-url: {error}") from None
     path = root / CONFIG_FILE
-    text = ""
-    if path.exists() and not path.is_file():
+    if not path.exists():
+        broken = " (it is a link to nothing)" if path.is_symlink() else ""
+        return None, [
+            _problem(
+                1, "", f"the file is missing{broken}; it gives the site's address ([site] base_url) and its "
+                "title in each language ([site.title]): restore it (git checkout etown.toml)",
+            )
+        ]  # fmt: skip
+    if not path.is_file():
         return None, [_problem(1, "", "this is not a regular file; etown.toml must be a text file")]
     try:
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        text = path.read_text(encoding="utf-8")
         raw = tomllib.loads(text)
     except UnicodeDecodeError:
         return None, [_problem(1, "", "not UTF-8 text; save the file as UTF-8")]
@@ -145,11 +155,60 @@ def normalise_base_url(url: str) -> str:
             f"(got: {shorten(url)!r}); percent-encode them, e.g. "
             f"{quote(url.strip(), safe=':/?#[]@!$&()*+,;=%')}"
         )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # Python's words: "Invalid IPv6 URL"
+        raise UsageError(
+            f"the base URL's brackets do not enclose an IPv6 address (got: {url!r}); an IPv6 host "
+            "is written whole in brackets, such as http://[::1]:8000/"
+        ) from None
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         raise UsageError(
             f"the base URL must be an absolute http(s) URL such as https://example.org/etown/ (got: {url!r})"
         )
-    if parts.query or parts.fragment:
+    if "@" in parts.netloc:
+        raise UsageError(
+            "the base URL must not hold a user name or password (they would be published in every "
+            f"page); give the address alone (got: {_without_credentials(url)!r})"
+        )
+    if not parts.hostname:
+        raise UsageError(f"the base URL names no host (got: {url!r})")
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if (port is not None and not 1 <= port <= 65535) or parts.netloc.endswith(":"):
+        raise UsageError(f"the base URL's port must be a number from 1 to 65535 (got: {url!r})")
+    if "?" in url or "#" in url:  # even empty: "https://example.org/?" would end in "?/"
         raise UsageError(f"the base URL cannot have a query or a fragment (got: {url!r})")
+    if _BAD_ESCAPE.search(url):
+        raise UsageError(
+            f"the base URL has a % that starts no percent-escape such as %20 (got: {url!r}); write % as %25"
+        )
+    if not url.isascii():
+        ascii_form = urlunsplit(
+            parts._replace(netloc=_ascii_host(parts.netloc), path=quote(parts.path, safe="/%"))
+        )
+        raise UsageError(
+            f"the base URL must be written in ASCII, as the sitemap needs it (got: {url!r}); "
+            f"write it {ascii_form}"
+        )
     return url if url.endswith("/") else url + "/"
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _ascii_host(netloc: str) -> str:
+    """The host in its ASCII (IDNA) form, as a suggestion; itself where it has none."""
+    try:
+        return netloc.encode("idna").decode("ascii")
+    except UnicodeError:
+        return quote(netloc, safe=":[]")
+
+
+def _without_credentials(url: str) -> str:
+    """The URL with what stands before the host's '@' hidden: a message may end up in a log."""
+    scheme, _, rest = url.partition("://")
+    authority, slash, path = rest.partition("/")
+    return f"{scheme}://…@{authority.rpartition('@')[2]}{slash}{path}"

@@ -67,6 +67,12 @@ def _converter(configuration: str, corrections: tuple[Correction, ...]) -> Calla
     return convert
 
 
+_MISSING = (
+    "the file is missing; the {code} pages are made by OpenCC and then the corrections this file "
+    "lists: restore it (git checkout), or if the pages need none, write `corrections: []` in it"
+)
+
+
 def read_conversions(root: Path) -> tuple[Conversions, list[Problem]]:
     """The corrections of every derived language, and the problems in their files."""
     folder = root / FOLDER
@@ -74,9 +80,14 @@ def read_conversions(root: Path) -> tuple[Conversions, list[Problem]]:
     problems: list[Problem] = []
     for language in LANGUAGES:
         path = folder / f"{language.code}.yaml"
-        if language.conversion is None or not (path.exists() or path.is_symlink()):
+        shown = f"{FOLDER}/{path.name}"
+        if language.conversion is None:
             continue
-        loaded, file_problems = load_file(path, f"{FOLDER}/{path.name}", path.stem, folder)
+        if not (path.exists() or path.is_symlink()):
+            # never read as "no corrections": the pages would change without a word (于 → 於)
+            problems.append(Problem(shown, 1, 1, "", _MISSING.format(code=language.code)))
+            continue
+        loaded, file_problems = load_file(path, shown, path.stem, folder)
         problems += file_problems
         if loaded is not None:
             entries, entry_problems = _corrections(loaded)

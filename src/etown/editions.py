@@ -8,10 +8,10 @@ edition means for the records; ``etown seed adopt`` makes it the current one.
 """
 
 import bisect
+import collections
 import difflib
 import hashlib
 import json
-import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -22,12 +22,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
-from etown.load import LoadedFile, PathKey, load_data_file, load_file
-from etown.problems import DataError, EtownError, Problem, UsageError, field_path, shorten
-from etown.provenance import Seed, normalise, read_seed
+from etown.load import LoadedFile, PathKey, character_problem, load_data_file, load_file
+from etown.problems import DataError, Problem, UsageError, field_path, shorten
+from etown.provenance import (
+    HINT_QUOTE_LENGTH,
+    HintBudget,
+    HintBudgetSpent,
+    Seed,
+    normalise,
+    read_edition_text,
+    read_seed,
+)
 from etown.schema import Model, NonEmptyText
 from etown.sections import SECTION_NAMES
 from etown.validate import QUOTE_FIELDS
+from etown.write import refuse_links, write_atomically, write_project_file
 
 META_SUFFIX = ".meta.yaml"
 EDITIONS_FOLDER = "editions"
@@ -54,21 +63,23 @@ def _iso_date(raw: object) -> date:
 
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/?#@]+([/?#]\S*)?$")]
+OneLine = Annotated[NonEmptyText, StringConstraints(pattern=r"^[^\n]*$")]
+"""A text that goes into citation files, where every field is one line (RIS tags each line)."""
 
 
 class _EditionFields(Model):
     file: NonEmptyText
     """Relative to seeds/."""
     sha256: Sha256
-    title: NonEmptyText | None = None
+    title: OneLine | None = None
     """The document's own title, as it gives it."""
     taken: IsoDate
     """The day this copy was taken (see ``taken_note`` for what that date really is)."""
-    taken_note: NonEmptyText | None = None
+    taken_note: OneLine | None = None
     url: Url | None = None
     """Only where it is known; never guessed."""
-    published: NonEmptyText = "unknown"
+    published: OneLine = "unknown"
 
 
 class _EarlierEdition(_EditionFields):
@@ -152,8 +163,19 @@ def load_seed_metadata(root: Path) -> tuple[SeedMetadata | None, list[Problem]]:
             )
         )  # fmt: skip
         return None, problems
-    loaded, load_problems = load_file(meta_path, display, "seed metadata", meta_path.parent)
-    problems += load_problems
+    metadata, file_problems = _checked_metadata(root, seed_path)
+    return metadata, problems + file_problems
+
+
+def _checked_metadata(
+    root: Path, seed_path: Path, content: bytes | None = None, pending: dict[str, str] | None = None
+) -> tuple[SeedMetadata | None, list[Problem]]:
+    """The metadata file beside ``seed_path`` (or ``content``, what a command is about to write
+    there), read and checked as ``etown check`` does: ``pending`` names the files the command
+    writes with it (relative to seeds/, with their SHA-256), the seed among them."""
+    meta_path = metadata_path(seed_path)
+    display = meta_path.relative_to(root).as_posix()
+    loaded, problems = load_file(meta_path, display, "seed metadata", meta_path.parent, content)
     if loaded is None:
         return None, problems
     try:
@@ -162,7 +184,7 @@ def load_seed_metadata(root: Path) -> tuple[SeedMetadata | None, list[Problem]]:
         problems += [_field_problem(loaded, detail) for detail in error.errors(include_url=False)]
         return None, problems
     metadata = _metadata_of(model, display)
-    problems += list(_integrity_problems(root, loaded, metadata, seed_path))
+    problems += list(_integrity_problems(root, loaded, metadata, seed_path, pending or {}))
     return metadata, problems
 
 
@@ -208,16 +230,20 @@ def _metadata_of(model: _MetadataFile, display: str) -> SeedMetadata:
 
 
 def _integrity_problems(
-    root: Path, loaded: LoadedFile, metadata: SeedMetadata, seed_path: Path
+    root: Path, loaded: LoadedFile, metadata: SeedMetadata, seed_path: Path, pending: dict[str, str]
 ) -> Iterator[Problem]:
     def at(path: PathKey, message: str) -> Problem:
         line, column = loaded.source_map.locate(path)
         return Problem(loaded.display_path, line, column, field_path(path), message)
 
+    def sha_of(path: Path) -> str:
+        relative = path.relative_to(root / "seeds").as_posix()
+        return pending[relative] if relative in pending else sha256_of(path)
+
     current = metadata.current
     if current.file != seed_path.name:
         yield at(("file",), f"names {current.file}, but the seed is {seed_path.name}")
-    actual = sha256_of(seed_path)
+    actual = sha_of(seed_path)
     if actual != current.sha256:
         yield at(
             ("sha256",),
@@ -230,15 +256,19 @@ def _integrity_problems(
         inside = path.resolve().is_relative_to((root / "seeds" / EDITIONS_FOLDER).resolve())
         if not inside:
             yield at(("editions", index, "file"), f"an earlier edition is kept in seeds/{EDITIONS_FOLDER}/")
-        elif not path.is_file():
+        elif edition.file not in pending and not path.is_file():
             yield at(("editions", index, "file"), f"{edition.path} is missing")
-        elif sha256_of(path) != edition.sha256:
+        elif sha_of(path) != edition.sha256:
             yield at(("editions", index, "sha256"), f"{edition.path} does not match its recorded SHA-256")
 
 
+_ONE_LINE = "it is written on one line (citation files give each field one line)"
 _FIELD_WORDS = {
     "sha256": "a SHA-256 is written as 64 lower-case hexadecimal digits",
-    "url": "a URL starts with https:// or http:// and holds no spaces",
+    "url": "a URL starts with https:// or http://, names a host, and holds no spaces",
+    "title": _ONE_LINE,
+    "taken_note": _ONE_LINE,
+    "published": _ONE_LINE,
 }
 
 
@@ -250,20 +280,46 @@ def _field_problem(loaded: LoadedFile, detail: Any) -> Problem:
         message = f"the required field {path[-1]!r} is missing"
     else:
         line, column = loaded.source_map.locate(path, at_key=kind == "extra_forbidden")
-        name = str(path[-1]) if path else ""
         if kind == "extra_forbidden":
             allowed = ", ".join(
                 _EarlierEdition.model_fields if "editions" in path else _MetadataFile.model_fields
             )
-            message = f"unknown field {name!r} (the fields are: {allowed})"
-        elif kind == "string_pattern_mismatch":
-            wording = _FIELD_WORDS.get(name, "the value is not written as expected")
-            message = f"{wording} (got: {shorten(detail['input'])})"
-        elif kind == "string_too_short":
-            message = "the value is empty"
+            message = f"unknown field {str(path[-1])!r} (the fields are: {allowed})"
         else:
-            message = str(detail["msg"]).removeprefix("Value error, ")
+            message = _value_message(str(path[-1]) if path else "", detail)
     return Problem(loaded.display_path, line, column, field_path(path), message)
+
+
+def _value_message(name: str, detail: Any) -> str:
+    """What is wrong with the value of the field ``name``, in plain words."""
+    kind = detail["type"]
+    if kind == "string_pattern_mismatch":
+        wording = _FIELD_WORDS.get(name, "the value is not written as expected")
+        return f"{wording} (got: {shorten(detail['input'])})"
+    if kind == "string_too_short":
+        return "the value is empty"
+    return str(detail["msg"]).removeprefix("Value error, ")
+
+
+_SOME_EDITION = {"file": "x.txt", "sha256": "0" * 64, "taken": "2000-01-01"}
+"""The required fields, valid, for checking one field given on the command line by the model."""
+_OPTIONS = {"title": "--title", "taken_note": "--taken-note", "url": "--url", "published": "--published"}
+
+
+def _refuse_bad_options(given: dict[str, str | None]) -> None:
+    """Each text given on the command line, by the rules check reads the metadata file with:
+    refused (a usage error naming the option) before anything is written."""
+    for name, value in given.items():
+        if value is None:
+            continue
+        option = _OPTIONS[name]
+        refusal = character_problem(value)
+        if refusal is not None and refusal[1] == "error":
+            raise UsageError(f"{option}: {refusal[0]}")
+        try:
+            _EditionFields.model_validate({**_SOME_EDITION, name: value})
+        except ValidationError as error:
+            raise UsageError(f"{option}: {_value_message(name, error.errors()[0])}") from None
 
 
 def metadata_text(metadata: SeedMetadata, seed_name: str) -> str:
@@ -304,15 +360,6 @@ def _quoted(text: str | None) -> str | None:
     return None if text is None else json.dumps(text, ensure_ascii=False)
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_symlink():
-        raise EtownError(f"refusing to write {path}: it is a link; replace it with a file")
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
-
-
 def record_metadata(
     root: Path,
     *,
@@ -324,34 +371,50 @@ def record_metadata(
 ) -> SeedMetadata:
     """Write (or amend) the current seed's metadata without touching the seed.
 
-    A field not given keeps what the file says; a new file needs ``taken``. Refused when the seed
-    no longer matches its recorded SHA-256: that is a new edition, taken in with ``adopt``."""
+    A field not given keeps what the file says (a field given replaces what is there, so a wrong
+    value is repaired by giving it again); a new file needs ``taken``. What is written is checked
+    as ``etown check`` reads it first: refused when the seed no longer matches its recorded
+    SHA-256 (that is a new edition, taken in with ``adopt``) or when the file would still be wrong."""
     seed_path = _seed_path_or_refuse(root)
-    metadata, problems = load_seed_metadata(root)
+    given = {"title": title, "taken_note": taken_note, "url": url, "published": published}
+    _refuse_bad_options(given)
+    meta_path = metadata_path(seed_path)
+    display = meta_path.relative_to(root).as_posix()
+    fields = {name: value for name, value in given.items() if value is not None}
+    if taken is not None:
+        fields["taken"] = taken.isoformat()
+    if meta_path.exists() or meta_path.is_symlink():
+        loaded, problems = load_file(meta_path, display, "seed metadata", meta_path.parent)
+        if loaded is None or not isinstance(loaded.data, dict):
+            problems = problems or [Problem(display, 1, 1, "", "expected the fields of the seed's edition")]
+            raise DataError("the seed's metadata cannot be read; fix it by hand or delete it", problems)
+        raw: dict[str, Any] = {**loaded.data, **fields}
+    elif taken is None:
+        raise UsageError("the seed has no metadata yet: give the day it was taken with --taken YYYY-MM-DD")
+    else:
+        loaded = None
+        raw = {"file": seed_path.name, "sha256": sha256_of(seed_path), **fields, "editions": []}
+    try:
+        model = _MetadataFile.model_validate(raw)
+    except ValidationError as error:  # a field not given is wrong in the file
+        assert loaded is not None  # what a new file holds was checked above
+        problems = [_field_problem(loaded, detail) for detail in error.errors(include_url=False)]
+        raise DataError("fix the seed's metadata first (or give the field again)", problems) from None
+    metadata = _metadata_of(model, display)
+    _write_metadata(root, seed_path, metadata, {})
+    return metadata
+
+
+def _write_metadata(root: Path, seed_path: Path, metadata: SeedMetadata, pending: dict[str, str]) -> None:
+    """Write the metadata file, once what it will hold passes check (``pending``: the files
+    written with it, by path in seeds/ and SHA-256)."""
+    text = metadata_text(metadata, seed_path.name)
+    meta_path = metadata_path(seed_path)
+    _, problems = _checked_metadata(root, seed_path, text.encode("utf-8"), pending)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
-        raise DataError("fix the seed's metadata first", errors)
-    sha = sha256_of(seed_path)
-    if metadata is None:
-        if taken is None:
-            raise UsageError(
-                "the seed has no metadata yet: give the day it was taken with --taken YYYY-MM-DD"
-            )
-        current = Edition(seed_path.name, sha, taken, taken_note, url, published or "unknown", title=title)
-        metadata = SeedMetadata(current)
-    else:
-        current = metadata.current
-        current = replace(
-            current,
-            taken=taken or current.taken,
-            taken_note=taken_note if taken_note is not None else current.taken_note,
-            url=url if url is not None else current.url,
-            published=published if published is not None else current.published,
-            title=title if title is not None else current.title,
-        )
-        metadata = replace(metadata, current=current)
-    _write_atomically(metadata_path(seed_path), metadata_text(metadata, seed_path.name).encode("utf-8"))
-    return metadata
+        raise DataError("the seed's metadata would not pass check; nothing was written", errors)
+    write_project_file(root, meta_path.relative_to(root).as_posix(), text)
 
 
 def _seed_path_or_refuse(root: Path) -> Path:
@@ -409,15 +472,16 @@ def pair_passages(old: list[Passage], new: list[Passage]) -> list[Pairing]:
 
     Identical passages pair first (in order, so repeated lines pair one to one); those out of
     their old order are ``moved``. Of the rest, the most alike pairs above ``SURVIVES`` are the
-    same passage ``changed``; what is left was ``removed`` or ``added``."""
-    waiting: dict[str, list[int]] = {}
+    same passage ``changed``; what is left was ``removed`` or ``added``. Only likely pairs are
+    compared (``_likely_pairs``), so the time grows with the editions, not with their product."""
+    waiting: dict[str, collections.deque[int]] = {}
     for index, passage in enumerate(new):
-        waiting.setdefault(passage.normalised, []).append(index)
+        waiting.setdefault(passage.normalised, collections.deque()).append(index)
     exact: list[tuple[int, int]] = []
     for index, passage in enumerate(old):
         queue = waiting.get(passage.normalised)
         if queue:
-            exact.append((index, queue.pop(0)))
+            exact.append((index, queue.popleft()))
     in_order = _longest_increasing([new_index for _, new_index in exact])
     pairings = [
         Pairing("kept" if new_index in in_order else "moved", old[old_index], new[new_index])
@@ -426,14 +490,13 @@ def pair_passages(old: list[Passage], new: list[Passage]) -> list[Pairing]:
     old_left = sorted(set(range(len(old))) - {o for o, _ in exact})
     new_left = sorted(set(range(len(new))) - {n for _, n in exact})
     candidates: list[tuple[float, int, int, int]] = []
-    for o in old_left:
-        for n in new_left:
-            matcher = difflib.SequenceMatcher(None, old[o].normalised, new[n].normalised, autojunk=False)
-            if matcher.real_quick_ratio() < SURVIVES or matcher.quick_ratio() < SURVIVES:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= SURVIVES:
-                candidates.append((-ratio, abs(o - n), o, n))
+    for o, n in _likely_pairs(old, new, old_left, new_left):
+        matcher = difflib.SequenceMatcher(None, old[o].normalised, new[n].normalised, autojunk=False)
+        if matcher.real_quick_ratio() < SURVIVES or matcher.quick_ratio() < SURVIVES:
+            continue
+        ratio = matcher.ratio()
+        if ratio >= SURVIVES:
+            candidates.append((-ratio, abs(o - n), o, n))
     taken_old: set[int] = set()
     taken_new: set[int] = set()
     for _, _, o, n in sorted(candidates):
@@ -445,6 +508,60 @@ def pair_passages(old: list[Passage], new: list[Passage]) -> list[Pairing]:
     pairings += [Pairing("removed", old[o], None) for o in old_left if o not in taken_old]
     pairings += [Pairing("added", None, new[n]) for n in new_left if n not in taken_new]
     return pairings
+
+
+COMPARED = 16
+"""The most passages of the new edition compared with each unpaired passage of the current one."""
+LONGEST_COMPARED = 20_000
+"""Passages longer than this (white space removed) pair only when identical: difflib's time
+grows with the square of their length."""
+POSTINGS_READ = 4_000
+"""How many (pair of characters, passage) entries are read to find one text's likely passages."""
+
+
+class _PairIndex:
+    """Which passages hold each pair of characters, to find the passages likely to be alike to a
+    text without comparing it with every one: those sharing most of its rarer pairs."""
+
+    def __init__(self, passages_: list[Passage], chosen: Iterable[int]) -> None:
+        self.lists: dict[str, list[int]] = {}
+        for index in chosen:
+            for pair in _character_pairs(passages_[index].normalised):
+                self.lists.setdefault(pair, []).append(index)
+
+    def likely(self, text: str, count: int, *, kept: float, near: int = 0) -> list[int]:
+        """The ``count`` passages sharing most of the rarest ``kept`` part of ``text``'s pairs
+        (ties: the nearest to ``near``). A passage alike enough to keep more than 1 - kept of
+        them shares at least one of those (prefix filtering, as similarity joins do)."""
+        pairs = _character_pairs(text)
+        shared = sorted(
+            (pair for pair in pairs if pair in self.lists), key=lambda pair: (len(self.lists[pair]), pair)
+        )
+        counts: collections.Counter[int] = collections.Counter()
+        read = 0
+        for pair in shared[: int(len(pairs) * kept) + 1]:
+            if read >= POSTINGS_READ:
+                break
+            postings = self.lists[pair][: POSTINGS_READ - read]
+            counts.update(postings)
+            read += len(postings)
+        return sorted(counts, key=lambda index: (-counts[index], abs(index - near), index))[:count]
+
+
+def _likely_pairs(
+    old: list[Passage], new: list[Passage], old_left: list[int], new_left: list[int]
+) -> Iterator[tuple[int, int]]:
+    """For each unpaired passage of the current edition, the unpaired passages of the new one
+    worth comparing with difflib. A passage at least SURVIVES alike keeps well over half of its
+    character pairs (each changed character breaks at most two), so the rarer half will do."""
+    index = _PairIndex(new, (n for n in new_left if len(new[n].normalised) <= LONGEST_COMPARED))
+    for o in old_left:
+        if len(old[o].normalised) <= LONGEST_COMPARED:
+            yield from ((o, n) for n in index.likely(old[o].normalised, COMPARED, kept=0.5, near=o))
+
+
+def _character_pairs(text: str) -> set[str]:
+    return {text[index : index + 2] for index in range(len(text) - 1)}
 
 
 def _longest_increasing(sequence: list[int]) -> set[int]:
@@ -587,16 +704,41 @@ def diff_editions(current: Seed, new: Seed, files: Iterable[LoadedFile]) -> Edit
     pairings = pair_passages(old_passages, new_passages)
     quotes = [quote for loaded in files for quote in quotes_in(loaded)]
     findings: list[Problem] = []
+    hints = _Hints(new, new_passages)
     for quote in quotes:
         wanted = normalise(quote.text)
         if wanted in current.normalised and wanted not in new.normalised:
-            findings.append(_vanished(quote, new, new_passages))
+            findings.append(_vanished(quote, hints))
+    citing = _quotes_by_passage(quotes, current, old_passages)
     for pairing in pairings:
         if pairing.kind == "changed":
             assert pairing.old is not None and pairing.new is not None
-            findings += _numbers_changed(pairing.old, pairing.new, quotes, current, new)
-    findings += _uncited(pairings, quotes, new)
+            findings += _numbers_changed(pairing.old, pairing.new, citing.get(pairing.old.start, []), new)
+    findings += _uncited(pairings, quotes, new, new_passages)
     return EditionDiff(sorted(set(findings)), pairings)
+
+
+Spots = list[tuple[Quote, list[int]]]
+"""Quotes, each with where it stands in an edition's normalised text."""
+
+
+def _quotes_by_passage(quotes: list[Quote], seed: Seed, passages_: list[Passage]) -> dict[int, Spots]:
+    """The quotes standing (in part) in each passage of ``seed``, by the passage's start, each
+    with all the places it stands: found once for all passages, not once per passage."""
+    starts = [passage.start for passage in passages_]
+    found: dict[int, Spots] = {}
+    for quote in quotes:
+        wanted = normalise(quote.text)
+        spots = _occurrences(seed.normalised, wanted)
+        for index in sorted({index for at in spots for index in _passages_under(starts, at, len(wanted))}):
+            found.setdefault(starts[index], []).append((quote, spots))
+    return found
+
+
+def _passages_under(starts: list[int], at: int, length: int) -> range:
+    """The passages (by index; they follow each other) that a text at ``at`` touches."""
+    first = max(bisect.bisect_right(starts, at) - 1, 0)
+    return range(first, max(bisect.bisect_right(starts, at + length - 1), first + 1))
 
 
 def _at(quote: Quote, path: PathKey, message: str) -> Problem:
@@ -604,27 +746,59 @@ def _at(quote: Quote, path: PathKey, message: str) -> Problem:
     return Problem(quote.file.display_path, line, column, field_path(path), message)
 
 
-def _passage_at(passages_: list[Passage], offset: int) -> Passage | None:
-    return next((p for p in passages_ if p.start <= offset < p.end), None)
+HINTED_PASSAGES = 3
+"""The passages of the new edition searched for the closest passage to a vanished quote."""
 
 
-def _vanished(quote: Quote, new: Seed, new_passages: list[Passage]) -> Problem:
-    closest = new.closest_passage(quote.text)
+class _Hints:
+    """Where in the new edition a quote that is gone from it comes closest: looked for in the
+    few passages sharing most of its pairs of characters, not in the whole edition each time
+    (a 0.9 MB edition and hundreds of vanished quotes took minutes); what is read is bounded
+    by a HintBudget, as check's hints are."""
+
+    def __init__(self, edition: Seed, passages_: list[Passage]) -> None:
+        self.edition = edition
+        self.passages = passages_
+        self.index = _PairIndex(passages_, range(len(passages_)))
+        self.budget = HintBudget()
+
+    def closest(self, quote: str) -> tuple[str, Passage] | None:
+        """The closest passage to ``quote`` and the paragraph it is in, or None.
+        Raises HintBudgetSpent once the hints have read as much as they may."""
+        wanted = normalise(quote)[:HINT_QUOTE_LENGTH]
+        found: list[tuple[float, int, str]] = []
+        for index in self.index.likely(wanted, HINTED_PASSAGES, kept=1.0):
+            passage = self.passages[index]
+            closest = Seed(self.edition.display_path, passage.text).closest_passage(quote, self.budget)
+            if closest is not None:
+                ratio = difflib.SequenceMatcher(None, wanted, normalise(closest), autojunk=False).ratio()
+                found.append((-ratio, index, closest))
+        if not found:
+            return None
+        _, index, closest = min(found)
+        return closest, self.passages[index]
+
+
+def _vanished(quote: Quote, hints: _Hints) -> Problem:
+    try:
+        closest = hints.closest(quote.text)
+    except HintBudgetSpent:
+        message = (
+            "this quote is not in the new edition (etown stopped looking for the closest passages "
+            "there, as too many quotes are gone or the edition is very long)"
+        )
+        return _at(quote, quote.path, message)
     if closest is None:
         where = "no passage of the new edition is close to it (was it removed?)"
     else:
-        found = new.normalised.find(normalise(closest))
-        passage = _passage_at(new_passages, found) if found >= 0 else None
-        line = f"{new.display_path}:{passage.line}" if passage else new.display_path
-        where = f"the closest passage there ({line}) is: {closest}"
+        text, passage = closest
+        where = f"the closest passage there ({hints.edition.display_path}:{passage.line}) is: {text}"
     return _at(quote, quote.path, f"this quote is not in the new edition; {where}")
 
 
-def _numbers_changed(
-    old: Passage, new: Passage, quotes: list[Quote], current: Seed, edition: Seed
-) -> list[Problem]:
+def _numbers_changed(old: Passage, new: Passage, citing: Spots, edition: Seed) -> list[Problem]:
+    """``citing``: the quotes standing in ``old``, with where each stands in the current edition."""
     findings: list[Problem] = []
-    citing = [quote for quote in quotes if _overlaps(quote, current, old.start, old.end)]
     for change in number_changes(old, new):
         if change.old is None or change.old_at is None:
             continue
@@ -632,8 +806,10 @@ def _numbers_changed(
         where = f"{edition.display_path}:{new.line}: {change.context}"
         said = f"{change.old} → {after} in the new edition ({where})"
         start, end = change.old_at, change.old_at + len(change.old)
-        holders = [q for q in citing if _covers(q, current, start, end)]
-        for quote in holders:
+        for quote, spots in citing:
+            length = len(normalise(quote.text))
+            if not any(at <= start and end <= at + length for at in spots):
+                continue
             places = list(_holding(quote.record, quote.record_path, change.old))
             for path in places or [quote.path]:
                 findings.append(_at(quote, path, said))
@@ -642,16 +818,6 @@ def _numbers_changed(
                 Problem(edition.display_path, new.line, new.column, "", f"no record cites it; {said}")
             )
     return findings
-
-
-def _overlaps(quote: Quote, seed: Seed, start: int, end: int) -> bool:
-    wanted = normalise(quote.text)
-    return any(at < end and at + len(wanted) > start for at in _occurrences(seed.normalised, wanted))
-
-
-def _covers(quote: Quote, seed: Seed, start: int, end: int) -> bool:
-    wanted = normalise(quote.text)
-    return any(at <= start and end <= at + len(wanted) for at in _occurrences(seed.normalised, wanted))
 
 
 def _holding(record: dict[str, Any], path: PathKey, number: str) -> Iterator[PathKey]:
@@ -692,49 +858,42 @@ def _same_number(raw: object, number: str) -> bool:
         return False
 
 
-def _uncited(pairings: list[Pairing], quotes: list[Quote], new: Seed) -> list[Problem]:
+def _uncited(
+    pairings: list[Pairing], quotes: list[Quote], new: Seed, new_passages: list[Passage]
+) -> list[Problem]:
     """A new passage counts as cited when a quote stands in it that stands in no passage the
-    new edition kept from the current one (a generic quote that also stands elsewhere does not)."""
-    added = [pairing.new for pairing in pairings if pairing.kind == "added" and pairing.new is not None]
+    new edition kept from the current one (a generic quote that also stands elsewhere does not).
+    Each quote is looked for once in the whole edition."""
+    added = {pairing.new.start for pairing in pairings if pairing.kind == "added" and pairing.new is not None}
     if not added:
         return []
-    kept = [pairing.new for pairing in pairings if pairing.kind != "added" and pairing.new is not None]
-    findings: list[Problem] = []
-    for passage in added:
-        cited = False
-        for quote in quotes:
-            wanted = normalise(quote.text)
-            spots = _occurrences(new.normalised, wanted)
-            inside = any(at < passage.end and at + len(wanted) > passage.start for at in spots)
-            elsewhere = any(
-                at < other.end and at + len(wanted) > other.start for at in spots for other in kept
-            )
-            if inside and not elsewhere:
-                cited = True
-                break
-        if not cited:
-            findings.append(
-                Problem(
-                    new.display_path, passage.line, passage.column, "",
-                    f"a new passage that no record cites: {passage.text}",
-                )
-            )  # fmt: skip
-    return findings
+    starts = [passage.start for passage in new_passages]
+    cited: set[int] = set()
+    for wanted in {normalise(quote.text) for quote in quotes}:
+        touched = {
+            starts[index]
+            for at in _occurrences(new.normalised, wanted)
+            for index in _passages_under(starts, at, len(wanted))
+        }
+        if touched <= added:  # in no passage the edition kept
+            cited |= touched
+    return [
+        Problem(
+            new.display_path, passage.line, passage.column, "",
+            f"a new passage that no record cites: {passage.text}",
+        )
+        for passage in new_passages
+        if passage.start in added and passage.start not in cited
+    ]  # fmt: skip
 
 
 def read_edition(path: Path, display: str) -> Seed:
-    """A new edition's text, or UsageError saying why it cannot be read."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise UsageError(f"cannot read {display} ({error.strerror or error})") from error
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise UsageError(
-            f"{display} is not UTF-8 text (byte {raw[error.start]:#04x} at offset {error.start})"
-        ) from None
-    return Seed(display, text)
+    """A new edition, by the rules the seed is read with (etown.provenance.read_edition_text):
+    UsageError when it cannot be read, DataError naming each character no page may hold."""
+    if path.is_dir():
+        raise UsageError(f"cannot read {display}: it is a folder")
+    raw, text = read_edition_text(path, display)
+    return Seed(display, text, hashlib.sha256(raw).hexdigest())
 
 
 def load_data(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
@@ -751,8 +910,11 @@ def load_data(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
 
 def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDiff:
     """``etown seed diff``: the new edition against the current seed and the data."""
+    return _diff_with(root, read_edition(new_path, display))
+
+
+def _diff_with(root: Path, new: Seed) -> EditionDiff:
     current = read_seed(root)
-    new = read_edition(new_path, display)
     files, problems = load_data(root)
     result = diff_editions(current, new, files)
     result.findings = sorted(set(result.findings + problems))
@@ -811,16 +973,16 @@ def adopt_edition(
         same_file = False
     if same_file:
         raise UsageError(f"{display} is the current seed; adopt a copy of the new edition kept elsewhere")
-    result = diff_against_current(root, new_path, display)
-    raw = new_path.read_bytes()
-    sha = hashlib.sha256(raw).hexdigest()
+    _refuse_bad_options({"title": title, "url": url, "published": published})
+    new = read_edition(new_path, display)  # what check would refuse in a seed is refused here
+    result = _diff_with(root, new)
+    raw = new.text.encode("utf-8")  # the bytes read: UTF-8 decodes and encodes one to one
+    sha = new.sha256
     old = metadata.current
     if sha == old.sha256:
         raise UsageError(f"{display} is the current edition already (the same SHA-256); nothing to adopt")
     kept_name = f"{EDITIONS_FOLDER}/{old.taken.isoformat()}_{old.sha256[:12]}.txt"
     kept = root / "seeds" / kept_name
-    if not kept.is_file() or sha256_of(kept) != old.sha256:
-        _write_atomically(kept, seed_path.read_bytes())
     note = (
         None
         if taken
@@ -831,8 +993,23 @@ def adopt_edition(
     )
     earlier = (replace(old, file=kept_name, replaced=today), *metadata.earlier)
     adopted = SeedMetadata(current, earlier, metadata.display_path)
-    # metadata first: a run killed between the two writes leaves a seed that check reports
-    # as not matching its metadata, never a silently unrecorded edition
-    _write_atomically(metadata_path(seed_path), metadata_text(adopted, seed_path.name).encode("utf-8"))
-    _write_atomically(seed_path, raw)
+    pending = {seed_path.name: sha, kept_name: old.sha256}
+    _, problems = _checked_metadata(
+        root, seed_path, metadata_text(adopted, seed_path.name).encode("utf-8"), pending
+    )
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise DataError("the seed's metadata would not pass check; nothing was adopted", errors)
+    meta_path = metadata_path(seed_path)
+    refuse_links({path: path.relative_to(root).as_posix() for path in (kept, meta_path, seed_path)})
+    try:
+        if not kept.is_file() or sha256_of(kept) != old.sha256:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(kept, seed_path.read_bytes(), shown=f"seeds/{kept_name}")
+        # metadata first: a run killed between the two writes leaves a seed that check reports
+        # as not matching its metadata, never a silently unrecorded edition
+        _write_metadata(root, seed_path, adopted, pending)
+        write_atomically(seed_path, raw, shown=f"seeds/{seed_path.name}")
+    except OSError as error:
+        raise DataError(f"cannot write {error.filename} ({error.strerror or error})") from error
     return result, adopted

@@ -6,20 +6,20 @@ apart), the record's source quote as an extracted comment and the data file's li
 reference. A translation whose Chinese changed since it was confirmed is ``fuzzy``, with the
 Chinese it was made from as the previous ``msgid``, as gettext tools expect.
 
-``import`` reads the file with polib, checks every entry (it must name a text that exists, with
-the Chinese the data has now; an English text that the loader and validation accept), and only
-then writes: each changed English text is replaced in place in its YAML file, scalar by scalar,
-so the rest of the file (comments, order, layout) keeps every byte. An entry no longer fuzzy
+``import`` reads the file as strictly as ``msgfmt -c`` (``etown.po``), checks every entry (it must
+name a text that exists, with the Chinese the data has now), makes each data file it changes in
+memory (each changed English text replaced in place, scalar by scalar, so the rest of the file,
+comments, order, layout and line ends, keeps every byte) and checks those files as ``etown check``
+would read them; only then does it write them, each atomically. An entry no longer fuzzy
 confirms its translation, as ``etown translations confirm`` would. Problems are reported at the
-PO file's lines. Nothing is written unless every entry is sound.
+PO file's lines. Nothing is written unless every entry is sound and the data it makes is valid.
 """
 
 import json
-import os
 import re
-import tempfile
+import stat
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,13 @@ import polib
 import yaml
 
 from etown.languages import by_code
-from etown.load import LoadedFile, PathKey, load_data_file
+from etown.load import PathKey, forbidden_character
+from etown.po import MAX_PO_BYTES, PoEntry, read_po
 from etown.problems import EtownError, Problem, field_path, shorten
-from etown.provenance import normalise, read_seed
+from etown.provenance import normalise
+from etown.render import markdown_problem
 from etown.translations import (
+    LOCK_PATH,
     SOURCE,
     TRANSLATED,
     Fingerprint,
@@ -45,7 +48,7 @@ from etown.translations import (
     translation_hash,
     write_lock,
 )
-from etown.validate import validate_file
+from etown.write import refuse_links, write_atomically
 
 try:
     from yaml import CBaseLoader as TreeLoader
@@ -57,8 +60,6 @@ WRAP = 110
 """The width the data files wrap their folded English at (not counting the indentation)."""
 _LONGEST_PLAIN = 120
 """A plain one-line text longer than this (with its key) is rewritten as a folded block."""
-# Control characters and the line separators YAML counts as line breaks: the loader refuses them.
-_UNWRITABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\t\r]")
 _HEADER = (
     "The English texts of the etown data (data/*.yaml), made with `etown translations export`.\n"
     "msgid is the Chinese, msgstr its English; msgctxt names the text: change neither.\n"
@@ -115,16 +116,10 @@ def export_po(root: Path, po_path: Path) -> Outcome:
             fuzzy += 1
         po.append(entry)
     try:
-        _write_atomically(po_path, str(po))
+        write_atomically(po_path, str(po).encode("utf-8"))
     except OSError as error:
         raise EtownError(f"cannot write {po_path} ({error.strerror or error})") from error
     return Outcome([], f"wrote {len(po)} texts to {po_path} ({fuzzy} fuzzy: their Chinese has changed)")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -138,29 +133,36 @@ class _Edit:
     line: int
     """Where the msgstr stands in the PO file."""
 
+    @property
+    def field(self) -> str:
+        return self.item.translation.field
+
 
 def import_po(root: Path, po_path: Path) -> Outcome:
+    """Read the PO file whole, make every data file it changes in memory, check those as
+    ``etown check`` would check them, and only then write them, each atomically."""
     display = str(po_path)
-    po, problems = _read_po(po_path, display)
-    if po is None:
+    entries, problems = _read_po(po_path, display)
+    if entries is None or _has_errors(problems):
         return _failed(problems, "nothing was imported")
     result, data_problems = _reviewed(root)
     if result is None:
         return _failed(data_problems, "fix these first; nothing was imported")
-    lines = po_path.read_text(encoding="utf-8").splitlines()
-    edits, confirmations, problems = _entries(po, result, display, lines)
-    if any(problem.severity == "error" for problem in problems):
+    edits, confirmations, problems = _entries(entries, result, display)
+    if _has_errors(problems):
         return _failed(problems, "nothing was imported")
-    rewritten: dict[str, str] = {}
-    for file_path, file_edits in _by_file(edits).items():
-        text, file_problems = _rewritten(root, file_path, file_edits, display)
-        problems += file_problems
-        if text is not None:
-            rewritten[file_path] = text
-    if any(problem.severity == "error" for problem in problems):
+    candidates, rewrite_problems = _rewritten_files(root, edits, display)
+    problems += rewrite_problems
+    if not _has_errors(problems):
+        problems += _checked(root, candidates, edits, display)
+    if _has_errors(problems):
         return _failed(problems, "nothing was imported")
-    for file_path, text in rewritten.items():
-        _write_atomically(root / file_path, text)
+    refuse_links({root / edit_file: edit_file for edit_file in [*candidates, LOCK_PATH]})
+    for edit_file, content in candidates.items():
+        try:
+            write_atomically(root / edit_file, content, shown=edit_file)
+        except OSError as error:
+            raise EtownError(f"cannot write {edit_file} ({error.strerror or error})") from error
     lock = result.lock
     for edit in edits:
         translation = edit.item.translation
@@ -173,33 +175,41 @@ def import_po(root: Path, po_path: Path) -> Outcome:
         write_lock(root / "data", lock)
     return Outcome(
         sorted(problems),
-        f"imported {display}: {len(edits)} English text(s) changed in {len(rewritten)} file(s), "
+        f"imported {display}: {len(edits)} English text(s) changed in {len(candidates)} file(s), "
         f"{len(confirmations)} confirmed unchanged",
     )
 
 
-def _read_po(po_path: Path, display: str) -> tuple[polib.POFile | None, list[Problem]]:
+def _has_errors(problems: list[Problem]) -> bool:
+    return any(problem.severity == "error" for problem in problems)
+
+
+def _read_po(po_path: Path, display: str) -> tuple[list[PoEntry] | None, list[Problem]]:
     try:
-        raw = po_path.read_bytes()
+        if not stat.S_ISREG(po_path.stat().st_mode):  # a pipe would be read for ever
+            return None, [Problem(display, 0, 0, "", "cannot read the file: it is not a plain file")]
+        with po_path.open("rb") as stream:
+            raw = stream.read(MAX_PO_BYTES + 1)
     except OSError as error:
         return None, [Problem(display, 0, 0, "", f"cannot read the file ({error.strerror or error})")]
+    if len(raw) > MAX_PO_BYTES:
+        return None, [
+            Problem(
+                display, 0, 0, "",
+                f"the file is larger than {MAX_PO_BYTES // 1_000_000} MB; an export of every text of the "
+                "data is well under 1 MB (is it the right file?)",
+            )
+        ]  # fmt: skip
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         return None, [Problem(display, line, 1, "", "not UTF-8 text; save the PO file as UTF-8")]
-    try:
-        return polib.pofile(text, check_for_duplicates=False), []
-    except (OSError, ValueError) as error:
-        match = re.search(r"\(line (\d+)\)", str(error))
-        line = int(match.group(1)) if match else 1
-        message = re.sub(r"\s*in po file.*?\(line \d+\)", "", str(error)).strip()
-        hint = "each line is a comment (#), a keyword (msgctxt, msgid, msgstr) or a quoted string"
-        return None, [Problem(display, line, 1, "", f"not a valid PO file: {message} ({hint})")]
+    return read_po(text.removeprefix("\ufeff"), display)
 
 
 def _entries(
-    po: polib.POFile, result: Review, display: str, lines: list[str]
+    entries: list[PoEntry], result: Review, display: str
 ) -> tuple[list[_Edit], list[Reviewed], list[Problem]]:
     by_key = {item.translation.key: item for item in result.items if item.translation.language == LANGUAGE}
     seen: dict[str, int] = {}
@@ -210,11 +220,9 @@ def _entries(
     def problem(line: int, message: str, severity: Any = "error") -> None:
         problems.append(Problem(display, line, 1, "", message, severity))
 
-    for entry in po:
-        if entry.obsolete:
-            continue
-        line = _line_starting(lines, entry.linenum or 1, "msgctxt")
-        msgstr_line = _line_starting(lines, line, "msgstr")
+    for entry in entries:
+        line = entry.lines.get("msgctxt", entry.line)
+        msgstr_line = entry.lines["msgstr"]
         key = entry.msgctxt
         if not key:
             problem(line, "the entry has no msgctxt, which names the text it translates; export again")
@@ -230,12 +238,12 @@ def _entries(
         translation = item.translation
         if normalise(entry.msgid) != normalise(translation.source):
             problem(
-                _line_starting(lines, line, "msgid"),
+                entry.lines["msgid"],
                 f"the Chinese is no longer this in {translation.file.display_path} (now: "
                 f"{shorten(translation.source.strip(), 60)}); export again and carry the English over",
             )
             continue
-        if "fuzzy" in entry.flags:
+        if entry.fuzzy:
             if entry.msgstr != translation.text:
                 problem(
                     line,
@@ -256,74 +264,73 @@ def _entries(
     return edits, confirmations, problems
 
 
-def _line_starting(lines: list[str], start: int, keyword: str) -> int:
-    """The line, from ``start`` on, where the entry's ``keyword`` (msgid, msgstr) is written."""
-    for number in range(max(start, 1), len(lines) + 1):
-        if lines[number - 1].startswith(keyword + " ") or lines[number - 1].startswith(keyword + "["):
-            return number
-    return start
-
-
 def _unwritable(text: str) -> str | None:
-    """Why an English text cannot go into the data as it is: what the loader refuses in a data
-    file, what the schema refuses in a text, and white space at its ends (which the page drops,
-    so the next export would differ from the file)."""
+    """Why an English text cannot go into the data as it is, by the rules ``etown check`` reads
+    the data with (its characters, its length and lines), and white space at its ends (which
+    the page drops, so the next export would differ from the file)."""
     if not text.strip():
         return "the English is empty; translate the text (or leave the entry out)"
-    bad = _UNWRITABLE.search(text)
-    if bad:
-        character = bad.group()
-        kind = "a tab" if character == "\t" else f"an invisible control character (U+{ord(character):04X})"
-        return f"{kind} at character {bad.start() + 1} of the English; data files cannot hold it: delete it"
+    refusal = markdown_problem(text)
+    if refusal is not None:
+        return f"the English: {refusal}"
+    forbidden = forbidden_character(text)
+    if forbidden is not None:
+        at, what = forbidden
+        return f"{what} at character {at + 1} of the English; data files cannot hold it: delete it"
     if text != text.strip():
         return "the English starts or ends with white space; remove it"
     return None
 
 
-def _by_file(edits: list[_Edit]) -> dict[str, list[_Edit]]:
-    grouped: dict[str, list[_Edit]] = {}
+def _rewritten_files(root: Path, edits: list[_Edit], display: str) -> tuple[dict[str, bytes], list[Problem]]:
+    """Each data file the edits change, as it would be written: every edit made in place, and
+    every other byte (line ends included) as it is."""
+    by_file: dict[str, list[_Edit]] = {}
     for edit in edits:
-        grouped.setdefault(edit.item.translation.file.display_path, []).append(edit)
-    return grouped
-
-
-def _rewritten(
-    root: Path, file_path: str, edits: list[_Edit], display: str
-) -> tuple[str | None, list[Problem]]:
-    """The data file with every edit made, validated as ``etown check`` would; problems of the
-    edited texts are reported at their PO lines."""
-    original = (root / file_path).read_text(encoding="utf-8")
-    text = original
-    loaded = edits[0].item.translation.file
-    for edit in sorted(edits, key=lambda edit: _span(original, edit).start, reverse=True):
-        translation = edit.item.translation
-        path = (*translation.path, translation.language)
-        key_column = loaded.source_map.keys.get(path, (1, 1))[1]
-        text = replace_scalar(text, path, edit.text, key_column)
+        by_file.setdefault(edit.item.translation.file.display_path, []).append(edit)
+    candidates: dict[str, bytes] = {}
     problems: list[Problem] = []
-    checked = _validated(root, loaded, text)
-    at = {field_path((*edit.item.translation.path, edit.item.translation.language)): edit for edit in edits}
-    for problem in checked:
-        found = at.get(problem.field)
-        if found is not None:
-            problems.append(Problem(display, found.line, 1, "", problem.message, problem.severity))
-    return text, problems
+    for file_path, file_edits in by_file.items():
+        try:
+            text = (root / file_path).read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise EtownError(f"cannot read {file_path} ({error})") from error
+        loaded = file_edits[0].item.translation.file
+        spans = scalar_spans(text)
+        for edit in sorted(file_edits, key=lambda edit: spans[_path(edit)].start, reverse=True):
+            key_column = loaded.source_map.keys.get(_path(edit), (1, 1))[1]
+            try:
+                text = replace_scalar(text, _path(edit), edit.text, key_column)
+            except EtownError as error:
+                problems.append(Problem(display, edit.line, 1, "", str(error)))
+        candidates[file_path] = text.encode("utf-8")
+    return candidates, problems
 
 
-def _span(text: str, edit: _Edit) -> ScalarSpan:
+def _path(edit: _Edit) -> PathKey:
     translation = edit.item.translation
-    return scalar_spans(text)[(*translation.path, translation.language)]
+    return (*translation.path, translation.language)
 
 
-def _validated(root: Path, loaded: LoadedFile, text: str) -> list[Problem]:
-    """The problems ``etown check`` would find in ``text`` as the data file ``loaded``."""
-    with tempfile.TemporaryDirectory(prefix="etown-import-") as folder:
-        data_dir = Path(folder)
-        (data_dir / f"{loaded.name}.yaml").write_text(text, encoding="utf-8")
-        candidate, problems = load_data_file(data_dir, loaded.name)
-        if candidate is None:
-            return problems
-        return problems + validate_file(candidate, read_seed(root)).problems
+def _checked(root: Path, candidates: dict[str, bytes], edits: list[_Edit], display: str) -> list[Problem]:
+    """The problems ``etown check`` would find once the files are written: those of an edited
+    text at its PO line, the others where check would put them."""
+    from etown.pipeline import Pipeline  # the whole pipeline: only when there is something to check
+
+    sections = {Path(file_path).stem: content for file_path, content in candidates.items()}
+    _, found = Pipeline(root, candidates=sections).validated()
+    by_field = {(edit.item.translation.file.display_path, edit.field): edit for edit in edits}
+    problems: list[Problem] = []
+    for problem in found:
+        edit = by_field.get((problem.file, problem.field))
+        if edit is not None:
+            problems.append(Problem(display, edit.line, 1, "", problem.message, problem.severity))
+        elif problem.severity == "error" and problem.file in candidates:
+            said = f"{problem.message} (in {problem.file} as the import would write it)"
+            problems.append(replace(problem, message=said))
+        elif problem.severity == "error":
+            problems.append(problem)
+    return problems
 
 
 # --- rewriting one scalar in place -------------------------------------------------------------
@@ -339,7 +346,9 @@ def replace_scalar(text: str, path: PathKey, value: str, key_column: int) -> str
     span = spans[path]
     before = yaml.load(text, Loader=TreeLoader)
     expected = _with(before, path, value)
-    for candidate in _candidates(text, span, value, key_column):
+    first_break = text.find("\n")
+    line_end = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"  # as the file has
+    for candidate in _candidates(text, span, value, key_column, line_end):
         rewritten = text[: span.start] + candidate + text[span.end :]
         try:
             after = yaml.load(rewritten, Loader=TreeLoader)
@@ -359,8 +368,9 @@ def _with(data: Any, path: PathKey, value: str) -> Any:
     return copy
 
 
-def _candidates(text: str, span: ScalarSpan, value: str, key_column: int) -> list[str]:
-    """Ways to write ``value`` in place of the scalar ``span``, the most like it first."""
+def _candidates(text: str, span: ScalarSpan, value: str, key_column: int, line_end: str) -> list[str]:
+    """Ways to write ``value`` in place of the scalar ``span``, the most like it first, with the
+    file's ``line_end``."""
     original = text[span.start : span.end]
     block = span.style in {">", "|"}
     # a block scalar's span runs on to the next line (and over blank lines): they stay
@@ -371,14 +381,15 @@ def _candidates(text: str, span: ScalarSpan, value: str, key_column: int) -> lis
         body = original[len(header) + 1 :]
         indent = len(body) - len(body.lstrip(" "))
         if span.style == ">":
-            candidates.append(_folded(value, indent, trailing))
+            candidates.append(_folded(value, indent, trailing, line_end))
         else:
             chomp = "|" if value.endswith("\n") else "|-"
             lines = value.removesuffix("\n").split("\n")
-            candidates.append(chomp + "\n" + "\n".join(" " * indent + line for line in lines) + trailing)
+            body = line_end.join(" " * indent + line for line in lines)
+            candidates.append(chomp + line_end + body + trailing)
     elif span.style is None:  # plain while it fits on its line, else folded like the long texts
         if key_column + len(value) + 2 > _LONGEST_PLAIN and not span.in_flow:
-            candidates.append(_folded(value, key_column + 1, ""))
+            candidates.append(_folded(value, key_column + 1, "", line_end))
         elif _plain_is_safe(value, in_flow=span.in_flow):
             candidates.append(value)
     elif span.style == "'" and "\n" not in value:
@@ -402,10 +413,10 @@ def _plain_is_safe(value: str, *, in_flow: bool) -> bool:
     return not (in_flow and _FLOW_INDICATORS.search(value))
 
 
-def _folded(value: str, indent: int, trailing: str) -> str:
+def _folded(value: str, indent: int, trailing: str, line_end: str) -> str:
     """A folded block scalar (``>-``) wrapped like the data files; folding joins its lines with
     single spaces, so only a value with single spaces between words reads back the same (the
     caller checks)."""
     chomp = ">" if value.endswith("\n") else ">-"
     lines = textwrap.wrap(value, width=WRAP, break_long_words=False, break_on_hyphens=False)
-    return chomp + "\n" + "\n".join(" " * indent + line for line in lines) + trailing
+    return chomp + line_end + line_end.join(" " * indent + line for line in lines) + trailing

@@ -151,13 +151,16 @@ class _Refused(Exception):
 # --- the data folder ---------------------------------------------------------------------------
 
 
-def load_data_file(data_dir: Path, name: str) -> tuple[LoadedFile | None, list[Problem]]:
-    """``data/NAME.yaml``, or the problems that say why it cannot be used."""
+def load_data_file(
+    data_dir: Path, name: str, content: bytes | None = None
+) -> tuple[LoadedFile | None, list[Problem]]:
+    """``data/NAME.yaml``, or the problems that say why it cannot be used. ``content``: what the
+    file would hold (a command checks what it is about to write, as check would read it)."""
     path = data_dir / f"{name}.yaml"
     display = f"data/{name}.yaml"
-    if not path.exists() and not path.is_symlink():
+    if content is None and not path.exists() and not path.is_symlink():
         return None, [Problem(display, 1, 1, "", f"the file is missing{_twin_hint(path)}")]
-    loaded, problems = load_file(path, display, name, data_dir)
+    loaded, problems = load_file(path, display, name, data_dir, content)
     if loaded is not None:
         problems.extend(_schema_line_warning(loaded))
     return loaded, problems
@@ -206,9 +209,12 @@ def unexpected_files(
 # --- one file ------------------------------------------------------------------------------------
 
 
-def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[LoadedFile | None, list[Problem]]:
+def load_file(
+    path: Path, display: str, name: str, folder: Path, content: bytes | None = None
+) -> tuple[LoadedFile | None, list[Problem]]:
     """Read one YAML file of the project folder ``folder`` (a link may not lead out of it); on
-    failure return no data and the problems that explain why."""
+    failure return no data and the problems that explain why. With ``content``, read that as
+    the file's bytes (what a command is about to write there), as strictly."""
 
     def located(problems: list[tuple[Position, str]]) -> list[Problem]:
         return [Problem(display, line, column, "", message) for (line, column), message in problems]
@@ -219,10 +225,11 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
             for (line, column), field, message, severity in findings
         ]
 
-    refusal = refuse_location(path, folder, display.rsplit("/", 1)[0] + "/")
-    if refusal:
-        return None, located([((1, 1), refusal)])
-    raw = _read(path)
+    if content is None:
+        refusal = refuse_location(path, folder, display.rsplit("/", 1)[0] + "/")
+        if refusal:
+            return None, located([((1, 1), refusal)])
+    raw = _read(path) if content is None else _bounded(content)
     if isinstance(raw, str):
         return None, located([((1, 1), raw)])
     text = _decode(raw)
@@ -240,19 +247,24 @@ def load_file(path: Path, display: str, name: str, folder: Path) -> tuple[Loaded
     if builder.fatal:
         return None, with_fields(builder.problems)
     first_line = _LINE_BREAK.split(text, maxsplit=1)[0]
-    source_map = builder.source_map if eager else SourceMap(reader=_positions_reader(path, raw, EventLoader))
+    source_map = (
+        builder.source_map
+        if eager
+        else SourceMap(reader=_positions_reader(path, raw, EventLoader, in_memory=content is not None))
+    )
     return LoadedFile(name, display, data, source_map, first_line), with_fields(builder.problems)
 
 
-def _positions_reader(path: Path, raw: bytes, loader: type) -> Callable[[], SourceMap]:
+def _positions_reader(path: Path, raw: bytes, loader: type, *, in_memory: bool) -> Callable[[], SourceMap]:
     """What reads the positions of ``path`` when a problem first needs one: the file parsed again
     (with the parser that read it, ``loader``). Only a fingerprint of the bytes is kept; should
     the file have changed since, its problems point at its first line (the new bytes are not
     the ones checked, and the preview rebuilds on the change anyway)."""
     size, checksum = len(raw), zlib.crc32(raw)
+    kept = raw if in_memory else None  # not on disk: kept, as it is the candidate being checked
 
     def read() -> SourceMap:
-        again = _read(path)
+        again = kept if kept is not None else _read(path)
         if isinstance(again, str) or len(again) != size or zlib.crc32(again) != checksum:
             return SourceMap()
         builder = _TreeBuilder(positions=True, loader=loader)
@@ -298,6 +310,11 @@ def _read(path: Path) -> bytes | str:
             raw = stream.read(MAX_BYTES + 1)
     except OSError as error:
         return f"cannot read the file ({error.strerror or error})"
+    return _bounded(raw)
+
+
+def _bounded(raw: bytes) -> bytes | str:
+    """The bytes, or why a file holding them is not read."""
     if len(raw) > MAX_BYTES:
         return (
             f"the file is larger than {MAX_BYTES // 1_000_000} MB; data files this big are not "
@@ -542,12 +559,21 @@ class _TreeBuilder:
         parent.key = None
 
 
+def forbidden_character(text: str) -> tuple[int, str] | None:
+    """Where the first character a published text may not hold stands in ``text``, and what it
+    is (``a line separator (U+2028)``), if there is one: the rule every loaded value is read by."""
+    forbidden = _FORBIDDEN_CHARACTER.search(text)
+    if forbidden is None:
+        return None
+    return forbidden.start(), forbidden_kind(forbidden.group())[0]
+
+
 def character_problem(text: str) -> tuple[str, Severity] | None:
     """What is wrong with the characters of one text that will be published, if anything: the one
     check every loaded value passes (the data, the interface's words, the site's settings)."""
     forbidden = _FORBIDDEN_CHARACTER.search(text)
     if forbidden:
-        what, advice = _forbidden_kind(forbidden.group())
+        what, advice = forbidden_kind(forbidden.group())
         return f"{what} at character {forbidden.start() + 1}; {advice}", "error"
     invisible = _INVISIBLE_CHARACTER.search(text)
     if invisible:
@@ -560,7 +586,7 @@ def character_problem(text: str) -> tuple[str, Severity] | None:
     return None
 
 
-def _forbidden_kind(character: str) -> tuple[str, str]:
+def forbidden_kind(character: str) -> tuple[str, str]:
     code = f"U+{ord(character):04X}"
     if _BIDI_CONTROLS.match(character):
         return (

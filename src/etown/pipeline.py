@@ -9,9 +9,9 @@ happened and the CLI decides how to show it.
 
 import contextlib
 import gc
-import multiprocessing
+import os
 import time
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from etown.editions import load_seed_metadata
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
-from etown.problems import DataError, EtownError, Problem, errors_only
+from etown.problems import DataError, EtownError, Problem, UsageError, errors_only
 from etown.producers import PRODUCERS
 from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
@@ -32,7 +32,8 @@ from etown.strings import read_strings
 from etown.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
 from etown.wording import WordingMemo
-from etown.write import SiteUpdate, Staging, refuse_bad_paths, unpublishable
+from etown.workers import forked_map
+from etown.write import SiteUpdate, Staging, refuse_bad_paths, refuse_foreign_folder, unpublishable
 
 DATA_FOLDERS = frozenset({Path(SCHEMA_FOLDER).name, Path(CONVERSIONS_FOLDER).name, LOCK_NAME})
 """What data/ holds besides the sections: the editors' JSON Schemas, the conversion corrections
@@ -62,6 +63,9 @@ class Pipeline:
     finishing: bool = True
     """Whether a build runs the producers that finish the written site (the search index, made
     by Pagefind from the written pages); ``etown build --no-search`` says no."""
+    candidates: Mapping[str, bytes] = field(default_factory=dict)
+    """Data files by section, read from here instead of data/: what a command is about to write,
+    checked as ``etown check`` would check it before anything is written."""
     _files: dict[str, _FileState] = field(default_factory=dict)
     _project_problems: list[Problem] = field(default_factory=list)
     _context: Context | None = None
@@ -88,8 +92,11 @@ class Pipeline:
         return self._report(problems, files, 0, started, None)
 
     def build(self, out_dir: Path) -> Report:
-        """Check, then write the whole site into ``out_dir`` (atomically: all of it, or none)."""
+        """Check, then write the whole site into ``out_dir`` (atomically: all of it, or none),
+        from one version of the project: a file saved while the build runs fails it."""
         started = time.perf_counter()
+        _refuse_output_among_inputs(self.root, out_dir)
+        inputs = inputs_state(self.root)
         with _cyclic_gc_paused():
             self._load_everything()
             data, problems = self._validated()
@@ -100,6 +107,8 @@ class Pipeline:
                 problems += render_problems
                 if not self._fatal(problems):
                     problems += self.finish(staging.folder)
+                if not self._fatal(problems):
+                    problems += changed_since(self.root, inputs)
                 if self._fatal(problems):
                     return self._report(problems, files, 0, started, out_dir)
                 staging.commit()
@@ -151,7 +160,7 @@ class Pipeline:
         try:
             seed = read_seed(self.root)
         except EtownError as error:
-            problems.append(Problem("seeds/", 0, 0, "", str(error)))
+            problems += error.problems or [Problem("seeds/", 0, 0, "", str(error))]
             seed = None
         else:
             problems += load_seed_metadata(self.root)[1]
@@ -172,7 +181,7 @@ class Pipeline:
         return context, problems
 
     def _load_section(self, name: str) -> _FileState:
-        loaded, problems = load_data_file(self.root / "data", name)
+        loaded, problems = load_data_file(self.root / "data", name, self.candidates.get(name))
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
         result = validate_file(loaded, self._context.seed, self._hints)
@@ -293,8 +302,7 @@ class Pipeline:
         for language in LANGUAGES:  # made before forking, so the workers share one OpenCC (45 MB)
             self._context.renderer.helpers(language)
         try:
-            with multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                yield from pool.imap(_make_forked, indices, chunksize=1)
+            yield from forked_map(_make_forked, indices, self.workers)
         finally:
             _FORKED = None
 
@@ -320,6 +328,66 @@ class Pipeline:
         return Report(
             sorted(set(problems)), self.strict, files, written, time.perf_counter() - started, out_dir
         )
+
+
+INPUTS = ("seeds", "data", "templates", "etown.toml")
+"""What a build reads, inside the project folder."""
+InputsState = dict[str, tuple[int, int, int] | None]
+
+
+def inputs_state(root: Path) -> InputsState:
+    """Each file a build reads, by its path in the project, with its size, modification time and
+    inode (None where it cannot be read): taken when a build starts, and again before it
+    publishes. An editor's save changes the time, or the inode when it writes a new file."""
+    state: InputsState = {}
+
+    def add(path: Path) -> None:
+        try:
+            status = path.stat()
+        except OSError:
+            state[path.relative_to(root).as_posix()] = None
+        else:
+            state[path.relative_to(root).as_posix()] = (status.st_size, status.st_mtime_ns, status.st_ino)
+
+    for part in INPUTS:
+        top = root / part
+        if not top.is_dir():
+            add(top)
+            continue
+        for folder, folders, names in os.walk(top):  # links to folders are not entered
+            folders.sort()
+            for name in sorted(names):
+                add(Path(folder) / name)
+    return state
+
+
+def _refuse_output_among_inputs(root: Path, out_dir: Path) -> None:
+    """The site is not written where etown reads the project: it would read its own output."""
+    refuse_foreign_folder(out_dir)  # a folder etown did not write is refused as such first
+    written = out_dir.absolute().resolve()
+    for part in INPUTS:
+        folder = (root / part).absolute().resolve()
+        if written == folder or written.is_relative_to(folder) or folder.is_relative_to(written):
+            raise UsageError(
+                f"cannot write the site to {out_dir}: it would be inside (or hold) {part}/, which etown "
+                "reads; choose another --out"
+            )
+
+
+def changed_since(root: Path, before: InputsState) -> list[Problem]:
+    """A problem naming the first file that changed since ``before`` was taken, if one did."""
+    after = inputs_state(root)
+    changed = sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+    if not changed:
+        return []
+    others = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+    return [
+        Problem(
+            changed[0], 0, 0, "",
+            f"changed while the site was being built{others}, so its files could mix the old and the new "
+            "version; nothing was written (the previous build is as it was): build again",
+        )
+    ]  # fmt: skip
 
 
 @contextlib.contextmanager

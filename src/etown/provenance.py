@@ -6,13 +6,14 @@ import hashlib
 import itertools
 import operator
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from etown.load import refuse_location
-from etown.problems import UsageError, shorten
+from etown.load import forbidden_kind, refuse_location
+from etown.problems import DataError, Problem, UsageError, shorten
 
 _WHITESPACE = re.compile(r"\s+")
 _CLOSEST_ENOUGH = 0.5
@@ -165,15 +166,26 @@ def read_seed(root: Path) -> Seed:
     refusal = refuse_location(path, folder, "seeds/")
     if refusal:
         raise UsageError(f"cannot read {shown}: {refusal}")
+    raw, text = read_edition_text(path, shown)
+    return Seed(shown, text, hashlib.sha256(raw).hexdigest(), _taken(path))
+
+
+def read_edition_text(path: Path, shown: str) -> tuple[bytes, str]:
+    """An edition of the source (the seed, or a new edition about to be adopted), by the rules
+    every seed is read with: a plain file of at most MAX_SEED_BYTES of UTF-8 text, not empty,
+    holding nothing a published file may not (UsageError when it cannot be read, DataError
+    with each character's place)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe would be read for ever
+            raise UsageError(f"cannot read {shown}: it is not a plain file")
         with path.open("rb") as stream:
             raw = stream.read(MAX_SEED_BYTES + 1)
-        if len(raw) > MAX_SEED_BYTES:
-            raise UsageError(
-                f"{shown} is larger than {MAX_SEED_BYTES // 1_000_000} MB; etown reads seeds up to that size"
-            )
     except OSError as error:
         raise UsageError(f"cannot read {shown}: {error.strerror or error}") from error
+    if len(raw) > MAX_SEED_BYTES:
+        raise UsageError(
+            f"{shown} is larger than {MAX_SEED_BYTES // 1_000_000} MB; etown reads seeds up to that size"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -181,7 +193,45 @@ def read_seed(root: Path) -> Seed:
         raise UsageError(
             f"cannot read {shown}: not UTF-8 text (byte {byte:#04x} on line {line}); save it as UTF-8"
         ) from None
-    return Seed(shown, text, hashlib.sha256(raw).hexdigest(), _taken(path))
+    if not text.strip():
+        raise UsageError(f"{shown} is empty; an edition of the source holds its text")
+    problems = unpublishable_characters(text, shown)
+    if problems:
+        raise DataError(f"{shown} holds characters no published page may hold", problems)
+    return raw, text
+
+
+# What a published file may not hold (write.unpublishable): control characters but tab and line
+# breaks, line and paragraph separators, bidirectional embeddings, overrides and isolates,
+# surrogates and noncharacters. The seed is published as it is, on the source page.
+_UNPUBLISHABLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+SHOWN_CHARACTERS = 10
+"""How many of the characters a seed may not hold are named one by one (a binary file has many)."""
+
+
+def unpublishable_characters(text: str, shown: str) -> list[Problem]:
+    """Each character of an edition that no published file may hold, at its line and column."""
+    problems: list[Problem] = []
+    found = list(itertools.islice(_UNPUBLISHABLE.finditer(text), SHOWN_CHARACTERS + 1))
+    for match in found[:SHOWN_CHARACTERS]:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        what = forbidden_kind(match.group())[0]
+        problems.append(
+            Problem(
+                shown, line, column, "",
+                f"{what}; the source is published as it is, and no published page may hold one: "
+                "take in an edition without it (etown seed adopt)",
+            )
+        )  # fmt: skip
+    if len(found) > SHOWN_CHARACTERS:
+        rest = len(_UNPUBLISHABLE.findall(text)) - SHOWN_CHARACTERS
+        problems.append(Problem(shown, 0, 0, "", f"and {rest:,} more such characters"))
+    return problems
 
 
 def _taken(seed: Path) -> str:

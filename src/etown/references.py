@@ -59,6 +59,8 @@ def check_references(
             problem(record.section, path, message)
             for path, message in _own_flags(record, notes_of.get(record.ref, []))
         )
+    for record, message in _same_year_not_circular(records):
+        yield problem(record.section, (*record.path, "derived", "same_year_as"), message)
 
 
 _FLAG_SOURCES = {
@@ -104,6 +106,42 @@ def _record_references(record: Record, records: Mapping[str, Record]) -> Iterato
                     f"but this event is dated {node.date}"
                 ),
             )
+
+
+def cycles(links: Mapping[str, str | None]) -> Iterator[list[str]]:
+    """Each cycle of references among ``links`` (id → the id it refers to, in the order of the
+    data), once, starting at its member that comes first; linear in the links."""
+    order = {name: index for index, name in enumerate(links)}
+    walked: set[str] = set()
+    for start in links:
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current in links and current not in walked and current not in chain:
+            chain.append(current)
+            current = links[current]
+        walked.update(chain)
+        if current is not None and current in chain:
+            cycle = chain[chain.index(current) :]
+            turn = cycle.index(min(cycle, key=order.__getitem__))
+            yield [*cycle[turn:], *cycle[:turn]]
+
+
+def _same_year_not_circular(records: Mapping[str, Record]) -> Iterator[tuple[Record, str]]:
+    """同年 takes an event's year from another's: from itself, or round in a circle, from none."""
+    links = {
+        ref: record.model.derived.same_year_as
+        for ref, record in records.items()
+        if isinstance(record.model, HistoryEvent) and record.model.derived is not None
+    }
+    for cycle in cycles(links):
+        if len(cycle) == 1:
+            message = "an event cannot take its year (同年) from itself; name the event whose year 同年 means"
+        else:
+            message = (
+                f"same_year_as goes round in a circle ({' → '.join([*cycle, cycle[0]])}), so none of "
+                "these years is stated: one of the events must have its year from its own quote"
+            )
+        yield records[cycle[0]], message
 
 
 def _close(ref: str, records: Mapping[str, Any]) -> str:

@@ -12,6 +12,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from html import escape as escape_html
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType
@@ -35,9 +36,10 @@ from etown.format import format_date, format_number, format_quantity
 from etown.languages import AUTHORED, LANGUAGES, Language, by_code
 from etown.load import refuse_location
 from etown.pages import relative_url
-from etown.problems import Problem
+from etown.problems import EtownError, Problem
 from etown.schema import PartialDate, Period, Text
-from etown.strings import Strings
+from etown.strings import DISPLAY_PATH as STRINGS_PATH
+from etown.strings import MissingString, Strings, Words
 from etown.tables import measures, table_rows
 
 _ALLOWED_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "code", "br", "sup", "sub", "blockquote"}
@@ -573,11 +575,11 @@ class Renderer:
                 return html
             return self._marked_outdated(html, language, block=not inline)
 
-        words: dict[str, str] = {
+        words = Words(
             # the interface's words may quote the source's Chinese (“截至目前”): mark it too
-            key: mark_chinese(Markup.escape(text)) if marked and _CJK_RUN.search(text) else text
+            (key, mark_chinese(Markup.escape(text)) if marked and _CJK_RUN.search(text) else text)
             for key, text in self.strings.in_language(language).items()
-        }
+        )
 
         def period(value: Period) -> str:
             if value.date is not None:
@@ -596,7 +598,9 @@ class Renderer:
                 if value.date is not None and not value.year_end
                 else "caption_with_period"
             )
-            return Markup(words[key]).format(caption=caption, period=period(value))
+            # the words are text (a derived language's made by conversion, whose corrections may
+            # write anything): escaped before they become the markup the caption is put into
+            return Markup.escape(words[key]).format(caption=caption, period=period(value))
 
         def measured(facts: Iterable[object]) -> str:
             """A caption naming what the rows measure: "Area and population" / 面积与人口."""
@@ -635,7 +639,7 @@ class Renderer:
             "datetime_attr": lambda value: str(value) if isinstance(value, PartialDate) else "",
             "parenthesised": speaking.parenthesised,
             "space": speaking.punctuation.space,
-            "bar_chart": lambda **kwargs: Markup(convert(charts.bar_chart(language=speaking, **kwargs))),
+            "bar_chart": lambda **kwargs: charts.bar_chart(language=speaking, convert=convert, **kwargs),
             "column": lambda quantities: charts.column(quantities, speaking, convert),
             "industry_bars": lambda industries, attribute, flags_of: [
                 (_flagged(plain(item.name), flags_of(item), words), getattr(item, attribute))
@@ -702,10 +706,23 @@ def template_problems(templates_dir: Path, output: str, problems: list[Problem])
         missing = f"templates/{error.name}"
         message = f"the template {missing} does not exist"
         problems.append(Problem(where if where != UNKNOWN_TEMPLATE else missing, line, 1, "", message))
+    except MissingString as error:
+        where, line = _template_frame(error, templates_dir)
+        folder, _, rest = output.partition("/")
+        made = f"the files in {folder}/" if rest else output  # one problem for the citation files, not 99
+        user = f"{where}:{line} uses it" if where != UNKNOWN_TEMPLATE else f"etown needs it to make {made}"
+        message = f"no such key ({user}); add it, with its text in {' and '.join(AUTHORED)}"
+        problems.append(Problem(STRINGS_PATH, 0, 0, error.key, message))
     except RecursionError as error:
         where, line = _template_frame(error, templates_dir)
         problems.append(Problem(where, line, 1, "", "template error: a template includes or calls itself"))
     except Exception as error:  # a template's mistake, or data a template cannot show
+        if isinstance(error, EtownError) and error.problems:  # a producer's, placed where they stand
+            problems.extend(
+                replace(problem, file=f"build:{output}") if problem.file == "build:" else problem
+                for problem in error.problems
+            )
+            return
         where, line = _template_frame(error, templates_dir)
         message = str(error) or type(error).__name__
         if where == UNKNOWN_TEMPLATE:

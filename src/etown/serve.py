@@ -3,11 +3,12 @@
 It owns only HTTP, watching and reloading; building is the pipeline's. The preview is built into
 a folder of its own (never build/, which holds what you publish), served on 127.0.0.1 only, to
 clients that name it as localhost. A problem after an edit is reported and shown in the browser
-over the last good build; the next good save recovers. Nothing that goes wrong in a rebuild stops
-the watcher.
+over the last good build, or, before there is one, as a page of its own; the next good save
+recovers. Nothing that goes wrong in a rebuild stops the watcher.
 """
 
 import contextlib
+import html
 import http.server
 import json
 import shutil
@@ -54,6 +55,19 @@ RELOAD_SCRIPT = """(function () {
   poll();
 })();
 """.replace("STATUS_PATH", STATUS_PATH)
+
+
+PROBLEMS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>etown: the project has problems</title></head>
+<body>
+<h1>The project has problems</h1>
+<p>etown serve shows the site as soon as a save fixes them; this page reloads itself then.</p>
+<pre>{problems}</pre>
+<script src="{script}"></script>
+</body>
+</html>
+"""
 
 
 @dataclass
@@ -118,6 +132,12 @@ class Preview:
         with self._lock:
             self.problems = list(report.problems)
 
+    def problems_page(self) -> bytes:
+        """The page served while there is no good build: the problems, and the reload script,
+        which loads the site once a save fixes them."""
+        problems = "\n".join(html.escape(str(problem)) for problem in list(self.problems))
+        return PROBLEMS_PAGE.format(problems=problems or "(building…)", script=RELOAD_SCRIPT_PATH).encode()
+
     def status(self) -> dict[str, object]:
         return {"version": self.version, "problems": [str(problem) for problem in self.problems]}
 
@@ -159,6 +179,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
         self._file(path, with_body)
 
     def _file(self, url_path: str, with_body: bool) -> None:
+        if not self.preview.version:  # no good build yet: what is wrong, until a save fixes it
+            self._send(500, self.preview.problems_page(), "text/html; charset=utf-8", with_body)
+            return
         try:
             local = Path(self.translate_path(url_path))
             if local.is_dir():
@@ -233,9 +256,19 @@ RETRY_SECONDS = 1.0
 """How long the watcher waits before watching again after watching itself failed."""
 
 
-def watch(preview: Preview, stop: threading.Event, on_report: Callable[[Report], None]) -> None:
+WATCHING_MS = 100
+"""How soon the watcher says it is watching (and how often it wakes when nothing changes)."""
+
+
+def watch(
+    preview: Preview,
+    stop: threading.Event,
+    on_report: Callable[[Report], None],
+    watching: threading.Event | None = None,
+) -> None:
     """Rebuild after every save until ``stop`` is set, whatever a rebuild or the watching meets
-    (a watched folder deleted and made again, the system's watch limit reached)."""
+    (a watched folder deleted and made again, the system's watch limit reached). ``watching`` is
+    set once the files are watched: a save from then on is seen."""
     import watchfiles
 
     root = preview.pipeline.root
@@ -244,9 +277,13 @@ def watch(preview: Preview, stop: threading.Event, on_report: Callable[[Report],
             paths = [path for path in watched_paths(root) if path.exists()]
             if paths:
                 for changes in watchfiles.watch(
-                    *paths, stop_event=stop, debounce=50, step=2, raise_interrupt=False
-                ):
-                    _tell(on_report, preview.update(Path(path) for _, path in changes))
+                    *paths, stop_event=stop, debounce=50, step=2, raise_interrupt=False,
+                    rust_timeout=WATCHING_MS, yield_on_timeout=True,
+                ):  # fmt: skip
+                    if watching is not None:
+                        watching.set()
+                    if changes:
+                        _tell(on_report, preview.update(Path(path) for _, path in changes))
         except Exception as error:
             report = preview.failed(
                 f"watching for changes failed ({type(error).__name__}: {error}); retrying"
@@ -272,34 +309,49 @@ def open_server(port: int, preview: Preview) -> PreviewServer:
         raise UsageError(f"cannot serve on port {port}: {reason}; choose another with --port") from error
 
 
+WATCHER_STARTS_SECONDS = 10.0
+"""How long the first build waits for the watcher to be watching (it takes milliseconds)."""
+STOPPING_SECONDS = 30.0
+"""How long the end waits for a rebuild under way to finish."""
+
+
 def serve(
     root: Path,
     port: int,
     *,
     strict: bool = False,
-    on_report: Callable[[Report], None],
+    on_report: Callable[[Report, bool], None],
     on_start: Callable[[str], None],
 ) -> bool:
-    """Preview until interrupted; False when the first build fails and there is nothing to show."""
+    """Preview until interrupted. The files are watched before the first build reads them, so
+    no save is missed, however soon it comes; a first build that fails serves a page listing
+    its problems, and the next save that fixes them serves the site (as ``hugo server`` does).
+    ``on_report`` is told each build's report, and whether a good build is being served."""
     folder = Path(tempfile.mkdtemp(prefix="etown-preview-"))
+    stop = threading.Event()
+    watcher: threading.Thread | None = None
     try:
         preview = Preview(Pipeline(root, strict=strict, expensive=False), folder)  # no PDFs: seconds each
         server = open_server(port, preview)
         preview.pipeline.base_url = f"http://127.0.0.1:{server.server_port}/"
-        first = preview.build()
-        on_report(first)
-        if not first.ok:
-            server.server_close()
-            return False
-        stop = threading.Event()
-        watcher = threading.Thread(target=watch, args=(preview, stop, on_report), daemon=True)
+
+        def told(report: Report) -> None:
+            if not stop.is_set():  # a rebuild cut short by the end is no news
+                on_report(report, preview.version > 0)
+
+        watching = threading.Event()
+        watcher = threading.Thread(target=watch, args=(preview, stop, told, watching), daemon=True)
         watcher.start()
+        watching.wait(WATCHER_STARTS_SECONDS)
+        told(preview.build())
         on_start(f"http://127.0.0.1:{server.server_port}/")
         try:
             server.serve_forever()
         finally:
-            stop.set()
             server.server_close()
         return True
     finally:
+        stop.set()
+        if watcher is not None:  # its rebuild ends before the folder goes, or it would make it again
+            watcher.join(STOPPING_SECONDS)
         shutil.rmtree(folder, ignore_errors=True)

@@ -8,6 +8,7 @@ from its source language's, as its data is. Facts never live here.
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from etown.convert import NO_CONVERSIONS, Conversions
@@ -19,6 +20,23 @@ STRINGS_FILE = "strings.yaml"
 DISPLAY_PATH = f"templates/{STRINGS_FILE}"
 
 
+class MissingString(Exception):
+    """A key that a template (or etown, making a page for one) asks templates/strings.yaml for,
+    which it does not have. Not a LookupError: Jinja would turn that into an undefined value and
+    report it without naming the file or the key."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no such key in {DISPLAY_PATH}: {key!r}")
+        self.key = key
+
+
+class Words(dict[str, str]):
+    """One language's words, by key (``t`` in templates); a missing key is a MissingString."""
+
+    def __missing__(self, key: str) -> str:
+        raise MissingString(key)
+
+
 @dataclass(frozen=True)
 class Strings:
     values: Mapping[str, Mapping[str, str]]
@@ -27,17 +45,19 @@ class Strings:
     conversions: Conversions = NO_CONVERSIONS
 
     def get(self, key: str, language: Language) -> str:
-        texts = self.values[key]
+        texts = self.values.get(key)
+        if texts is None:
+            raise MissingString(key)
         if language.code in texts:
             return texts[language.code]
         return self.conversions.converter(language)(texts[language.text_from])
 
-    def in_language(self, language: Language) -> dict[str, str]:
-        return {key: self.get(key, language) for key in self.values}
+    def in_language(self, language: Language) -> Words:
+        return Words({key: self.get(key, language) for key in self.values})
 
     def __getattr__(self, key: str) -> dict[str, str]:
         """``strings.title_index['en']`` in templates that show every language at once."""
-        if key.startswith("_") or key not in self.values:
+        if key.startswith("_"):
             raise AttributeError(key)
         return {language.code: self.get(key, language) for language in LANGUAGES}
 
@@ -73,6 +93,7 @@ def _entry_problems(loaded: LoadedFile) -> Iterator[Problem]:
         for code in AUTHORED:
             if code not in texts:
                 yield problem((key,), f"the {code} text is missing")
+        yield from _pattern_problems(key, texts, problem)
         for code, text in texts.items():
             if code not in allowed:
                 cut = (
@@ -87,6 +108,39 @@ def _entry_problems(loaded: LoadedFile) -> Iterator[Problem]:
                 yield problem((key, code), f"expected text{_got(text)}")
             elif not text.strip():
                 yield problem((key, code), f"the {code} text is empty")
+
+
+def _pattern_problems(key: str, texts: dict[str, Any], problem: Any) -> Iterator[Problem]:
+    """A text with {placeholders} is a pattern that etown or a template fills in: every language
+    must be one that can be filled, with the same placeholders."""
+    placeholders: dict[str, set[str]] = {}
+    broken: dict[str, str] = {}
+    for code, text in texts.items():
+        if isinstance(text, str):
+            try:
+                placeholders[code] = {name for _, name, _, _ in Formatter().parse(text) if name is not None}
+            except ValueError as error:
+                broken[code] = str(error)
+    if not any(placeholders.values()):
+        return
+    for code, reason in broken.items():
+        yield problem(
+            (key, code),
+            f"not a pattern that can be filled in ({reason}); a placeholder is written {{name}}, and a "
+            "brace itself {{ or }}",
+        )
+    first, expected = next((code, names) for code, names in placeholders.items() if names)
+    for code, names in placeholders.items():
+        if names != expected:
+            yield problem(
+                (key, code),
+                f"its placeholders ({_listed(names)}) are not the {first} text's ({_listed(expected)}); "
+                "every language fills in the same ones",
+            )
+
+
+def _listed(names: set[str]) -> str:
+    return ", ".join(f"{{{name}}}" for name in sorted(names)) or "none"
 
 
 def _got(value: Any) -> str:

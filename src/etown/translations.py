@@ -16,15 +16,16 @@ A text is then in one of four states:
 - ``new``: no entry yet; ``etown translations update`` writes one.
 
 Entries are keyed by file and record, ``data/history.yaml:events[state-council-approval].text.en``:
-list items by their id (or key, person or number) where they have one, so that inserting a record
-moves no other record's fingerprint.
+list items by their id (or key, person or number; a skipped passage by its passage, a term by
+its Chinese name, which is what it is) where they have one, so that inserting a record moves no
+other record's fingerprint.
 """
 
 import difflib
 import functools
 import hashlib
 import json
-import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from etown.load import LoadedFile, PathKey, Position, load_data_file
 from etown.problems import EtownError, Problem, UsageError, field_path, shorten
 from etown.provenance import normalise
 from etown.sections import SECTION_NAMES
+from etown.write import write_project_file
 
 try:  # the same parser the loader uses, for the same positions
     from yaml import CBaseLoader as EventLoader
@@ -51,7 +53,7 @@ TRANSLATED = tuple(
     language.code for language in LANGUAGES if language.is_authored and language.is_translation
 )
 """The authored languages translated from it: en."""
-IDENTITY_FIELDS = ("id", "key", "person", "number")
+IDENTITY_FIELDS = ("id", "key", "person", "number", "passage", SOURCE)
 """What names a list item in a fingerprint's key, in order of preference."""
 _ABOUT = (
     "Fingerprints of the Chinese each English text was translated from. Written by `etown translations "
@@ -256,15 +258,8 @@ def lock_text(lock: Lock) -> str:
 
 
 def write_lock(data_dir: Path, lock: Lock) -> None:
-    path = data_dir / LOCK_NAME
-    if path.is_symlink():
-        raise EtownError(f"refusing to write {LOCK_PATH}: it is a link; replace it with a file")
-    temporary = path.with_name(f".{LOCK_NAME}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(lock_text(lock), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError as error:
-        raise EtownError(f"cannot write {LOCK_PATH} ({error.strerror or error})") from error
+    """Write the lock file (atomically, keeping its line ends)."""
+    write_project_file(data_dir.parent, LOCK_PATH, lock_text(lock))
 
 
 # --- the review -----------------------------------------------------------------------------------
@@ -468,12 +463,24 @@ class _Failed(EtownError):
         super().__init__("the lock file cannot be read", problems)
 
 
+def _project_errors(root: Path) -> list[Problem]:
+    """The errors ``etown check`` would find in the data (a fingerprint of a text check refuses
+    records nothing worth keeping): the command writes nothing while there are any."""
+    from etown.pipeline import Pipeline  # the whole pipeline, for the commands that write
+
+    _, problems = Pipeline(root).validated()
+    return [problem for problem in problems if problem.severity == "error"]
+
+
 def update(root: Path) -> Outcome:
     """Record new and edited texts, drop entries of texts that are gone; outdated ones stay."""
     try:
         result, problems = _reviewed(root)
     except _Failed as failed:
         return Outcome(failed.problems, "fix the lock file first; nothing was written", failed=True)
+    errors = _project_errors(root)
+    if errors:
+        return Outcome(errors, "fix these first; nothing was written", failed=True)
     lock = result.lock
     recorded = 0
     for item in result.items:
@@ -503,8 +510,9 @@ def confirm(root: Path, targets: list[str], *, everything: bool) -> Outcome:
         result, problems = _reviewed(root)
     except _Failed as failed:
         return Outcome(failed.problems, "fix the lock file first; nothing was written", failed=True)
-    if problems:
-        return Outcome(problems, "fix the data files first; nothing was written", failed=True)
+    errors = problems or _project_errors(root)
+    if errors:
+        return Outcome(errors, "fix the data files first; nothing was written", failed=True)
     chosen = result.items if everything else _chosen(root, result, targets)
     lock = result.lock
     changed = 0
@@ -545,6 +553,9 @@ def _chosen(root: Path, result: Review, targets: list[str]) -> list[Reviewed]:
     return chosen
 
 
+_LINE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 def _parse_target(target: str) -> tuple[str, int | None]:
     """``data/x.yaml``, ``data/x.yaml:12`` or ``data/x.yaml:12:9`` (as check prints them)."""
     parts = target.split(":")
@@ -553,7 +564,8 @@ def _parse_target(target: str) -> tuple[str, int | None]:
         file = f"data/{file}"
     if len(parts) == 1:
         return file, None
-    if not parts[1].isdigit() or len(parts) > 3:
+    # ASCII digits only: str.isdigit() also takes ²⁸ and other digits int() refuses
+    if len(parts) > 3 or not all(_LINE_NUMBER.fullmatch(part) for part in parts[1:]):
         raise UsageError(f"{target}: name a text as FILE or FILE:LINE, like data/history.yaml:42")
     return file, int(parts[1])
 

@@ -23,9 +23,10 @@ from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import HintBudget, Seed
 from etown.records import NOTE_FLAGS, Record, RecordIndex, records_in
-from etown.references import check_references
+from etown.references import check_references, cycles
 from etown.render import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.schema import (
+    CoverageFile,
     EconomyFile,
     Fact,
     HistoryFile,
@@ -38,6 +39,7 @@ from etown.schema import (
     PartialDate,
     Quantity,
     Slug,
+    TermsFile,
     fields_of,
 )
 from etown.sections import NOTES, SECTION_NAMES, SiteData, section_named
@@ -461,6 +463,10 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
         findings.append(
             (("industries",), "the list of leading industries is empty; the economy page needs one")
         )
+    if isinstance(model, TermsFile):
+        findings += _terms_once(model, loaded)
+    if isinstance(model, CoverageFile):
+        findings += _passages_skipped_once(model, loaded)
     models = list(_models(model, ()))
     facts = [(path, node) for path, node in models if isinstance(node, Fact)]
     findings += _parts_exist(facts)
@@ -595,17 +601,54 @@ def _parts_exist(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 yield (*path, relation), f"no fact with the id {target!r} in this file{hint}"
     wholes = {fact.id: fact.part_of or fact.added_to for _, fact in facts}
-    for path, fact in facts:
-        chain, current = [fact.id], wholes.get(fact.id)
-        while current is not None and current not in chain and current in wholes:
-            chain.append(current)
-            current = wholes[current]
-        if current == fact.id:
-            relation = "part_of" if fact.part_of is not None else "added_to"
-            yield (
-                (*path, relation),
-                f"{' → '.join([*chain, fact.id])}: a figure cannot be a part of itself, however far down",
+    by_id = {fact.id: (path, fact) for path, fact in facts}
+    for cycle in cycles(wholes):  # each once, at its member that comes first
+        path, fact = by_id[cycle[0]]
+        relation = "part_of" if fact.part_of is not None else "added_to"
+        further = ", however far down" if len(cycle) > 1 else ""
+        yield (
+            (*path, relation),
+            f"{' → '.join([*cycle, cycle[0]])}: a figure cannot be a part of itself{further}",
+        )
+
+
+def _terms_once(terms: TermsFile, loaded: LoadedFile) -> Iterator[Finding]:
+    """A Chinese name has one English name: a term listed twice is a contradiction (or, with the
+    same English, a copy that an edit of one would turn into one)."""
+    first: dict[str, int] = {}
+    for index, term in enumerate(terms.terms):
+        if term.zh not in first:
+            first[term.zh] = index
+            continue
+        earlier = terms.terms[first[term.zh]]
+        line = loaded.source_map.locate(("terms", first[term.zh], "zh"))[0]
+        if earlier.en != term.en:
+            message = (
+                f"{term.zh} is already listed at line {line} with the English “{earlier.en}”, and here "
+                f"with “{term.en}”; a name has one official English name: keep one entry"
             )
+        else:
+            message = f"{term.zh} is already listed at line {line}; list each term once"
+        yield ("terms", index, "zh"), message
+
+
+def _passages_skipped_once(coverage: CoverageFile, loaded: LoadedFile) -> Iterator[Finding]:
+    """A passage is left out for one reason: listed twice, it is left out for two (or one twice)."""
+    first: dict[str, int] = {}
+    for index, entry in enumerate(coverage.skip):
+        if entry.passage not in first:
+            first[entry.passage] = index
+            continue
+        earlier = coverage.skip[first[entry.passage]]
+        line = loaded.source_map.locate(("skip", first[entry.passage], "passage"))[0]
+        if earlier.reason != entry.reason:
+            message = (
+                f"this passage is already skipped at line {line} for another reason; a passage is left "
+                "out for one reason: keep one entry"
+            )
+        else:
+            message = f"this passage is already skipped at line {line}; list each passage once"
+        yield ("skip", index, "passage"), message
 
 
 NotedFinding = tuple[str, PathKey, str]
@@ -619,10 +662,14 @@ _ACKNOWLEDGE = (
 
 def _parts_within_wholes(facts: list[tuple[PathKey, Fact]]) -> Iterator[NotedFinding]:
     """No part is larger than its whole, and the parts listed under a whole, one way of dividing
-    it at a time (its ``breakdown``), add up to no more than the whole."""
+    it at a time (its ``breakdown``), add up to no more than the whole. Facts in a circle of
+    part_of are reported as a circle, and left out here."""
     by_id = {fact.id: (path, fact) for path, fact in facts}
+    circular = {ref for cycle in cycles({fact.id: fact.part_of for _, fact in facts}) for ref in cycle}
     groups: dict[tuple[str, object], list[Fact]] = {}
     for path, fact in facts:
+        if fact.id in circular:  # a part of a circle is larger than some whole
+            continue
         whole = by_id[fact.part_of][1] if fact.part_of in by_id else None
         if whole is None or fact.value is None or whole.value is None:
             continue

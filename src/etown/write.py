@@ -53,7 +53,7 @@ class Staging:
         self._committed = False
 
     def __enter__(self) -> "Staging":
-        _refuse_foreign_folder(self.out_dir)
+        refuse_foreign_folder(self.out_dir)
         with _os_errors(self.out_dir):
             _recover(self.out_dir)
             self.folder.mkdir(parents=True)
@@ -103,9 +103,7 @@ class SiteUpdate:
             if target.is_file() and target.read_bytes() == output.content:
                 return
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(output.content)
-            os.replace(temporary, target)
+            write_atomically(target, output.content, durable=False)
         self.written += 1
 
 
@@ -176,7 +174,8 @@ def _parents(path: str) -> Iterable[str]:
     return ("/".join(parts[:length]) for length in range(1, len(parts)))
 
 
-def _refuse_foreign_folder(out_dir: Path) -> None:
+def refuse_foreign_folder(out_dir: Path) -> None:
+    """A folder etown did not write is never replaced (UsageError)."""
     if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
         raise UsageError(f"{out_dir} exists and is not a folder; choose another --out")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
@@ -285,17 +284,60 @@ def _remove_owned(folder: Path) -> None:
 
 
 def write_project_file(root: Path, relative: str, text: str) -> None:
-    """Write one file the project keeps (``etown schema``'s JSON Schemas), atomically, and never
+    """Write one file the project keeps (``etown schema``'s JSON Schemas, the translations'
+    fingerprints, the seed's metadata), atomically, with the line ends the file has, and never
     through a link or into a folder that leads out of the project."""
     path = root / relative
     with _os_errors(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.parent.resolve().is_relative_to(root.resolve()):
             raise EtownError(f"refusing to write {relative}: its folder leads out of the project")
-        if path.is_symlink():
-            raise EtownError(
-                f"refusing to write {relative}: it is a link (to {os.readlink(path)}); remove it"
-            )
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, encoding="utf-8")
+        write_atomically(path, with_line_ends_of(path, text).encode("utf-8"), shown=relative)
+
+
+def refuse_links(paths: dict[Path, str]) -> None:
+    """Before a command writes several files (each shown as named): refuse, before writing any,
+    when one is a link, which write_atomically would refuse half way."""
+    links = [shown for path, shown in paths.items() if path.is_symlink()]
+    if links:
+        named = ", ".join(links)
+        message = f"refusing to write {named}: a link (replace it with the file itself); nothing was written"
+        raise EtownError(message)
+
+
+def write_atomically(path: Path, content: bytes, *, shown: str | None = None, durable: bool = True) -> None:
+    """Replace ``path`` with ``content`` in one step: a reader sees the old file or the new one.
+    A write that fails (a full disk, an interruption) leaves the old file and no temporary one;
+    a link is refused, never written through. OSError says what failed. ``durable``: on disk
+    before it takes the name, so that a crash leaves the old file or the new one (the preview's
+    throw-away files skip that, which takes milliseconds each)."""
+    if path.is_symlink():
+        where = shown or path
+        target = os.readlink(path)
+        raise EtownError(f"refusing to write {where}: it is a link (to {target}); replace it with a file")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as stream:
+            stream.write(content)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        with contextlib.suppress(OSError):
+            shutil.copymode(path, temporary)  # an existing file keeps its permissions
         os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def with_line_ends_of(path: Path, text: str) -> str:
+    """``text`` (lines ending in \\n) with the line ends ``path`` has now: a file checked out with
+    CRLF (git's autocrlf) stays CRLF, so a rewrite changes only what it means to."""
+    try:
+        with path.open("rb") as stream:
+            start = stream.read(64 * 1024)
+    except OSError:
+        return text
+    first = start.find(b"\n")
+    return text.replace("\n", "\r\n") if first > 0 and start[first - 1 : first] == b"\r" else text

@@ -254,8 +254,19 @@ class PageCitations:
     credits the source, then this page (at that anchor); ``cite.source()`` and ``cite.page()``
     give each part; ``cite.files`` lists the citation files of the page and of the whole site."""
 
-    citation: Citation
-    page_key: str
+    context: Context
+    page_ref: Page
+    language: Language
+
+    @functools.cached_property
+    def citation(self) -> Citation:
+        """Made when a template first cites: what it needs (the seed's metadata, the interface's
+        words) is then reported at the template line that asked for it."""
+        return citation(self.context, self.page_ref, self.language)
+
+    @property
+    def page_key(self) -> str:
+        return self.page_ref.key
 
     def __call__(self, anchor: str | None = None) -> Markup:
         return self._marked(self.citation.at(anchor).text())
@@ -269,7 +280,7 @@ class PageCitations:
     @property
     def files(self) -> dict[str, list[tuple[str, str]]]:
         """``{"page": [(label, path), …], "site": […]}``, paths relative to the site root."""
-        code = self.citation.language.code
+        code = self.language.code
         return {
             "page": [(label, f"{FOLDER}/{code}/{self.page_key}.{suffix}") for suffix, label in FORMATS],
             "site": [(label, f"{FOLDER}/{code}/site.{suffix}") for suffix, label in FORMATS],
@@ -286,7 +297,7 @@ class PageCitations:
 
 
 def page_citations(context: Context, page: Page, language: Language) -> PageCitations:
-    return PageCitations(citation(context, page, language), page.key)
+    return PageCitations(context, page, language)
 
 
 # --- the files -----------------------------------------------------------------------------------
@@ -296,11 +307,33 @@ def bibtex(works: list[Work]) -> str:
     return "\n".join(_bibtex_entry(work) for work in works)
 
 
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%&#$_~^])")
+_BIBTEX_ESCAPES = {
+    # BibTeX counts every brace, escaped or not, so a lone brace is a command with balanced ones;
+    # \~ and \^ are accents and \\ a line break in LaTeX, so those three are commands too
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    **{character: "\\" + character for character in "%&#$_"},
+}
+_BIBTEX_SPECIAL = re.compile("[" + re.escape("".join(_BIBTEX_ESCAPES)) + "]")
+_URL_UNSAFE_IN_BIBTEX = {"{": "%7B", "}": "%7D", "\\": "%5C"}
+
+
+def one_line(text: str) -> str:
+    """Every run of white space, line breaks and separators included, as one space: a citation
+    file gives each field one line (RIS tags every line; a blank line ends a LaTeX paragraph)."""
+    return " ".join(text.split())
 
 
 def _bibtex_value(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(r"\\\1", text)
+    return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_ESCAPES[match.group()], one_line(text))
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL for biblatex's verbatim url field: the same address, with nothing BibTeX counts."""
+    return "".join(_URL_UNSAFE_IN_BIBTEX.get(character, character) for character in one_line(url))
 
 
 def _bibtex_entry(work: Work) -> str:
@@ -312,7 +345,7 @@ def _bibtex_entry(work: Work) -> str:
     if work.issued:
         fields += [("year", str(work.issued.year)), ("date", work.issued.isoformat())]
     if work.url:
-        fields.append(("url", work.url))
+        fields.append(("url", _bibtex_url(work.url)))
     if work.accessed:
         fields.append(("urldate", work.accessed.isoformat()))
     fields.append(("langid", work.language))
@@ -341,7 +374,7 @@ def ris(works: list[Work]) -> str:
         if work.note:
             lines.append(("N1", work.note))
         lines.append(("ER", ""))
-        records.append("".join(f"{tag}  - {value}\n" for tag, value in lines))
+        records.append("".join(f"{tag}  - {one_line(value)}\n" for tag, value in lines))
     return "\n".join(records)
 
 

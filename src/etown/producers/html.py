@@ -1,5 +1,6 @@
 """The HTML pages: every page in every language, the root language chooser and the 404 page."""
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -125,9 +126,12 @@ def record_marks(
     Made here rather than as a template macro: a record's marks are the markup a page repeats most,
     and a macro's call cost a fifth of the rendering."""
     words, space = helpers["t"], escape(helpers["space"])
-    notes_word, source_word = escape(words["notes"]), escape(words["source"])
+    # looked up at the first call, from the template: a missing word is then reported at the
+    # template line that asked for the marks
+    labels = functools.cache(lambda: (escape(words["notes"]), escape(words["source"])))
 
     def marks(record: object, *, quiet: bool = False, lead: bool = False, at: str | None = None) -> Markup:
+        notes_word, source_word = labels()
         html: list[str] = []
         if not apparatus.site_words and has_site_words(record, language.text_from):
             apparatus.site_words = True
@@ -187,10 +191,10 @@ def note_entries(
     shows everything (the fact sheet) names each note and links to it in full on the About page.
     Made here rather than in _apparatus.html for the reason the marks are."""
     words, tr, md_inline, space = helpers["t"], helpers["tr"], helpers["md_inline"], escape(helpers["space"])
-    back, about = escape(words["back_to_reference"]), escape(about_page)
-    in_the_source = escape(words["in_the_source"])
+    about = escape(about_page)
 
     def entries(apparatus: Apparatus) -> Markup:
+        back, in_the_source = escape(words["back_to_reference"]), escape(words["in_the_source"])
         html: list[str] = []
         for number, note in enumerate(apparatus.notes, start=1):
             target = escape(apparatus.backs.get(number, f"ref-{number}"))
@@ -222,9 +226,9 @@ def source_entries(helpers: dict[str, Any]) -> Callable[[list[SourceEntry]], Mar
     source document (numbered as the marks are). Made here rather than in _apparatus.html for the
     reason the marks are: an item per quote made the list half of a section page's rendering."""
     words, labelled, period, tr = helpers["t"], helpers["labelled"], helpers["period"], helpers["tr"]
-    back, inferred_word = escape(words["back_to_reference"]), words["period_inferred"]
 
     def entries(sources: list[SourceEntry]) -> Markup:
+        back, inferred_word = escape(words["back_to_reference"]), words["period_inferred"]
         html: list[str] = []
         for number, entry in enumerate(sources, start=1):
             anchor = escape(entry.anchor)

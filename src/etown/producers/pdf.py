@@ -17,16 +17,16 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-from etown.cache import cache_folder, trim
+from etown.cache import cache_folder, read_entry, trim, write_entry
 from etown.languages import LANGUAGES, Language
 from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
-from etown.problems import EtownError
+from etown.problems import EtownError, Problem
 from etown.producers import fontfiles
 from etown.producers.citations import edition_date, read_source_record
 from etown.producers.html import _page_maker
@@ -113,6 +113,9 @@ def _render(
         pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     if errors:
         raise EtownError("WeasyPrint could not make the PDF: " + "; ".join(errors))
+    missing = sorted({chr(code) for font in document.fonts.values() for code in getattr(font, "missing", {})})
+    if missing:
+        raise _missing_glyphs(context, missing)
     families = {font.family for font in document.fonts.values()}
     if not any(family.startswith(CJK_FAMILY) for family in families):
         raise EtownError(
@@ -121,6 +124,42 @@ def _render(
             "fonts-noto-cjk"
         )
     return pdf, sorted(families)
+
+
+SEARCHED_FOR_CHARACTERS = ("data", "templates")
+"""Where a character the fonts lack is looked for, to say where it stands."""
+
+
+def _missing_glyphs(context: Context, characters: list[str]) -> EtownError:
+    """No font the PDF embeds has these characters: drawn as an empty box, and copied out of
+    the PDF as another character (every missing one shares one glyph of a full CJK font), so the
+    PDF is not made. Each is named where it first stands in the project."""
+    problems = []
+    for character in characters:
+        where = _first_place(context.root, character)
+        named = f"{character} (U+{ord(character):04X})"
+        message = (
+            f"no font the PDF embeds has {named}: the PDF would show an empty box, and a reader copying "
+            "the text would get another character; write it otherwise, or build without the PDFs (--no-pdf)"
+        )
+        file, line, column = where if where is not None else ("build:", 0, 0)
+        problems.append(Problem(file, line, column, "", message))
+    return EtownError("the PDF's fonts lack characters", problems)
+
+
+def _first_place(root: Path, character: str) -> tuple[str, int, int] | None:
+    """Where ``character`` first stands in the project's data or templates (file, line, column)."""
+    for folder in SEARCHED_FOR_CHARACTERS:
+        for path in sorted((root / folder).rglob("*")):
+            try:
+                text = path.read_text(encoding="utf-8") if path.is_file() else ""
+            except (OSError, UnicodeDecodeError):
+                continue
+            at = text.find(character)
+            if at >= 0:
+                line = text.count("\n", 0, at) + 1
+                return path.relative_to(root).as_posix(), line, at - text.rfind("\n", 0, at)
+    return None
 
 
 @contextlib.contextmanager
@@ -174,35 +213,25 @@ def _cached(key: str, make: Callable[[], tuple[bytes, list[str]]]) -> bytes:
     """The PDF made from ``key``'s inputs: read back from the cache while the fonts it embeds are
     the same files, else made (``make`` gives the PDF and the font families it embeds).
 
-    Each entry is the PDF and a record beside it: the families it embeds, the fingerprint of
-    the font files fontconfig resolves for them, the PDF's size and SHA-256. A font update, a
-    font newly listed under one of those families, or a damaged PDF makes the entry stale;
-    fonts of other families, installed or removed, do not."""
+    Each entry is the PDF and a record beside it: the families it embeds and the fingerprint of
+    the font files fontconfig resolves for them, both kept whole (etown.cache.write_entry: a
+    damaged entry is made again). A font update, or a font newly listed under one of those
+    families, makes the entry stale; fonts of other families, installed or removed, do not."""
     folder = cache_folder("pdf")
-    path, record_path = folder / f"{key}.pdf", folder / f"{key}.json"
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
-        record = json.loads(record_path.read_text(encoding="utf-8"))
-        if record["fonts"] == fontfiles.fingerprint(record["families"]):
-            content = path.read_bytes()
-            if len(content) == record["size"] and hashlib.sha256(content).hexdigest() == record["sha256"]:
-                os.utime(path)  # recently used: kept when the cache is trimmed
-                os.utime(record_path)
+    path, record_path = folder / f"{key}.pdf", folder / f"{key}.fonts"
+    kept = read_entry(record_path)
+    with contextlib.suppress(ValueError, KeyError, TypeError):
+        record = json.loads(kept) if kept is not None else None
+        if record is not None and record["fonts"] == fontfiles.fingerprint(record["families"]):
+            content = read_entry(path)
+            if content is not None:
                 return content
     content, families = make()
-    record = {
-        "families": sorted(families),
-        "fonts": fontfiles.fingerprint(families),
-        "size": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(),
-    }
-    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
-        folder.mkdir(parents=True, exist_ok=True)
-        for target, data in ((path, content), (record_path, json.dumps(record).encode("utf-8"))):
-            temporary = folder / f".{target.name}.{os.getpid()}.tmp"
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
-        trim(folder, "*.pdf", CACHE_KEPT)
-        trim(folder, "*.json", CACHE_KEPT)
+    record = {"families": sorted(families), "fonts": fontfiles.fingerprint(families)}
+    write_entry(path, content)
+    write_entry(record_path, json.dumps(record).encode("utf-8"))
+    trim(folder, "*.pdf", CACHE_KEPT)
+    trim(folder, "*.fonts", CACHE_KEPT)
     return content
 
 
