@@ -297,14 +297,53 @@ def _rewritten_files(root: Path, edits: list[_Edit], display: str) -> tuple[dict
             raise EtownError(f"cannot read {file_path} ({error})") from error
         loaded = file_edits[0].item.translation.file
         spans = scalar_spans(text)
-        for edit in sorted(file_edits, key=lambda edit: spans[_path(edit)].start, reverse=True):
-            key_column = loaded.source_map.keys.get(_path(edit), (1, 1))[1]
+        ordered = sorted(file_edits, key=lambda edit: spans[_path(edit)].start, reverse=True)
+        columns = {_path(edit): loaded.source_map.keys.get(_path(edit), (1, 1))[1] for edit in ordered}
+        at_once = _replaced_at_once(text, spans, [(_path(edit), edit.text) for edit in ordered], columns)
+        if at_once is not None:
+            candidates[file_path] = at_once.encode("utf-8")
+            continue
+        for edit in ordered:  # one at a time, each read back whole: slower, and says which fails
             try:
-                text = replace_scalar(text, _path(edit), edit.text, key_column)
+                text = replace_scalar(text, _path(edit), edit.text, columns[_path(edit)])
             except EtownError as error:
                 problems.append(Problem(display, edit.line, 1, "", str(error)))
         candidates[file_path] = text.encode("utf-8")
     return candidates, problems
+
+
+def _replaced_at_once(
+    text: str, spans: dict[PathKey, ScalarSpan], edits: list[tuple[PathKey, str]], columns: dict[PathKey, int]
+) -> str | None:
+    """``text`` with every edit made in the style its scalar had, read back once: the same as
+    replace_scalar edit by edit when each first way of writing holds (as it nearly always does),
+    in one reading of the file instead of two for every edit (a file of 200 edited texts took
+    20 s). None when the file read back is not what it should be: the caller goes edit by edit.
+    ``edits`` run from the end of the file to its start, so each leaves the others' spans valid."""
+    expected = yaml.load(text, Loader=TreeLoader)
+    line_end = _line_end(text)
+    rewritten = text
+    for path, value in edits:
+        _set(expected, path, value)
+        span = spans[path]
+        way = _candidates(text, span, value, columns[path], line_end)[0]
+        rewritten = rewritten[: span.start] + way + rewritten[span.end :]
+    try:
+        return rewritten if yaml.load(rewritten, Loader=TreeLoader) == expected else None
+    except yaml.YAMLError:
+        return None
+
+
+def _line_end(text: str) -> str:
+    first_break = text.find("\n")
+    return "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"  # as the file has
+
+
+def _set(data: Any, path: PathKey, value: str) -> None:
+    node = data
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
 
 
 def _path(edit: _Edit) -> PathKey:
@@ -346,8 +385,7 @@ def replace_scalar(text: str, path: PathKey, value: str, key_column: int) -> str
     span = spans[path]
     before = yaml.load(text, Loader=TreeLoader)
     expected = _with(before, path, value)
-    first_break = text.find("\n")
-    line_end = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"  # as the file has
+    line_end = _line_end(text)
     for candidate in _candidates(text, span, value, key_column, line_end):
         rewritten = text[: span.start] + candidate + text[span.end :]
         try:
