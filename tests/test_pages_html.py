@@ -412,8 +412,8 @@ def _entry(document: Element, element_id: str) -> Element | None:
 def test_every_record_is_marked_and_its_mark_leads_to_its_own_quote(
     built_site: Path, documents: dict[str, Element], data: SiteData, language: Language
 ) -> None:
-    """On every page each mark leads to a Sources entry quoting that very record; on the fact
-    sheet (which shows everything) every record of the data is marked."""
+    """On every page each mark leads to a Sources entry quoting that very record; every record of
+    the data is marked on its section's page."""
     records = {anchor(record.ref): record for record in data._index.records}
     for page in PAGES:
         path = page.path(language)
@@ -424,11 +424,13 @@ def test_every_record_is_marked_and_its_mark_leads_to_its_own_quote(
             assert entry is not None, f"{path}: {mark.attrs['href']} leads nowhere"
             quote = clean(entry.find("q").text())
             assert quote == clean(records[fragment.removeprefix("s-")].model.source), (path, fragment)
-    on_the_fact_sheet = {
-        resolve(built_site, "x/factsheet.html", mark.attrs["href"])[1].removeprefix("s-")
-        for mark in _marks(documents[f"{language.code}/factsheet.html"])
+    on_section_pages = {
+        resolve(built_site, page.path(language), mark.attrs["href"])[1].removeprefix("s-")
+        for page in PAGES
+        if page.sections
+        for mark in _marks(documents[page.path(language)])
     }
-    assert set(records) - on_the_fact_sheet == set()
+    assert set(records) - on_section_pages == set()
 
 
 def test_each_page_lists_each_note_once_and_every_mark_finds_it(documents: dict[str, Element]) -> None:
@@ -452,14 +454,17 @@ def test_the_about_page_lists_every_note_by_kind_with_where_it_appears(
         about = documents[f"{language.code}/about.html"]
         sections = {s.attrs["id"]: s for s in about.iter("section") if "note" in s.classes()}
         assert set(sections) == {note.id for note in data.notes.notes}
+        section_pages = {posixpath.basename(page.path(language)) for page in PAGES if page.sections}
         for note in data.notes.notes:
-            links = [
-                a.attrs["href"] for a in sections[note.id].iter("a") if "factsheet.html#" in a.attrs["href"]
+            links = [  # where it appears: the section page showing each record it names
+                a.attrs["href"]
+                for a in sections[note.id].iter("a")
+                if a.attrs["href"].split("#")[0] in section_pages
             ]
             assert len(links) == len(note.touches) + len(note.mentions), note.id
-            for href in links:
+            for href, ref in zip(links, note.touches + note.mentions, strict=True):
                 target, fragment = resolve(built_site, f"{language.code}/about.html", href)
-                assert target is not None
+                assert target is not None and fragment == anchor(ref), (note.id, href)
                 assert any(e.attrs.get("id") == fragment for e in documents[target].iter()), (note.id, href)
 
 
