@@ -473,14 +473,17 @@ def test_the_about_page_lists_every_note_by_kind_with_where_it_appears(
         about = documents[f"{language.code}/about.html"]
         sections = {s.attrs["id"]: s for s in about.iter("section") if "note" in s.classes()}
         assert set(sections) == {note.id for note in data.notes.notes}
+        section_pages = {posixpath.basename(page.path(language)) for page in PAGES if page.sections}
         for note in data.notes.notes:
-            links = [
-                a.attrs["href"] for a in sections[note.id].iter("a") if "factsheet.html#" in a.attrs["href"]
+            links = [  # where it appears: the section page showing each record it names
+                a.attrs["href"]
+                for a in sections[note.id].iter("a")
+                if a.attrs["href"].split("#")[0] in section_pages
             ]
             assert len(links) == len(note.touches) + len(note.mentions), note.id
-            for href in links:
+            for href, ref in zip(links, note.touches + note.mentions, strict=True):
                 target, fragment = resolve(built_site, f"{language.code}/about.html", href)
-                assert target is not None
+                assert target is not None and fragment == anchor(ref), (note.id, href)
                 assert any(e.attrs.get("id") == fragment for e in documents[target].iter()), (note.id, href)
 
 

@@ -20,11 +20,15 @@ BASE = "https://example.org/etown/"
 LIMIT = 1_500_000
 FACTSHEET = next(page for page in PAGES if page.key == "factsheet")
 KEY_FACTS = {
-    # the headline figure with its label, a dated event, a name of the government page
-    "zh": ["地区生产总值", "2456.4", "小米汽车落户亦庄", "亦庄新城"],
-    "zh-Hant": ["地區生產總值", "2456.4", "小米汽車落戶亦莊", "亦莊新城"],
-    "en": ["Gross domestic product (GDP)", "245.64", "Xiaomi Auto came to Yizhuang", "Yizhuang New Town"],
-}
+    # the headline figure with its label and its source's words (quoted as the seed writes them,
+    # in every language), the population, the key facts' area and its scope, the full site's address
+    "zh": ["地区生产总值", "2456.4", "2022年,全年完成地区生产总值2456.4亿元,增长6%", "常住人口", "29万人",
+           "225平方公里", "亦庄新城规划面积", f"{BASE}zh/"],
+    "zh-Hant": ["地區生產總值", "2456.4", "2022年,全年完成地区生产总值2456.4亿元,增长6%", "常住人口",
+                "29萬人", "225平方公里", "亦莊新城規劃面積", f"{BASE}zh-Hant/"],
+    "en": ["Gross domestic product (GDP)", "245.64", "2022年,全年完成地区生产总值2456.4亿元,增长6%",
+           "Resident population", "290,000", "225 km²", "planned area of Yizhuang New Town", f"{BASE}en/"],
+}  # fmt: skip
 CJK_FONT = {"zh": "Noto-Sans-CJK-SC", "zh-Hant": "Noto-Sans-CJK-TC", "en": "Noto-Sans-CJK-SC"}
 
 

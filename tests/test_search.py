@@ -72,7 +72,8 @@ def test_without_javascript_the_search_page_says_so_and_links_the_fact_sheet(bui
         assert hint and '<a href="factsheet.html">' in hint.group(1), language.code
         assert '<form id="search" role="search" hidden' in html
     english = (built_site / SEARCH_PAGE.path(by_code("en"))).read_text(encoding="utf-8")
-    assert "Search needs JavaScript. The full fact sheet has everything on one page:" in english
+    says = "Search needs JavaScript. The site menu leads to every page; the headline figures are on one:"
+    assert says in english
 
 
 # --- in Chromium ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ def page(site: Path, language: str, name: str) -> str:
         ("en", "vision", '“four centres” <span class="own">[Beijing’s role as the national political'),
         ("en", "history", '<span class="own">[<span lang="zh-Hans">链条技术路线</span>, as the source puts'),
         ("en", "index", '225 km² <small><span class="own">[planned area of Yizhuang New Town]</span>'),
-        ("en", "factsheet", '<span class="own">[probably service institutions]</span>'),
+        ("en", "economy", '<span class="own">[probably service institutions]</span>'),
     ],
 )
 def test_the_site_own_words_are_marked_and_explained(

@@ -84,6 +84,10 @@ def _scaled_column(unit_name: str, quantities: list[Quantity], language: Languag
 
 WIDTH = 320
 """Narrow on purpose: on a 320 px phone the text is drawn at about its CSS size."""
+FONT_SIZE = 13
+"""The text's size in the chart's units, as the stylesheet gives it (.chart text)."""
+BAR_FILL, TRACK_FILL = "#444", "#ddd"
+"""The bars' colours where no stylesheet reaches the chart: the print stylesheet's --bar, --track."""
 LINE = 16
 BAR_HEIGHT = 14
 ROW_GAP = 14
@@ -101,6 +105,7 @@ def bar_chart(
     bars: Sequence[tuple[str, Quantity]],
     scale_max: Decimal | int | None = None,
     convert: Callable[[str], str] = str,
+    font_family: str | None = None,
 ) -> Markup:
     """A figure with one horizontal bar per (label, quantity); the full width is ``scale_max``.
 
@@ -108,6 +113,14 @@ def bar_chart(
     technology; the unit, shared by all bars, is added to the title. The title, description and
     labels come in the page's language; the numbers and unit are written in ``language`` and
     made the page's by ``convert`` (a derived language's), each before it is escaped.
+
+    WeasyPrint (the PDF fact sheet) draws an inline SVG as a document of its own, which the page's
+    stylesheets do not reach: so the chart carries its text size, its bars' fills (the print
+    stylesheet's) and its values' weight as attributes, which a browser's stylesheet overrides.
+    Nor does its text inherit the page's fonts or language (a ``lang`` attribute is not read
+    either), so fontconfig would draw Chinese in the glyph forms of its default language,
+    Japanese: ``font_family`` (a CSS font list) names the font for the page's language. Browsers
+    use that too, taking any glyph the font lacks from a font for the page's language.
     """
     shared = column([quantity for _, quantity in bars], language, convert)
     if shared is not None and shared.unit:
@@ -119,7 +132,9 @@ def bar_chart(
     parts = [
         f'<figure><figcaption id="{chart_id}-caption">{escape(title)}</figcaption>',
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
+        + (f' font-family="{escape(font_family)}"' if font_family else "")
+        + f' font-size="{FONT_SIZE}">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
@@ -151,19 +166,22 @@ def _bar(lines: list[str], top: int, length: float, written: str, *, track: bool
     bar_top = top + LINE * len(lines)
     usable = WIDTH - VALUE_ROOM
     background = (
-        f'<rect class="chart-track" x="0" y="{bar_top}" width="{usable}" height="{BAR_HEIGHT}"/>'
+        f'<rect class="chart-track" x="0" y="{bar_top}" width="{usable}" height="{BAR_HEIGHT}" '
+        f'fill="{TRACK_FILL}"/>'
         if track
         else ""
     )
     return (
         f'<text class="chart-label" x="0" y="{top + 12}">{text}</text>{background}'
-        f'<rect class="chart-bar" x="0" y="{bar_top}" width="{length:.1f}" height="{BAR_HEIGHT}"/>'
-        f'<text class="chart-value" x="{length + 4:.1f}" y="{bar_top + 11}">{escape(written)}</text>'
+        f'<rect class="chart-bar" x="0" y="{bar_top}" width="{length:.1f}" height="{BAR_HEIGHT}" '
+        f'fill="{BAR_FILL}"/>'
+        f'<text class="chart-value" x="{length + 4:.1f}" y="{bar_top + 11}" font-weight="700">'
+        f"{escape(written)}</text>"
     )
 
 
 def _wrap(label: str, limit: float = WIDTH) -> list[str]:
-    """Break a label into lines no wider than ``limit`` px at 13 px type (SVG text never wraps)."""
+    """Break a label into lines no wider than ``limit`` px at FONT_SIZE (SVG text never wraps)."""
     words = label.split(" ") if " " in label else list(label)
     joiner = " " if " " in label else ""
     lines: list[str] = []

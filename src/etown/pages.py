@@ -18,31 +18,35 @@ class Page:
     data_files: tuple[str, ...] = ()
     """The open-data files (in ``data/`` of the site) holding what this page shows."""
     gathers_sources: bool = True
-    """Whether the page lists the quotes of what it shows at its end. The fact sheet shows every
-    section on one page within the weight budget: its marks lead to each section page's list."""
+    """Whether the page lists the quotes of what its marks (producers/html.py) show at its end,
+    or leads them to each section page's list. (The fact sheet numbers its few figures' quotes
+    on itself: templates/_factsheet.html.)"""
+    sections: tuple[str, ...] = ()
+    """The data sections whose records this page shows, each with its anchor: where a link to a
+    record goes (the About page's "appears at")."""
 
     def path(self, language: Language) -> str:
         return f"{language.code}/{self.key}.html"
 
 
 PAGES = (
-    Page("index", ("overview.json", "population.json", "figures.csv")),
-    Page("history", ("history.csv", "history.json")),
-    Page("government", ("leadership.csv", "institutions.csv", "divisions.json")),
-    Page("economy", ("figures.csv", "industries.csv", "economy.json")),
-    Page("society", ("figures.csv", "society.json", "ecology.json")),
-    Page("vision", ("vision.json",)),
+    Page("index", ("overview.json", "population.json", "figures.csv"), sections=("overview", "population")),
+    Page("history", ("history.csv", "history.json"), sections=("history",)),
     Page(
-        "factsheet",
-        ("history.csv", "leadership.csv", "institutions.csv", "figures.csv", "industries.csv", "notes.csv"),
-        gathers_sources=False,
+        "government",
+        ("leadership.csv", "institutions.csv", "divisions.json"),
+        sections=("divisions", "leadership", "institutions"),
     ),
+    Page("economy", ("figures.csv", "industries.csv", "economy.json"), sections=("economy",)),
+    Page("society", ("figures.csv", "society.json", "ecology.json"), sections=("society", "ecology")),
+    Page("vision", ("vision.json",), sections=("vision",)),
+    Page("factsheet", ("overview.json", "population.json", "figures.csv", "industries.csv", "notes.csv")),
     Page("source"),
     Page("about", ("notes.csv", "notes.json")),
     Page("search"),
 )
 FACTSHEET_PAGE = next(page for page in PAGES if page.key == "factsheet")
-"""Every record on one page: links to a record anywhere go here."""
+"""The key facts and headline figures on two printable pages, and as a PDF (producers/pdf.py)."""
 SOURCE_PAGE = next(page for page in PAGES if page.key == "source")
 """The source document itself, verbatim: every quote on the site links to its words there."""
 ABOUT_PAGE = next(page for page in PAGES if page.key == "about")

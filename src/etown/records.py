@@ -113,6 +113,13 @@ def shows_a_figure(record: object) -> bool:
     return isinstance(text, Text) and any(character.isdigit() for character in text["zh"])
 
 
+class UnknownRecord(KeyError):
+    """A reference that names no record (a template's choice of records, for one)."""
+
+    def __str__(self) -> str:
+        return f"no record of the data is named {self.args[0]!r}"
+
+
 class RecordIndex:
     """Who is who in the data: each record's ref (by the model object), the notes that touch it,
     the flags it carries. Made once per validated site, outside any recording view."""
@@ -139,7 +146,10 @@ class RecordIndex:
         return self._refs.get(id(record))
 
     def record(self, ref: str) -> Record:
-        return self._by_ref[ref]
+        try:
+            return self._by_ref[ref]
+        except KeyError:
+            raise UnknownRecord(ref) from None
 
     def notes(self, record: object) -> list[SourceNote]:
         """The notes that touch or mention it, in the order of data/notes.yaml."""
@@ -154,6 +164,19 @@ class RecordIndex:
             self._flags[key] = self._flags_of(record)
         return list(self._flags[key])
 
+    def flag_notes(self, record: object) -> list[tuple[Flag, SourceNote]]:
+        """The notes that give a record a flag, each with the flag it gives, in the order of
+        data/notes.yaml: what a page that shows the flag without the record's other notes (the
+        fact sheet) footnotes it with."""
+        ref = self.ref(record)
+        figure = shows_a_figure(record)
+        found = []
+        for note in self._touching.get(ref, []) if ref is not None else []:
+            flag = note.flag or NOTE_FLAGS[note.kind]
+            if flag is not None and (figure or flag not in FIGURE_FLAGS):
+                found.append((flag, note))
+        return found
+
     def _flags_of(self, record: object) -> tuple[Flag, ...]:
         found: set[str] = set(getattr(record, "flags", []))
         period = getattr(record, "period", None)
@@ -162,10 +185,5 @@ class RecordIndex:
                 found.add("inferred")
             if period.publication or period.years_to_publication is not None:
                 found.add("publication")
-        figure = shows_a_figure(record)
-        ref = self.ref(record)
-        for note in self._touching.get(ref, []) if ref is not None else []:
-            flag = note.flag or NOTE_FLAGS[note.kind]
-            if flag is not None and (figure or flag not in FIGURE_FLAGS):
-                found.add(flag)
+        found.update(flag for flag, _ in self.flag_notes(record))
         return tuple(flag for flag in FLAGS if flag in found)

@@ -94,6 +94,11 @@ class SiteData:
         self._model(NOTES.name)
         return self._index.flags(record)
 
+    def flag_notes(self, record: object) -> list[tuple[Flag, SourceNote]]:
+        """The notes that give a record its flags, with the flag each gives (reading the notes)."""
+        self._model(NOTES.name)
+        return self._index.flag_notes(record)
+
     @property
     def index(self) -> "RecordIndex":
         """Every record and its notes (not recorded as a read: whoever walks it reads all)."""

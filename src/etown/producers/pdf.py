@@ -1,12 +1,13 @@
 """The fact sheet as a PDF per language (``LANG/factsheet.pdf``), made with WeasyPrint.
 
 The PDF is the fact sheet page itself, as the page's maker renders it, printed with the site's
-print stylesheet plus ``templates/print/factsheet.css``: A4, tagged (PDF/UA-1), its text
+print stylesheet plus ``templates/print/factsheet.css``: two A4 pages, tagged (PDF/UA-1), its text
 selectable, its fonts embedded as subsets (Noto Sans CJK from Debian's fonts-noto-cjk). Its
 links point at the published site. Its date is the build's (SOURCE_DATE_EPOCH or the day the
 seed's copy was taken), so the same inputs give the same bytes.
 
-Subsetting the CJK fonts takes seconds, so a PDF is kept in a cache named by the SHA-256 of
+Making one takes most of a second (WeasyPrint's import, about half a second in each process, then
+its layout, drawing and font subsetting), so a PDF is kept in a cache named by the SHA-256 of
 everything that goes into it (``pdf/`` in etown's cache folder: see etown.cache), and read back
 while the font files it embeds are unchanged and the PDF is whole (see _cached). The targets are
 ``expensive``: ``etown check`` and the preview's updates after a data edit skip them; ``etown
