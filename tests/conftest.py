@@ -55,6 +55,10 @@ settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
 PROJECT_PARTS = ("seeds", "data", "templates", "etown.toml")
+PLACEHOLDER_LINE = 'base_url = "https://example.org/"'
+PUBLISHED_BASE_URL = "https://bda-facts.github.io/site/"
+"""The address a test project is published at: the repository's etown.toml holds a placeholder
+(which a build warns about), a project being tested holds a real-looking one."""
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -71,6 +75,10 @@ def copy_project(target: Path) -> Path:
             shutil.copytree(source, target / part)
         else:
             shutil.copy2(source, target / part)
+    config = target / "etown.toml"
+    text = config.read_text(encoding="utf-8")
+    assert PLACEHOLDER_LINE in text, "etown.toml's base_url changed: update PLACEHOLDER_LINE"
+    config.write_text(text.replace(PLACEHOLDER_LINE, f'base_url = "{PUBLISHED_BASE_URL}"'), encoding="utf-8")
     return target
 
 

@@ -120,13 +120,22 @@ def test_each_page_shows_its_citation_in_its_language(built_site: Path) -> None:
             "November 2026 (the day this site’s copy was taken; when it was retrieved from the web was not "
             "recorded).</li>"
         ) in english
-        assert f". (2026, 24 November). Beijing E-Town. {canonical}</li>" in english
+        # this site's part names its publisher and says it is not official
+        assert "<li>etown contributors. (2026, 24 November). " in english
+        assert (
+            ". [Independent site, not published by the Beijing Economic-Technological Development Area’s "
+            f"Administrative Committee]. Beijing E-Town. {canonical}</li>"
+        ) in english
         chinese = _cite_block(built_site, page.path(by_code("zh")))
         assert (
             "<li>北京经济技术开发区介绍[EB/OL]. [2026-11-24](本站副本取得日期,网页何时从网上获取未作记录). "
             "网页未署发布者。</li>"
         ) in chinese
-        assert f"[EB/OL]//北京经济技术开发区. (2026-11-24). {_page_url('zh', page.key)}.</li>" in chinese
+        assert "<li>etown项目贡献者. " in chinese
+        assert (
+            f"[EB/OL]//北京经济技术开发区. (2026-11-24). {_page_url('zh', page.key)}. "
+            "独立网站,非北京经济技术开发区管委会发布。</li>"
+        ) in chinese
         traditional = _cite_block(built_site, page.path(by_code("zh-Hant")))
         # the source's title is quoted as written; the site's own words are converted
         assert '<span lang="zh-Hans">北京经济技术开发区介绍</span>[EB/OL]. [2026-11-24](本站副本取得日期' in (

@@ -12,8 +12,10 @@ SEED = read_seed(REPO)
 
 
 def test_the_real_data_has_no_problems() -> None:
+    """None but the placeholder address of the repository's etown.toml, which a publisher sets."""
     report = check(REPO)
-    assert report.problems == [], "\n".join(map(str, report.problems))
+    shown = [str(problem) for problem in report.problems]
+    assert len(shown) == 1 and "https://example.org/ is a placeholder" in shown[0], "\n".join(shown)
     assert report.ok and report.files > 0
 
 

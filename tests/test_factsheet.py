@@ -98,7 +98,7 @@ def squeezed(text: str) -> str:
 
 def strings() -> Strings:
     conversions, _ = read_conversions(REPO)
-    words, problems = read_strings(REPO / "templates", {"zh": "-", "en": "-"}, conversions)
+    words, problems = read_strings(REPO / "templates", {"site_name": {"zh": "-", "en": "-"}}, conversions)
     assert words is not None, problems
     return words
 

@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import copy_project
+from conftest import PUBLISHED_BASE_URL, copy_project
 from etown.cli import DEBUG_VARIABLE, main
 from etown.pipeline import Pipeline
 from etown.problems import Problem, errors_only, visible
@@ -258,7 +258,7 @@ def site_a_number(root: Path) -> str:
     return "etown.toml:1:1: site: [site] must be a table of settings (got: 5)"
 
 
-BASE_URL = 'base_url = "https://example.org/"'
+BASE_URL = f'base_url = "{PUBLISHED_BASE_URL}"'
 UNSAFE_URL = "site.base_url: the base URL must not contain spaces, quotes, <, > or control characters"
 
 PROJECT_FAULTS: dict[str, Callable[[Path], str]] = {

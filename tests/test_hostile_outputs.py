@@ -179,7 +179,7 @@ def test_a_truncated_or_empty_cached_pdf_is_made_again_never_published(
     made: list[str] = []
 
     def render(
-        _context: object, html: bytes, _css: bytes, _day: str, page_url: str
+        _context: object, html: bytes, _css: bytes, _day: str, page_url: str, _independence: str
     ) -> tuple[bytes, list[str]]:
         """Stands in for WeasyPrint (seconds a PDF): bytes that depend on what is printed."""
         made.append(page_url)
@@ -240,7 +240,7 @@ def print_page(project: Path, body: str) -> bytes:
     )
     html = f'<!DOCTYPE html><html lang="zh"><head><title>t</title></head><body><p>{body}</p></body></html>'
     page_url = "https://example.org/zh/factsheet.html"
-    made, _families = pdf._render(context, html.encode(), b"", "2026-11-24", page_url)  # type: ignore[arg-type]
+    made, _families = pdf._render(context, html.encode(), b"", "2026-11-24", page_url, "")  # type: ignore[arg-type]
     return made
 
 

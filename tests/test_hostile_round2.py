@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PUBLISHED_BASE_URL
 from etown.cli import DEBUG_VARIABLE, main
 from etown.pipeline import Pipeline
 from etown.problems import Problem, errors_only
@@ -129,7 +130,7 @@ def test_a_bad_base_url_on_the_command_line_is_named_there(
 
 @pytest.mark.parametrize("url", BAD_BASE_URLS)
 def test_a_bad_base_url_in_etown_toml_is_named_at_its_line(project: Path, url: str) -> None:
-    edit(project / "etown.toml", 'base_url = "https://example.org/"', f'base_url = "{url}"')
+    edit(project / "etown.toml", f'base_url = "{PUBLISHED_BASE_URL}"', f'base_url = "{url}"')
     report = Pipeline(project).check()
     assert shown(report.problems) == [f"etown.toml:5:1: site.base_url: {BAD_BASE_URLS[url]}"]
 
@@ -149,8 +150,9 @@ def test_a_missing_etown_toml_is_said_to_be_missing(project: Path) -> None:
     (project / "etown.toml").unlink()
     report = Pipeline(project).check()
     assert shown(report.problems) == [
-        "etown.toml:1:1: the file is missing; it gives the site's address ([site] base_url) and its title "
-        "in each language ([site.title]): restore it (git checkout etown.toml)"
+        "etown.toml:1:1: the file is missing; it gives the site's address ([site] base_url), its title "
+        "and its publisher in each language ([site.title], [site.publisher]): restore it (git checkout "
+        "etown.toml)"
     ]
 
 

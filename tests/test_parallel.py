@@ -72,5 +72,3 @@ def test_the_command_line_forks_only_while_no_other_thread_runs() -> None:
     )
     ran = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
     assert ran.stdout.split() == ["False", "True", "True"]
-
-

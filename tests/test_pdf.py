@@ -52,6 +52,11 @@ def test_each_language_has_a_tagged_a4_pdf_within_its_size_limit(built_site: Pat
     assert re.search(r"^Page size:\s+595\.276 x 841\.89 pts \(A4\)$", info, re.MULTILINE), info
     assert re.search(r"^CreationDate:\s+.*Nov 24 00:00:00 2026", info, re.MULTILINE), info
     assert "Title:" in info and "·" in info
+    # a PDF travels without the page around it: its metadata says who made it, and that it is not official
+    publisher = {"zh": "etown项目贡献者", "en": "etown contributors", "zh-Hant": "etown項目貢獻者"}[code]
+    assert re.search(rf"^Author:\s+{publisher}$", info, re.MULTILINE), info
+    independent = {"zh": "并非官方网站", "en": "it is not an official site", "zh-Hant": "並非官方網站"}[code]
+    assert re.search(rf"^Subject:\s+.*{independent}", info, re.MULTILINE), info
 
 
 @pytest.mark.parametrize("code", [language.code for language in LANGUAGES])

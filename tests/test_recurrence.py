@@ -38,7 +38,9 @@ def test_no_note_links_a_paragraph_twice(built_site: Path, code: str) -> None:
 def test_a_label_is_never_run_into_the_text_before_it(built_site: Path) -> None:
     """Every English label of the interface that ends in a colon stands after a space or at the
     start of a block, on every English page."""
-    strings, _ = read_strings(REPO / "templates", {"zh": "开发区", "en": "BDA"}, NO_CONVERSIONS)
+    strings, _ = read_strings(
+        REPO / "templates", {"site_name": {"zh": "开发区", "en": "BDA"}}, NO_CONVERSIONS
+    )
     assert strings is not None
     english = next(language for language in LANGUAGES if language.code == "en")
     labels = {

@@ -58,7 +58,8 @@ def test_relative_urls(start: str, target: str, link: str) -> None:
 
 def test_base_url_decides_absolute_urls(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "etown.toml").write_text(
-        '[site]\nbase_url = "https://example.org/etown"\n[site.title]\nzh = "甲"\nen = "A"\n',
+        '[site]\nbase_url = "https://example.org/etown"\n[site.title]\nzh = "甲"\nen = "A"\n'
+        '[site.publisher]\nzh = "乙"\nen = "B"\n',
         encoding="utf-8",
     )
     config, problems = read_config(tmp_path)

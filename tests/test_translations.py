@@ -212,7 +212,9 @@ def test_the_preview_reviews_each_edit_as_a_fresh_check_does(project: Path, tmp_
     """etown serve keeps each unchanged file's reviewed texts between edits: a stale translation
     is named after its file's edit, still named after an edit to another file, and no longer
     once the English is updated; the lock file recording that is reviewed afresh."""
-    pipeline = Pipeline(project, base_url="http://127.0.0.1/", expensive=False, finishing=False)
+    pipeline = Pipeline(
+        project, base_url="http://127.0.0.1/", published=False, expensive=False, finishing=False
+    )
     out = tmp_path / "preview"
     assert pipeline.build(out).ok
     history, vision = project / "data" / "history.yaml", project / "data" / "vision.yaml"

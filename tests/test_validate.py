@@ -172,9 +172,7 @@ def test_schema_errors_in_every_file_come_in_one_run(project: Path) -> None:
     assert errors == sorted(errors)
 
 
-def test_an_edited_file_is_checked_against_the_ids_of_every_other_file(
-    project: Path, tmp_path: Path
-) -> None:
+def test_an_edited_file_is_checked_against_the_ids_of_every_other_file(project: Path, tmp_path: Path) -> None:
     """An edit to one file (which the preview revalidates alone) is still checked against the ids of
     every other file."""
     from etown.pipeline import Pipeline

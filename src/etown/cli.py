@@ -11,7 +11,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from etown import __version__
 
 if TYPE_CHECKING:
     from etown.problems import Problem
+    from etown.progress import Progress
     from etown.report import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -262,7 +263,9 @@ def _run(arguments: argparse.Namespace) -> int:
         workers=_render_workers(),
     )  # fmt: skip
     out_dir = arguments.out if arguments.out is not None else root / "build"
-    report = pipeline.build(out_dir)
+    with _progress_shown() as progress:
+        pipeline.progress = progress
+        report = pipeline.build(out_dir)
     return _finish(
         report,
         f"built {report.pages} pages in {report.languages} languages ({report.files} files) "
@@ -280,11 +283,26 @@ def _check(root: Path, arguments: argparse.Namespace) -> int:
     if report is None:
         from etown.pipeline import Pipeline
 
-        pipeline = Pipeline(root, **options, workers=_render_workers())
-        report = pipeline.check()
+        with _progress_shown() as progress:
+            report = Pipeline(root, **options, workers=_render_workers(), progress=progress).check()
         if before is not None and check_cache.inputs_digest(root, **options) == before:
             check_cache.remember(before, report)  # unless the project changed while it ran
     return _finish(report, "the project is valid")
+
+
+@contextlib.contextmanager
+def _progress_shown() -> "Iterator[Progress]":
+    """A long run's stages on stderr when it is a terminal; nothing in a log or a pipe."""
+    from etown.progress import TerminalProgress, silent
+
+    if not sys.stderr.isatty():
+        yield silent
+        return
+    progress = TerminalProgress(sys.stderr)
+    try:
+        yield progress
+    finally:
+        progress.close()
 
 
 def _render_workers() -> int:

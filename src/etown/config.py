@@ -1,5 +1,6 @@
 """The site configuration (``etown.toml`` at the project root), checked like the data."""
 
+import ipaddress
 import re
 import tomllib
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from etown.problems import Problem, UsageError, shorten
 CONFIG_FILE = "etown.toml"
 LANGUAGE_CODES = tuple(language.code for language in LANGUAGES)
 DEFAULT_BASE_URL = "http://localhost:8000/"
-_SETTINGS = {"base_url", "default_language", "title"}
+_SETTINGS = {"base_url", "default_language", "publisher", "title"}
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,12 @@ class SiteConfig:
     """Absolute, ending in a slash, with nothing in it that would need escaping."""
     default_language: str
     titles: Mapping[str, str]
+    publisher: Mapping[str, str]
+    """Who makes and publishes the site, by language: pages, citations and the open data name
+    it, so that no reader takes the body the site describes (whose name is its title) for it."""
+    base_url_line: int | None = None
+    """The line of etown.toml the base URL comes from (of [site] when it sets none), or None when
+    ``--base-url`` gave it: where a problem with the address is to be fixed."""
 
     def absolute(self, path: str) -> str:
         """The public URL of an output file; ``zh/index.html`` is served as ``zh/``."""
@@ -49,8 +56,9 @@ def read_config(root: Path, base_url_override: str | None = None) -> tuple[SiteC
         broken = " (it is a link to nothing)" if path.is_symlink() else ""
         return None, [
             _problem(
-                1, "", f"the file is missing{broken}; it gives the site's address ([site] base_url) and its "
-                "title in each language ([site.title]): restore it (git checkout etown.toml)",
+                1, "", f"the file is missing{broken}; it gives the site's address ([site] base_url), its "
+                "title and its publisher in each language ([site.title], [site.publisher]): restore it "
+                "(git checkout etown.toml)",
             )
         ]  # fmt: skip
     if not path.is_file():
@@ -101,37 +109,80 @@ def _site_config(
             "default_language",
             f"must be one of {', '.join(LANGUAGE_CODES)} (got: {shorten(default_language)})",
         )
-    titles = _titles(site.get("title", {}), report)
+    titles = _names("title", "a title", site.get("title", {}), text, problems)
+    publisher: dict[str, str] = {}
+    if "publisher" in site:
+        publisher = _names("publisher", "a publisher", site["publisher"], text, problems)
+    else:
+        problems.append(
+            _problem(
+                _line_of(text, "site"), "site.publisher",
+                "missing: who makes and publishes this site, in each language ([site.publisher] with "
+                'zh = "…" and en = "…"); every page names them and says the site is not official',
+            )
+        )  # fmt: skip
     if problems:
         return None, problems
-    return SiteConfig(override or base_url, str(default_language), titles), []
+    base_url_line = _line_of(text, "base_url" if "base_url" in site else "site")
+    if override is not None:
+        return SiteConfig(override, str(default_language), titles, publisher, None), []
+    return SiteConfig(base_url, str(default_language), titles, publisher, base_url_line), []
 
 
-def _titles(raw: Any, report: Any) -> dict[str, str]:
-    """The site's name in every authored language (a derived language's is made from its source's)."""
+def _names(key: str, what: str, raw: Any, text: str, problems: list[Problem]) -> dict[str, str]:
+    """A name of the site's in every authored language (a derived language's is made from its
+    source's): one line of text each, as pages, titles and citation files show it."""
+    table = f"[site.{key}]"
     if not isinstance(raw, dict):
-        report("title", f'expected a table such as [site.title] with zh = "…" (got: {shorten(raw)})')
+        problems.append(
+            _problem(
+                _line_of(text, key), f"site.{key}",
+                f'expected a table such as {table} with zh = "…" (got: {shorten(raw)})',
+            )
+        )  # fmt: skip
         return {}
-    titles: dict[str, str] = {}
+    names: dict[str, str] = {}
+
+    def report(code: str, message: str) -> None:
+        problems.append(_problem(_line_in_table(text, key, code), f"site.{key}", message))
+
     for language in LANGUAGES:
-        title = raw.get(language.code)
-        if title is None and not language.is_authored:
+        name = raw.get(language.code)
+        if name is None and not language.is_authored:
             continue
-        if not isinstance(title, str) or not title.strip():
-            report("title", f"needs a title for {language.code} (a non-empty text in quotes)")
+        if not isinstance(name, str) or not name.strip():
+            report(language.code, f"needs {what} for {language.code} (a non-empty text in quotes)")
             continue
-        refusal = character_problem(title)
+        refusal = character_problem(name)
         if refusal is not None and refusal[1] == "error":
-            report("title", f"{language.code}: {refusal[0]}")
+            report(language.code, f"{language.code}: {refusal[0]}")
             continue
-        titles[language.code] = title
+        if "\n" in name:
+            report(language.code, f"{language.code}: a line break; {what} is one line of text")
+            continue
+        names[language.code] = name
     for code in sorted(set(raw) - set(LANGUAGE_CODES)):
-        report("title", f"unknown language {code!r} (the languages are: {', '.join(LANGUAGE_CODES)})")
-    return titles
+        report(code, f"unknown language {code!r} (the languages are: {', '.join(LANGUAGE_CODES)})")
+    return names
 
 
 def _problem(line: int, field: str, message: str) -> Problem:
     return Problem(CONFIG_FILE, line, 1, field, message)
+
+
+def _line_in_table(text: str, table: str, key: str) -> int:
+    """The line of ``key =`` in the table ``[site.TABLE]`` (or of an inline ``TABLE = {…}``),
+    else the table's own line."""
+    start = _line_of(text, table)
+    lines = text.splitlines()[start - 1 :]
+    if lines and "{" in lines[0]:  # an inline table, on one line
+        return start
+    for offset, line in enumerate(lines[1:], 1):
+        if re.match(r"\s*\[", line):
+            break
+        if re.match(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=", line):
+            return start + offset
+    return start
 
 
 def _line_of(text: str, key: str) -> int:
@@ -212,3 +263,42 @@ def _without_credentials(url: str) -> str:
     scheme, _, rest = url.partition("://")
     authority, slash, path = rest.partition("/")
     return f"{scheme}://…@{authority.rpartition('@')[2]}{slash}{path}"
+
+
+_EXAMPLE_HOSTS = {"example.org", "example.com", "example.net"}
+_EXAMPLE_SUFFIXES = (".example", ".invalid", ".test", ".localhost")
+
+
+def placeholder_problem(config: SiteConfig) -> Problem | None:
+    """A warning (an error with ``--strict``) when the site would be published with an address
+    nobody can visit: a name reserved for examples (RFC 2606, RFC 6761) or this machine. Every
+    canonical link, the sitemap and each citation would point there."""
+    host = (urlsplit(config.base_url).hostname or "").rstrip(".").lower()
+    if host in _EXAMPLE_HOSTS or host.endswith(
+        _EXAMPLE_SUFFIXES + tuple("." + name for name in _EXAMPLE_HOSTS)
+    ):
+        why = f"{host} is a name reserved for examples"
+    elif host == "localhost" or _is_loopback(host):
+        why = f"{host} is this machine, not a public address"
+    else:
+        return None
+    if config.base_url_line is None:
+        where, line, column = "pass the address the site is published at to --base-url", 0, 0
+    else:
+        where, line, column = (
+            "set base_url here to the address the site is published at, or pass it to --base-url "
+            "(the Pages workflow passes its own)", config.base_url_line, 1,
+        )  # fmt: skip
+    return Problem(
+        CONFIG_FILE, line, column, "site.base_url",
+        f"{config.base_url} is a placeholder ({why}): canonical links, the sitemap and citations "
+        f"would point there; {where}",
+        "warning",
+    )  # fmt: skip
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

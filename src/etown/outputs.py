@@ -82,4 +82,7 @@ class Finisher(Protocol):
     before the site is published (a search index made from the pages): it may add files to
     ``folder`` and returns the problems it met."""
 
+    stage: str
+    """What it does, as a long build shows it on a terminal ("making the search index")."""
+
     def finish(self, context: Context, folder: Path) -> "list[Problem]": ...

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from etown.config import read_config
+from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
 from etown.editions import load_seed_metadata
@@ -24,6 +24,7 @@ from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
 from etown.problems import DataError, EtownError, Problem, UsageError, errors_only
 from etown.producers import PRODUCERS
+from etown.progress import Progress, silent
 from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.report import Report
@@ -55,6 +56,9 @@ class Pipeline:
     base_url: str | None = None
     """Overrides etown.toml's base_url (``--base-url``, or the preview server's address)."""
     strict: bool = False
+    published: bool = True
+    """Whether the site is made to be published (a placeholder base URL is a warning then), not
+    previewed by the local server at its own address."""
     expensive: bool = True
     """Whether a build makes the expensive targets (the PDFs); ``etown build --no-pdf`` says no."""
     workers: int = 1
@@ -63,6 +67,8 @@ class Pipeline:
     finishing: bool = True
     """Whether a build runs the producers that finish the written site (the search index, made
     by Pagefind from the written pages); ``etown build --no-search`` says no."""
+    progress: Progress = silent
+    """Told each stage as it starts, and each file as it is rendered (the CLI shows it on a terminal)."""
     candidates: Mapping[str, bytes] = field(default_factory=dict)
     """Data files by section, read from here instead of data/: what a command is about to write,
     checked as ``etown check`` would check it before anything is written."""
@@ -83,6 +89,7 @@ class Pipeline:
         """Everything a build does except writing: a check fails whenever a build would."""
         started = time.perf_counter()
         with _cyclic_gc_paused():
+            self.progress("checking the data", 0, 0)
             self._load_everything()
             data, problems = self._validated()
             files = 0
@@ -98,6 +105,7 @@ class Pipeline:
         _refuse_output_among_inputs(self.root, out_dir)
         inputs = inputs_state(self.root)
         with _cyclic_gc_paused():
+            self.progress("checking the data", 0, 0)
             self._load_everything()
             data, problems = self._validated()
             if data is None or self._fatal(problems):
@@ -111,6 +119,7 @@ class Pipeline:
                     problems += changed_since(self.root, inputs)
                 if self._fatal(problems):
                     return self._report(problems, files, 0, started, out_dir)
+                self.progress("replacing the last build", 0, 0)
                 staging.commit()
         return self._report(problems, files, files, started, out_dir)
 
@@ -167,10 +176,14 @@ class Pipeline:
         config, config_problems = read_config(self.root, self.base_url)
         conversions, conversion_problems = read_conversions(self.root)
         templates = self.root / "templates"
-        titles = config.titles if config is not None else {}
-        strings, string_problems = read_strings(templates, titles, conversions)
+        settings = (
+            {"site_name": config.titles, "site_publisher": config.publisher} if config is not None else {}
+        )
+        strings, string_problems = read_strings(templates, settings, conversions)
         stylesheet, stylesheet_problems = read_template_file(templates, STYLESHEET_SOURCE)
         problems += config_problems + conversion_problems + string_problems + stylesheet_problems
+        placeholder = placeholder_problem(config) if config is not None and self.published else None
+        problems += [placeholder] if placeholder else []
         problems += include_cycles(templates)
         if seed is None or config is None or strings is None or stylesheet is None or conversion_problems:
             return None, problems
@@ -265,8 +278,10 @@ class Pipeline:
             chosen.sort(key=lambda index: self._urgency(self._targets[index].path, first))
         made = self._made_in_parallel(chosen, data) if self.workers > 1 and sections is None else None
         count = 0
-        for index in chosen:
+        stage = "rendering" if sink is not None else "rendering (in memory, to check)"
+        for done, index in enumerate(chosen):
             target = self._targets[index]
+            self.progress(stage, done, len(chosen))
             content, reads, target_problems = next(made) if made else self._make(target, data)
             problems += target_problems
             if content is None:
@@ -314,6 +329,7 @@ class Pipeline:
             return problems
         for producer in PRODUCERS:
             if isinstance(producer, Finisher):
+                self.progress(producer.stage, 0, 0)
                 problems += producer.finish(self._context, folder)
         return problems
 

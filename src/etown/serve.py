@@ -331,7 +331,9 @@ def serve(
     stop = threading.Event()
     watcher: threading.Thread | None = None
     try:
-        preview = Preview(Pipeline(root, strict=strict, expensive=False), folder)  # no PDFs: seconds each
+        preview = Preview(
+            Pipeline(root, strict=strict, published=False, expensive=False), folder
+        )  # no PDFs: seconds each
         server = open_server(port, preview)
         preview.pipeline.base_url = f"http://127.0.0.1:{server.server_port}/"
 

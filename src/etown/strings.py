@@ -63,9 +63,10 @@ class Strings:
 
 
 def read_strings(
-    templates_dir: Path, titles: Mapping[str, str], conversions: Conversions
+    templates_dir: Path, settings: Mapping[str, Mapping[str, str]], conversions: Conversions
 ) -> tuple[Strings | None, list[Problem]]:
-    """The interface's words; ``site_name`` comes from etown.toml's titles."""
+    """The interface's words, with the site's names from etown.toml (``settings``: its title as
+    ``site_name``, its publisher as ``site_publisher``) among them."""
     path = templates_dir / STRINGS_FILE
     if not path.exists() and not path.is_symlink():
         return None, [Problem(DISPLAY_PATH, 1, 1, "", "the file is missing; the interface's words live here")]
@@ -75,7 +76,9 @@ def read_strings(
     problems += list(_entry_problems(loaded))
     if any(problem.severity == "error" for problem in problems):
         return None, problems
-    return Strings({**loaded.data, "site_name": dict(titles)}, conversions), problems
+    return Strings(
+        {**loaded.data, **{key: dict(texts) for key, texts in settings.items()}}, conversions
+    ), problems
 
 
 def _entry_problems(loaded: LoadedFile) -> Iterator[Problem]:

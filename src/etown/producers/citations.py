@@ -1,5 +1,9 @@
 """Citations: every page credits the source document first and this site second.
 
+This site's citations name its publisher (``[site.publisher]`` in etown.toml) as their author
+and say that it is an independent site, so that no citation reads as if the body the site
+describes had published it; the source's name nobody, since the page names no publisher.
+
 As ready-made text in the page's language (English: APA-like; Chinese: GB/T 7714-2015, the
 national standard for references) and as files for reference managers: BibTeX, RIS and
 CSL-JSON, per page and language (``cite/LANG/PAGE.bib``) and for the whole site
@@ -108,6 +112,9 @@ class Work:
     title: str
     language: str
     """BCP 47 tag of the title's language."""
+    author: str | None = None
+    """Who is responsible for the work: this site's publisher, for the site and its pages (the
+    source names nobody)."""
     container: str | None = None
     """The website the work is part of."""
     issued: datetime.date | None = None
@@ -115,7 +122,8 @@ class Work:
     url: str | None = None
     translated_title: str | None = None
     description: str | None = None
-    """What the work is, where its publisher is not known ("Web page naming no publisher")."""
+    """What the work is: a web page naming no publisher, or an independent site, not an official
+    one."""
     accessed_caveat: str | None = None
     """What the access date is, where it is not the day the work was read on the web."""
     note: str | None = None
@@ -147,9 +155,11 @@ class Citation:
 
 
 def apa(work: Work) -> str:
-    """APA-like, as English readers expect: Title [Translation]. (date). Site. URL"""
-    title = work.title + (f" [{work.translated_title}]" if work.translated_title else "")
-    parts = [_period(title), f"({_apa_date(work.issued)})."]
+    """APA-like, as English readers expect: Author. (date). Title [Translation]. Site. URL, and
+    without an author, Title [Translation]. (date). Site. URL"""
+    title = _period(work.title + (f" [{work.translated_title}]" if work.translated_title else ""))
+    date = f"({_apa_date(work.issued)})."
+    parts = [_period(work.author), date, title] if work.author else [title, date]
     if work.description:
         parts.append(f"[{work.description}].")
     if work.container:
@@ -174,8 +184,9 @@ def _en_gb(day: datetime.date, pattern: str) -> str:
 
 def gbt_7714(work: Work) -> str:
     """GB/T 7714-2015 for an electronic resource on the web, with unknown parts left out:
-    题名[EB/OL]//网站. (发布或更新日期)[引用日期]. 网址."""
-    head = f"{work.title}[EB/OL]" + (f"//{work.container}" if work.container else "")
+    主要责任者. 题名[EB/OL]//网站. (发布或更新日期)[引用日期]. 网址."""
+    head = (f"{work.author}. " if work.author else "") + f"{work.title}[EB/OL]"
+    head += f"//{work.container}" if work.container else ""
     dates = (f"({work.issued.isoformat()})" if work.issued else "") + (
         f"[{work.accessed.isoformat()}]" if work.accessed else ""
     )
@@ -214,6 +225,8 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
     convert = context.conversions.converter(language)
     issued = edition_date(record)
     site_title = words.get("site_name", language)
+    publisher = words.get("site_publisher", language)
+    site_description = words.get("cite_site_description", language)
     source = Work(
         key=SOURCE_KEY,
         title=record.title,
@@ -231,7 +244,9 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
             key=f"etown-{language.code}",
             title=site_title,
             language=language.html_lang,
+            author=publisher,
             issued=issued,
+            description=site_description,
             url=context.config.absolute(PAGES[0].path(language)),
             note=words.get("cite_site_note", language),
         )
@@ -240,8 +255,10 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
             key=f"etown-{language.code}-{page.key}",
             title=words.get(f"title_{page.key}", language),
             language=language.html_lang,
+            author=publisher,
             container=site_title,
             issued=issued,
+            description=site_description,
             url=context.config.absolute(page.path(language)),
             note=words.get("cite_site_note", language),
         )
@@ -337,7 +354,10 @@ def _bibtex_url(url: str) -> str:
 
 
 def _bibtex_entry(work: Work) -> str:
-    fields: list[tuple[str, str]] = [("title", _bibtex_value(work.title))]
+    fields: list[tuple[str, str]] = []
+    if work.author:  # braced: a name as written, never split into given and family names
+        fields.append(("author", "{" + _bibtex_value(work.author) + "}"))
+    fields.append(("title", _bibtex_value(work.title)))
     if work.translated_title:
         fields.append(("titleaddon", _bibtex_value(f"[{work.translated_title}]")))
     if work.container:
@@ -359,7 +379,10 @@ def ris(works: list[Work]) -> str:
     """RIS, one ELEC (web page) record per work; dates as RIS writes them, YYYY/MM/DD/."""
     records = []
     for work in works:
-        lines = [("TY", "ELEC"), ("ID", work.key), ("TI", work.title)]
+        lines = [("TY", "ELEC"), ("ID", work.key)]
+        if work.author:
+            lines.append(("AU", work.author))
+        lines.append(("TI", work.title))
         if work.translated_title:
             lines.append(("TT", work.translated_title))
         if work.container:
@@ -382,6 +405,8 @@ def csl_json(works: list[Work]) -> str:
     items = []
     for work in works:
         item: dict[str, object] = {"id": work.key, "type": "webpage", "title": work.title}
+        if work.author:  # a literal name, never split into given and family names
+            item["author"] = [{"literal": work.author}]
         if work.container:
             item["container-title"] = work.container
         if work.issued:

@@ -16,7 +16,7 @@ import pydantic_core
 from pydantic import BaseModel
 
 from etown.convert import Conversions
-from etown.languages import LANGUAGES
+from etown.languages import LANGUAGES, by_code
 from etown.outputs import Context, Target
 from etown.schema import Fact, Period, Quantity, Sourced, Text, Topic, fields_of
 from etown.sections import ECONOMY, HISTORY, INSTITUTIONS, LEADERSHIP, NOTES, SECTIONS, Section, SiteData
@@ -420,7 +420,9 @@ def _enrich(data: SiteData, node: Any, dumped: Any, conversions: Conversions) ->
         ]
 
 
-def datapackage(tables: list[Table], seed_path: str) -> bytes:
+def datapackage(tables: list[Table], seed_path: str, publisher: str, independence: list[str]) -> bytes:
+    """The package's description, with ``independence``: what says, in each language, that the
+    data is compiled by ``publisher`` (its English name), not published by the body it is about."""
     resources: list[dict[str, Any]] = [
         {
             "name": table.name,
@@ -453,10 +455,13 @@ def datapackage(tables: list[Table], seed_path: str) -> bytes:
             + ", ".join(f"{language.english_name} ({language.html_lang})" for language in LANGUAGES)
             + "; every row quotes the passage of the source that supports it. Words in square brackets "
             + "in a text are the site's own, not the source's. "
+            + " ".join(independence)
+            + " "
             + FORMULA_NOTE
             + " "
             + CSV_NOTE
         ),
+        "contributors": [{"title": publisher, "role": "publisher"}],
         "sources": [{"title": f"北京经济技术开发区介绍 ({SOURCE_DESCRIPTION})", "path": seed_path}],
         "licenses": [{
             "name": "notspecified",
@@ -477,11 +482,23 @@ class OpenData:
             yield Target(f"{FOLDER}/{name}.csv", _csv_maker(make_table, conversions))
         for section in SECTIONS:
             yield Target(f"{FOLDER}/{section.name}.json", _json_maker(section, conversions))
-        seed_path = context.seed.display_path
-        yield Target(
-            f"{FOLDER}/datapackage.json",
-            lambda data: datapackage([make(data, conversions) for make in TABLES], seed_path),
-        )
+        yield Target(f"{FOLDER}/datapackage.json", _package_maker(context))
+
+
+def _package_maker(context: Context) -> Callable[[SiteData], bytes]:
+    def make(data: SiteData) -> bytes:
+        strings = context.renderer.strings
+        independence = [
+            strings.get("data_independent", language).format(
+                publisher=strings.get("site_publisher", language)
+            )
+            for language in LANGUAGES
+        ]
+        tables = [make_table(data, context.conversions) for make_table in TABLES]
+        publisher = strings.get("site_publisher", by_code("en"))  # the package's texts are English
+        return datapackage(tables, context.seed.display_path, publisher, independence)
+
+    return make
 
 
 def _json_maker(section: Section[Any], conversions: Conversions) -> Callable[[SiteData], bytes]:

@@ -68,8 +68,12 @@ def _pdf_maker(context: Context, page: Page, language: Language) -> Callable[[Si
         print_css = _read_print_stylesheet(context)
         day = edition_date(read_source_record(context.root, context.seed)).isoformat()
         page_url = context.config.absolute(page.path(language))
-        key = _cache_key(html, context.stylesheet_bytes, print_css, day, page_url)
-        return _cached(key, lambda: _render(context, html, print_css, day, page_url))
+        strings = context.renderer.strings
+        independence = strings.get("footer_independent", language).format(
+            publisher=strings.get("site_publisher", language)
+        )
+        key = _cache_key(html, context.stylesheet_bytes, print_css, day, page_url + independence)
+        return _cached(key, lambda: _render(context, html, print_css, day, page_url, independence))
 
     return make
 
@@ -86,9 +90,11 @@ def _read_print_stylesheet(context: Context) -> bytes:
 
 
 def _render(
-    context: Context, html: bytes, print_css: bytes, day: str, page_url: str
+    context: Context, html: bytes, print_css: bytes, day: str, page_url: str, independence: str
 ) -> tuple[bytes, list[str]]:
-    """The PDF, and the font families it embeds."""
+    """The PDF, and the font families it embeds. Its metadata names the site's publisher as
+    author (the page's ``<meta name="author">``) and its subject says the site is independent:
+    a PDF travels without the page's footer around it."""
     try:
         import weasyprint
         from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -111,6 +117,7 @@ def _render(
         extra = weasyprint.CSS(string=print_css.decode("utf-8"), url_fetcher=fetcher)
         document = source.render(stylesheets=[extra])
         document.metadata.created = document.metadata.modified = day
+        document.metadata.description = " ".join(filter(None, [document.metadata.description, independence]))
         pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     if errors:
         raise EtownError("WeasyPrint could not make the PDF: " + "; ".join(errors))

@@ -159,6 +159,7 @@ def searched_paths() -> list[str]:
 
 class Search:
     name = "search"
+    stage = "making the search index"
 
     def targets(self, context: Context) -> list[Target]:
         return []
