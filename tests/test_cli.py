@@ -87,6 +87,7 @@ def test_a_base_url_that_is_only_a_path_is_a_usage_error(
     assert not out.exists()
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_python_dash_m_etown_works(project: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "etown", "check", "--root", str(project)],

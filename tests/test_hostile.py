@@ -387,6 +387,7 @@ def test_etown_schema_never_writes_into_a_folder_outside(
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_a_full_disk_is_a_message_and_the_old_site_stays(
     project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -415,6 +416,7 @@ def subprocess_etown(*arguments: str, **options: Any) -> subprocess.CompletedPro
     )
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_no_traceback_from_a_real_process_over_broken_projects(tmp_path: Path) -> None:
     """A few of the faults above, run as the user runs etown: a separate process, a real terminal
     encoding (ASCII, even), file names that are not UTF-8."""
@@ -436,6 +438,7 @@ def test_no_traceback_from_a_real_process_over_broken_projects(tmp_path: Path) -
     assert "data/history.yaml:25:11: events[2].date: there is no year 0000" in err
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_a_closed_pipe_is_not_a_traceback(project: Path) -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "etown", "check", "--root", str(project)],
@@ -488,6 +491,7 @@ def raw_request(address: str, data: bytes) -> int:
     return int(status.group(1) or status.group(2))
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_the_server_answers_odd_requests_with_a_status(live: tuple[Preview, str]) -> None:
     address = address_of(live)
     assert raw_request(address, b"POST /en/ HTTP/1.1\r\nHost: localhost\r\n\r\n") == 501
@@ -497,6 +501,7 @@ def test_the_server_answers_odd_requests_with_a_status(live: tuple[Preview, str]
     assert raw_request(address, b"GET /en HTTP/1.1\r\n\r\n") == 403  # no Host
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_a_failure_while_answering_is_a_500_not_a_dropped_connection(
     live: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -509,6 +514,7 @@ def test_a_failure_while_answering_is_a_500_not_a_dropped_connection(
     assert raw_request(address, b"GET /en/ HTTP/1.1\r\nHost: localhost\r\n\r\n") == 500
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_a_client_hanging_up_is_no_traceback(
     live: tuple[Preview, str], capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -522,6 +528,7 @@ def test_a_client_hanging_up_is_no_traceback(
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_fifty_clients_at_once_are_all_answered(live: tuple[Preview, str]) -> None:
     address = address_of(live)
 
@@ -537,6 +544,7 @@ def test_fifty_clients_at_once_are_all_answered(live: tuple[Preview, str]) -> No
     assert PreviewServer.request_queue_size >= 128
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_the_watcher_survives_its_own_failure(
     live: tuple[Preview, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -594,6 +602,7 @@ def test_a_port_out_of_range_is_a_usage_error(
     assert code == 2 and "--port must be between" in err
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_serve_honours_strict_and_reports_as_check_does(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

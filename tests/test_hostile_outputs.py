@@ -173,6 +173,7 @@ def test_a_note_with_line_breaks_puts_no_untagged_line_into_ris(project: Path) -
 # --- the PDF cache: an entry is used only when it is whole ----------------------------------------
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_a_truncated_or_empty_cached_pdf_is_made_again_never_published(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -27,6 +27,8 @@ from etown.pipeline import Pipeline
 from etown.serve import RELOAD_SCRIPT_PATH, STATUS_PATH
 from etown.workers import can_fork
 
+pytestmark = pytest.mark.slow  # real processes and servers: seconds each
+
 
 def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")

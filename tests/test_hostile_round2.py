@@ -46,6 +46,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 @pytest.mark.parametrize("command", [["check"], ["build", "--no-pdf", "--no-search"], ["coverage"]])
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_no_home_folder_is_no_error(project: Path, tmp_path: Path, command: list[str]) -> None:
     """A service user with no home folder: Python cannot tell where ``~`` is (HOME unset, no
     entry in the passwd file), and nothing but the PDFs' font folders ever asked."""
@@ -185,7 +186,8 @@ def test_a_missing_key_of_strings_yaml_is_named_with_the_template_line_using_it(
 ) -> None:
     without_key(project, key)
     line = template_line(project, template, needle)
-    for report in (Pipeline(project).check(), Pipeline(project).build(project / "site")):
+    quick = Pipeline(project, expensive=False, finishing=False)  # the PDFs would only add seconds
+    for report in (Pipeline(project).check(), quick.build(project / "site")):
         assert shown(report.problems) == [
             f"templates/strings.yaml: {key}: no such key (templates/{template}:{line} uses it); add it, "
             "with its text in zh and en"

@@ -9,6 +9,8 @@ import pytest
 
 from etown.pipeline import Pipeline
 
+pytestmark = pytest.mark.slow  # forked processes: seconds each
+
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}

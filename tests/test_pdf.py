@@ -118,6 +118,7 @@ def test_an_unchanged_build_reads_its_pdfs_from_the_cache(
         assert (tmp_path / "site" / path).read_bytes() == (built_site / path).read_bytes()
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_check_and_no_pdf_builds_never_run_weasyprint(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -18,6 +18,8 @@ from etown.sections import SECTION_NAMES
 from etown.serve import STATUS_PATH, VIEWED_PAGES, Preview
 from etown.write import SiteUpdate
 
+pytestmark = pytest.mark.slow  # real processes and servers: seconds each
+
 
 @pytest.fixture
 def built(project: Path, tmp_path: Path) -> tuple[Pipeline, Path]:

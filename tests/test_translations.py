@@ -161,6 +161,7 @@ def test_fingerprints_of_removed_texts_are_reported_and_dropped_by_update(projec
     assert check(project).problems == []
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_confirm_names_texts_as_check_does(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     replace("history", BEGINS_ZH, BEGINS_ZH_EDITED)(project)
     root = ["--root", str(project)]
@@ -208,6 +209,7 @@ def test_the_lock_file_is_read_again_whenever_it_changes(project: Path) -> None:
     assert changed.entries[key].text_hash == "0" * len(digest)
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_the_preview_reviews_each_edit_as_a_fresh_check_does(project: Path, tmp_path: Path) -> None:
     """etown serve keeps each unchanged file's reviewed texts between edits: a stale translation
     is named after its file's edit, still named after an edit to another file, and no longer

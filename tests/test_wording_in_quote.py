@@ -360,6 +360,7 @@ HELD_OUT_SEED = 9431
 those, 98.7–99.8 % of the mutations are caught; on this one, 99.0 % (619 of 625)."""
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_mutations_of_the_real_texts_are_caught_at_the_text(files: dict[str, LoadedFile], seed: Seed) -> None:
     found = mutations(files, seed, random.Random(HELD_OUT_SEED))
     assert {mutation.kind for mutation in found} == {"digit", "seed-word", "listed-name", "subject"}

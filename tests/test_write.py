@@ -142,6 +142,7 @@ def test_a_write_failing_midway_leaves_the_old_site_byte_identical(
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_a_failed_build_leaves_the_old_build_byte_identical(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -300,6 +301,7 @@ def old_and_new(
 
 
 @pytest.mark.parametrize("moment", [*KILL_MOMENTS, 0.3, 0.6])
+@pytest.mark.slow  # a separate process or server, or many builds
 def test_a_build_killed_at_any_moment_leaves_the_whole_old_or_the_whole_new_site(
     tmp_path: Path,
     old_and_new: tuple[Path, Path, dict[str, bytes], dict[str, bytes]],
