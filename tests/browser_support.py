@@ -45,6 +45,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 900},
     "mobile": {"width": 360, "height": 780},
+    "phone": {"width": 390, "height": 844},
     "narrowest": {"width": 320, "height": 640},
 }
 

@@ -92,6 +92,37 @@ def test_nu_html_checker_finds_no_errors(built_site: Path) -> None:
     assert errors == [], f"vnu reports:\n{listed}"
 
 
+@pytest.fixture(scope="session")
+def phone_tab(browser: "Browser") -> Iterator["Page"]:
+    tab = open_tab(browser, "phone")
+    yield tab
+    tab.context.close()
+
+
+LAYOUT = """() => ({
+    height: document.documentElement.scrollHeight,
+    title: document.querySelector('h1').getBoundingClientRect().top,
+    figures: document.querySelector('dl.headlines').getBoundingClientRect().bottom,
+    menuShown: getComputedStyle(document.querySelector('nav.menu')).display !== 'none',
+})"""
+
+
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
+def test_the_overview_leads_with_its_figures_and_stays_short(
+    site_url: str, light_tab: "Page", phone_tab: "Page", language: str
+) -> None:
+    """At 1280 px the headline figures are above the fold and the English page is at most
+    4,000 px tall (8,000 at 390 px); on a phone the title starts within 200 px, under a folded menu."""
+    show(light_tab, site_url, f"{language}/index.html")
+    wide = light_tab.evaluate(LAYOUT)
+    show(phone_tab, site_url, f"{language}/index.html")
+    phone = phone_tab.evaluate(LAYOUT)
+    assert wide["figures"] <= 900, wide
+    assert phone["title"] <= 200 and phone["menuShown"], phone
+    if language == "en":
+        assert wide["height"] <= 4000 and phone["height"] <= 8000, (wide, phone)
+
+
 @pytest.mark.parametrize("page", SITE_PAGES)
 def test_no_page_scrolls_sideways_at_320_px(site_url: str, narrow_tab: "Page", page: str) -> None:
     show(narrow_tab, site_url, page)

@@ -117,7 +117,7 @@ def _render(
         extra = weasyprint.CSS(string=print_css.decode("utf-8"), url_fetcher=fetcher)
         document = source.render(stylesheets=[extra])
         document.metadata.created = document.metadata.modified = day
-        document.metadata.description = " ".join(filter(None, [document.metadata.description, independence]))
+        document.metadata.description = _joined(document.metadata.description, independence)
         pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     if errors:
         raise EtownError("WeasyPrint could not make the PDF: " + "; ".join(errors))
@@ -136,6 +136,13 @@ def _render(
 
 SEARCHED_FOR_CHARACTERS = ("data", "templates")
 """Where a character the fonts lack is looked for, to say where it stands."""
+
+
+def _joined(first: str | None, second: str) -> str:
+    """Two sentences as their language writes them: Chinese runs on after its full stop."""
+    if not first:
+        return second
+    return first + ("" if first.endswith(("。", "！", "？")) else " ") + second
 
 
 def _missing_glyphs(context: Context, characters: list[str]) -> EtownError:
