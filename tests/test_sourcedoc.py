@@ -103,3 +103,15 @@ def test_a_quote_found_twice_in_the_seed_links_to_its_first_place() -> None:
     document = SourceDocument(read_seed(REPO))
     passage = document.locate("序号")  # the institutions tables repeat their headers
     assert passage is not None and passage.paragraph == "p101"
+
+
+def test_a_quote_that_breaks_where_the_seed_breaks_links_to_that_place() -> None:
+    """ "面积 225平方公里" is the infobox's label and value, two lines of the seed; the same characters
+    run together in a paragraph before it ("规划面积225平方公里"), which a quote without the break finds."""
+    document = SourceDocument(read_seed(REPO))
+    split, joined = document.locate("面积 225平方公里"), document.locate("规划面积225平方公里")
+    assert split is not None and joined is not None
+    split_text = next(p.text for p in document.paragraphs if p.id == split.paragraph)
+    joined_text = next(p.text for p in document.paragraphs if p.id == joined.paragraph)
+    assert split_text == "面积" and "规划面积225平方公里" in joined_text
+    assert document.locate("面积\n225平方公里") == split

@@ -69,13 +69,24 @@ class SourceDocument:
 
     def _locate(self, quote: str) -> Passage | None:
         wanted = normalise(quote)
-        position = self._normalised.find(wanted) if wanted else -1
+        position = self._best_match(wanted, _gaps(quote)) if wanted else -1
         if position < 0:
             return None
         start = self._kept[position]
         end = self._kept[position + len(wanted) - 1] + 1
         paragraph = self._paragraph_at(start)
         return Passage(paragraph, f"{paragraph}:~:text={self._directive(start, end)}")
+
+    def _best_match(self, wanted: str, gaps: list[int]) -> int:
+        """The first place the quote's characters stand, white space aside, preferring one that
+        also breaks where the quote does: "面积 225平方公里" is the infobox's two lines, not the
+        "规划面积225平方公里" of a paragraph before them."""
+        first = position = self._normalised.find(wanted)
+        while gaps and position >= 0:
+            if all(self._kept[position + gap] - self._kept[position + gap - 1] > 1 for gap in gaps):
+                return position
+            position = self._normalised.find(wanted, position + 1)
+        return first
 
     def _directive(self, start: int, end: int) -> str:
         """The shortest text directive a browser resolves to exactly ``start:end``: the quote,
@@ -170,3 +181,9 @@ def _encoded(text: str) -> str:
     cannot hold; Chinese stays as it is (a browser encodes it when it follows the link), which
     keeps pages small."""
     return "".join(_RESERVED.get(character, character) for character in text)
+
+
+def _gaps(quote: str) -> list[int]:
+    """Where the quote breaks: the counts of its non-space characters before each run of white space."""
+    stripped = quote.strip()
+    return [len(normalise(stripped[: match.start()])) for match in re.finditer(r"\s+", stripped)]
