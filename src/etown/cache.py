@@ -7,6 +7,9 @@ the Pages workflow publishes what it built and nothing else). Each kind of entry
 and is named by everything that goes into it, project included, so projects can share the
 folder, a stale entry is never read, only left to be trimmed, and a cache that cannot be read or
 written costs time and nothing else. Deleting the folder is always safe.
+
+Not platformdirs: on Linux it names the same folder, but it is a dependency more and adds about
+20 ms to every command's start (an unchanged ``etown check`` answers in about 80 ms).
 """
 
 import contextlib

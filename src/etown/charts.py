@@ -67,7 +67,7 @@ def _as_written_column(unit: str, quantities: list[Quantity], language: Language
 
 def _scaled_column(unit_name: str, quantities: list[Quantity], language: Language) -> Column | None:
     unit = UNITS[unit_name]
-    if not unit.en and not unit.money:
+    if not unit.base and not unit.money:
         return None  # a classifier (家, 个 …): the row's label already names what is counted
     divisor, word = Decimal(1), ""
     if unit.money or unit.scale > 1:
@@ -76,7 +76,8 @@ def _scaled_column(unit_name: str, quantities: list[Quantity], language: Languag
             ((Decimal(size), name) for size, name in language.scale_words if smallest >= size),
             (Decimal(1), ""),
         )
-    label = " ".join(part for part in (language.currency if unit.money else "", word, unit.en) if part)
+    name = language.unit_names[unit.base] if unit.base else ""
+    label = " ".join(part for part in (language.currency if unit.money else "", word.strip(), name) if part)
     return Column(label, language, divisor)
 
 

@@ -151,6 +151,11 @@ def _add_translation_commands(
     export.add_argument("po_file", type=Path, metavar="FILE.po")
     import_ = actions.add_parser("import", help="read translations back from a PO file into data/")
     import_.add_argument("po_file", type=Path, metavar="FILE.po")
+    for command in (export, import_):
+        command.add_argument(
+            "--language", metavar="CODE",
+            help="the translated language whose texts the file holds (default: the first, en)",
+        )  # fmt: skip
     for command in (update, confirm, export, import_):
         add_root(command, strict=False)
 
@@ -456,6 +461,19 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _translated(code: str | None) -> str:
+    """The language ``--language`` names (the first translated one when it names none)."""
+    from etown.translations import TRANSLATED
+
+    if code is None:
+        return TRANSLATED[0]
+    if code not in TRANSLATED:
+        from etown.problems import UsageError
+
+        raise UsageError(f"--language {code}: not a translated language (they are: {', '.join(TRANSLATED)})")
+    return code
+
+
 def _translations(root: Path, arguments: argparse.Namespace) -> int:
     from etown import exchange, translations
 
@@ -468,9 +486,9 @@ def _translations(root: Path, arguments: argparse.Namespace) -> int:
             raise UsageError("name what to confirm: FILE, FILE:LINE (as check names them), or --all")
         outcome = translations.confirm(root, arguments.targets, everything=arguments.all)
     elif arguments.action == "export":
-        outcome = exchange.export_po(root, arguments.po_file)
+        outcome = exchange.export_po(root, arguments.po_file, _translated(arguments.language))
     else:
-        outcome = exchange.import_po(root, arguments.po_file)
+        outcome = exchange.import_po(root, arguments.po_file, _translated(arguments.language))
     print_problems(outcome.problems)
     if outcome.failed:
         print(f"etown: {summary(outcome.problems)}; {outcome.message}", file=sys.stderr)

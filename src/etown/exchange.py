@@ -55,17 +55,18 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import BaseLoader as TreeLoader  # type: ignore[assignment]
 
-LANGUAGE = TRANSLATED[0]
+DEFAULT_LANGUAGE = TRANSLATED[0]
+"""The language exchanged when none is named (``--language``): the first translated one."""
 WRAP = 110
 """The width the data files wrap their folded English at (not counting the indentation)."""
 _LONGEST_PLAIN = 120
 """A plain one-line text longer than this (with its key) is rewritten as a folded block."""
 _HEADER = (
-    "The English texts of the etown data (data/*.yaml), made with `etown translations export`.\n"
-    "msgid is the Chinese, msgstr its English; msgctxt names the text: change neither.\n"
-    "A fuzzy entry's Chinese changed since its English was confirmed (the previous Chinese is the\n"
-    "#| msgid): revise the English, then remove the fuzzy flag. Read it back with\n"
-    "`etown translations import FILE.po`."
+    "The {language} texts of the etown data (data/*.yaml), made with `etown translations export`.\n"
+    "msgid is the {source}, msgstr its {language}; msgctxt names the text: change neither.\n"
+    "A fuzzy entry's {source} changed since its {language} was confirmed (the previous {source} is the\n"
+    "#| msgid): revise the {language}, then remove the fuzzy flag. Read it back with\n"
+    "`etown translations import {option}FILE.po`."
 )
 
 
@@ -84,15 +85,22 @@ def _reviewed(root: Path) -> tuple[Review | None, list[Problem]]:
 # --- export -------------------------------------------------------------------------------------
 
 
-def export_po(root: Path, po_path: Path) -> Outcome:
+def _names(language: str) -> tuple[str, str]:
+    """How messages name the language exchanged and the one it is translated from."""
+    return by_code(language).english_name, by_code(SOURCE).english_name
+
+
+def export_po(root: Path, po_path: Path, language: str = DEFAULT_LANGUAGE) -> Outcome:
     result, problems = _reviewed(root)
     if result is None:
         return _failed(problems, "fix these first; nothing was written")
+    name, source_name = _names(language)
     po = polib.POFile(wrapwidth=78)
-    po.header = _HEADER
+    option = "" if language == DEFAULT_LANGUAGE else f"--language {language} "
+    po.header = _HEADER.format(language=name, source=source_name, option=option)
     po.metadata = {
         "Project-Id-Version": "etown data",
-        "Language": by_code(LANGUAGE).html_lang,
+        "Language": by_code(language).html_lang,
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
@@ -101,7 +109,7 @@ def export_po(root: Path, po_path: Path) -> Outcome:
     fuzzy = 0
     for item in result.items:
         translation = item.translation
-        if translation.language != LANGUAGE or not translation.source.strip():
+        if translation.language != language or not translation.source.strip():
             continue
         entry = polib.POEntry(
             msgctxt=translation.key,
@@ -119,7 +127,7 @@ def export_po(root: Path, po_path: Path) -> Outcome:
         write_atomically(po_path, str(po).encode("utf-8"))
     except OSError as error:
         raise EtownError(f"cannot write {po_path} ({error.strerror or error})") from error
-    return Outcome([], f"wrote {len(po)} texts to {po_path} ({fuzzy} fuzzy: their Chinese has changed)")
+    return Outcome([], f"wrote {len(po)} texts to {po_path} ({fuzzy} fuzzy: their {source_name} has changed)")
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -129,7 +137,7 @@ def export_po(root: Path, po_path: Path) -> Outcome:
 class _Edit:
     item: Reviewed
     text: str
-    """The new English."""
+    """The new translation."""
     line: int
     """Where the msgstr stands in the PO file."""
 
@@ -138,7 +146,7 @@ class _Edit:
         return self.item.translation.field
 
 
-def import_po(root: Path, po_path: Path) -> Outcome:
+def import_po(root: Path, po_path: Path, language: str = DEFAULT_LANGUAGE) -> Outcome:
     """Read the PO file whole, make every data file it changes in memory, check those as
     ``etown check`` would check them, and only then write them, each atomically."""
     display = str(po_path)
@@ -148,7 +156,7 @@ def import_po(root: Path, po_path: Path) -> Outcome:
     result, data_problems = _reviewed(root)
     if result is None:
         return _failed(data_problems, "fix these first; nothing was imported")
-    edits, confirmations, problems = _entries(entries, result, display)
+    edits, confirmations, problems = _entries(entries, result, display, language)
     if _has_errors(problems):
         return _failed(problems, "nothing was imported")
     candidates, rewrite_problems = _rewritten_files(root, edits, display)
@@ -175,7 +183,8 @@ def import_po(root: Path, po_path: Path) -> Outcome:
         write_lock(root / "data", lock)
     return Outcome(
         sorted(problems),
-        f"imported {display}: {len(edits)} English text(s) changed in {len(candidates)} file(s), "
+        f"imported {display}: {len(edits)} {_names(language)[0]} text(s) changed in "
+        f"{len(candidates)} file(s), "
         f"{len(confirmations)} confirmed unchanged",
     )
 
@@ -209,9 +218,10 @@ def _read_po(po_path: Path, display: str) -> tuple[list[PoEntry] | None, list[Pr
 
 
 def _entries(
-    entries: list[PoEntry], result: Review, display: str
+    entries: list[PoEntry], result: Review, display: str, language: str
 ) -> tuple[list[_Edit], list[Reviewed], list[Problem]]:
-    by_key = {item.translation.key: item for item in result.items if item.translation.language == LANGUAGE}
+    by_key = {item.translation.key: item for item in result.items if item.translation.language == language}
+    name, source_name = _names(language)
     seen: dict[str, int] = {}
     edits: list[_Edit] = []
     confirmations: list[Reviewed] = []
@@ -239,8 +249,8 @@ def _entries(
         if normalise(entry.msgid) != normalise(translation.source):
             problem(
                 entry.lines["msgid"],
-                f"the Chinese is no longer this in {translation.file.display_path} (now: "
-                f"{shorten(translation.source.strip(), 60)}); export again and carry the English over",
+                f"the {source_name} is no longer this in {translation.file.display_path} (now: "
+                f"{shorten(translation.source.strip(), 60)}); export again and carry the {name} over",
             )
             continue
         if entry.fuzzy:
@@ -248,7 +258,7 @@ def _entries(
                 problem(
                     line,
                     "the entry is still marked fuzzy, so it was not imported; remove the fuzzy flag "
-                    "once the English is revised",
+                    f"once the {name} is revised",
                     "warning",
                 )
             continue
@@ -256,7 +266,7 @@ def _entries(
             if item.state == "outdated":  # no longer fuzzy: the translator confirms it
                 confirmations.append(item)
             continue
-        message = _unwritable(entry.msgstr)
+        message = _unwritable(entry.msgstr, name)
         if message:
             problem(msgstr_line, message)
             continue
@@ -264,21 +274,21 @@ def _entries(
     return edits, confirmations, problems
 
 
-def _unwritable(text: str) -> str | None:
-    """Why an English text cannot go into the data as it is, by the rules ``etown check`` reads
-    the data with (its characters, its length and lines), and white space at its ends (which
-    the page drops, so the next export would differ from the file)."""
+def _unwritable(text: str, name: str) -> str | None:
+    """Why a translated text (in the language ``name``) cannot go into the data as it is, by the
+    rules ``etown check`` reads the data with (its characters, its length and lines), and white
+    space at its ends (which the page drops, so the next export would differ from the file)."""
     if not text.strip():
-        return "the English is empty; translate the text (or leave the entry out)"
+        return f"the {name} is empty; translate the text (or leave the entry out)"
     refusal = markdown_problem(text)
     if refusal is not None:
-        return f"the English: {refusal}"
+        return f"the {name}: {refusal}"
     forbidden = forbidden_character(text)
     if forbidden is not None:
         at, what = forbidden
-        return f"{what} at character {at + 1} of the English; data files cannot hold it: delete it"
+        return f"{what} at character {at + 1} of the {name}; data files cannot hold it: delete it"
     if text != text.strip():
-        return "the English starts or ends with white space; remove it"
+        return f"the {name} starts or ends with white space; remove it"
     return None
 
 

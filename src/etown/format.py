@@ -2,7 +2,7 @@
 
 Chinese pages write the seed's number and unit as the seed does (2456.4亿元, 3万余人次, no
 thousands separators); English pages convert to base units and say large amounts in words
-(RMB 245.64 billion). Dates follow CLDR through Babel.
+(RMB 245.64 billion). Dates and the words for large amounts follow CLDR through Babel.
 """
 
 import datetime
@@ -82,8 +82,9 @@ def _scaled(quantity: Quantity, language: Language) -> str:
         written = f"{language.currency} {large_number(amount, language)}"
     else:
         number = large_number(amount, language) if unit.scale > 1 else format_number(amount, language)
-        separator = "" if unit.attached or not unit.en else " "
-        written = f"{number}{separator}{unit.en}"
+        name = language.unit_names[unit.base] if unit.base else ""
+        separator = "" if unit.attached or not name else " "
+        written = f"{number}{separator}{name}"
     return language.qualified(written, quantity.qualifier)
 
 
@@ -91,5 +92,5 @@ def large_number(amount: Decimal, language: Language) -> str:
     """245.64 billion, 15.06 million, 349,200: words for millions, digits below."""
     for size, word in language.scale_words:
         if abs(amount) >= size:
-            return f"{format_number(amount / size, language)} {word}"
+            return f"{format_number(amount / size, language)}{word}"
     return format_number(amount, language)

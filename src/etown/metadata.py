@@ -9,7 +9,7 @@ from collections.abc import Callable
 from markupsafe import Markup
 
 from etown.config import SiteConfig
-from etown.languages import LANGUAGES, by_code
+from etown.languages import AUTHORED, LANGUAGES, by_code
 from etown.pages import Page
 from etown.schema import Text
 from etown.sections import LEADERSHIP, OVERVIEW, SiteData
@@ -37,7 +37,8 @@ def json_ld(data: SiteData, text_of: Callable[[Text], str], page_url: str, home_
             "@id": place_id,
             "name": text_of(overview.name),
             "alternateName": sorted(
-                {overview.short_name["zh"], overview.short_name["en"], rows["foreign_name"].value["en"]}
+                {overview.short_name[code] for code in AUTHORED}
+                | {rows["foreign_name"].value[code] for code in AUTHORED}
             ),
             "description": text_of(overview.introduction[0].text),
             "address": address,

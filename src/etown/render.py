@@ -550,7 +550,7 @@ class Renderer:
         """What templates use to say things in ``language``. A derived language says what its
         source language says, converted: its texts, its numbers with their units, its dates."""
         markdown_renderer = self.markdown
-        marked = language.script not in {"Hans", "Hant"}
+        marked = language.tags_chinese_runs
         convert = self.conversions.converter(language)
         speaking = by_code(language.text_from)
 

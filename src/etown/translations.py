@@ -33,7 +33,7 @@ from typing import Any, Literal
 
 import yaml
 
-from etown.languages import AUTHORED, LANGUAGES
+from etown.languages import AUTHORED, LANGUAGES, by_code
 from etown.load import LoadedFile, PathKey, Position, load_data_file
 from etown.problems import EtownError, Problem, UsageError, field_path, shorten
 from etown.provenance import normalise
@@ -329,21 +329,32 @@ class Review:
         return problems
 
     def _unrecorded(self) -> Iterator[Problem]:
-        """One warning for all new or edited English texts, on the lock file: it is the lock that
-        is behind (the texts themselves are fine), and naming the first text says where to look."""
-        items = [item for item in self.items if item.state in {"new", "edited"}]
-        if not items:
-            return
-        first = items[0].translation
-        line, column = first.position
-        where = f"{first.file.display_path}:{line}:{column} {first.field}"
-        count = f"{len(items)} English texts are" if len(items) > 1 else "an English text is"
-        yield Problem(
-            LOCK_PATH, 1, 1, "",
-            f"{count} new or edited since the fingerprints were written (the first: {where}); "
-            "run `etown translations update` to record them",
-            severity="warning",
-        )  # fmt: skip
+        """One warning for all new or edited texts of each translated language, on the lock file:
+        it is the lock that is behind (the texts themselves are fine), and naming the first text
+        says where to look."""
+        for language in TRANSLATED:
+            items = [
+                item
+                for item in self.items
+                if item.state in {"new", "edited"} and item.translation.language == language
+            ]
+            if not items:
+                continue
+            first = items[0].translation
+            line, column = first.position
+            where = f"{first.file.display_path}:{line}:{column} {first.field}"
+            name = by_code(language).english_name
+            count = (
+                f"{len(items)} {name} texts are"
+                if len(items) > 1
+                else f"{'an' if name[0] in 'AEIOU' else 'a'} {name} text is"
+            )
+            yield Problem(
+                LOCK_PATH, 1, 1, "",
+                f"{count} new or edited since the fingerprints were written (the first: {where}); "
+                "run `etown translations update` to record them",
+                severity="warning",
+            )  # fmt: skip
 
 
 def outdated_problem(item: Reviewed) -> Problem:
@@ -351,10 +362,11 @@ def outdated_problem(item: Reviewed) -> Problem:
     assert item.fingerprint is not None
     was, now = what_changed(item.fingerprint.source, translation.source.strip())
     line, column = translation.position
+    name, source_name = by_code(translation.language).english_name, by_code(SOURCE).english_name
     return Problem(
         translation.file.display_path, line, column, translation.field,
-        f"translation may be out of date: the Chinese changed since this English was confirmed "
-        f"(was: {was} | now: {now}); update the English, or if it still holds run "
+        f"translation may be out of date: the {source_name} changed since this {name} was confirmed "
+        f"(was: {was} | now: {now}); update the {name}, or if it still holds run "
         f"`etown translations confirm {translation.file.display_path}:{line}`",
         severity="warning",
     )  # fmt: skip

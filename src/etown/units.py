@@ -1,8 +1,9 @@
-"""The units the seed counts and measures in, and what each means in English.
+"""The units the seed counts and measures in, and what each means.
 
 A quantity is stored as the seed writes it (2456.4 with the unit 亿元); the unit's ``scale``
-says how many base units one of it is (亿 = 10^8), so the English page can say
-"RMB 245.64 billion" without anyone converting by hand.
+says how many of its ``base`` unit one of it is (亿 = 10^8), so the English page can say
+"RMB 245.64 billion" without anyone converting by hand. What a base unit is called in a language
+is that language's row (``languages.Language.unit_names``).
 """
 
 from dataclasses import dataclass
@@ -16,8 +17,9 @@ YI = 100_000_000
 class Unit:
     scale: int
     """Base units per one of this unit (万 → 10 000, 亿 → 100 000 000)."""
-    en: str = ""
-    """English unit written after the number; empty for Chinese classifiers (家, 个, 项 …)
+    base: str = ""
+    """The unit one of this is ``scale`` of (万平方米 → 平方米), whose name a language writes after
+    the number; empty for money (said with its currency) and for Chinese classifiers (家, 个 …),
     whose noun the label already carries."""
     money: bool = False
     attached: bool = False
@@ -34,28 +36,28 @@ UNITS: dict[str, Unit] = {
     "万元": Unit(WAN, money=True, measure="money"),
     "亿元": Unit(YI, money=True, measure="money"),
     # lengths and areas
-    "公里": Unit(1, "km", measure="distance"),
-    "万公里": Unit(WAN, "km", measure="distance"),
-    "平方公里": Unit(1, "km²", measure="area"),
-    "平方米": Unit(1, "m²", measure="area"),
-    "万平方米": Unit(WAN, "m²", measure="area"),
+    "公里": Unit(1, "公里", measure="distance"),
+    "万公里": Unit(WAN, "公里", measure="distance"),
+    "平方公里": Unit(1, "平方公里", measure="area"),
+    "平方米": Unit(1, "平方米", measure="area"),
+    "万平方米": Unit(WAN, "平方米", measure="area"),
     # ratios
     "%": Unit(1, "%", attached=True, measure="share"),
-    "个百分点": Unit(1, "percentage points", measure="share"),
-    "倍": Unit(1, "times", measure="ratio"),
+    "个百分点": Unit(1, "个百分点", measure="share"),
+    "倍": Unit(1, "倍", measure="ratio"),
     # people
-    "人": Unit(1, "people", measure="population"),
-    "万人": Unit(WAN, "people", measure="population"),
+    "人": Unit(1, "人", measure="population"),
+    "万人": Unit(WAN, "人", measure="population"),
     # 人次 counts visits by people (admissions, participants): the label says which, as for 家
     "人次": Unit(1, measure="attendance"),
     "万人次": Unit(WAN, measure="attendance"),
     # mass and concentration
-    "吨": Unit(1, "tonnes", measure="mass"),
-    "万吨": Unit(WAN, "tonnes", measure="mass"),
-    "微克每立方米": Unit(1, "μg/m³", measure="concentration"),
+    "吨": Unit(1, "吨", measure="mass"),
+    "万吨": Unit(WAN, "吨", measure="mass"),
+    "微克每立方米": Unit(1, "微克每立方米", measure="concentration"),
     # books
-    "册": Unit(1, "volumes", measure="volumes"),
-    "万册": Unit(WAN, "volumes", measure="volumes"),
+    "册": Unit(1, "册", measure="volumes"),
+    "万册": Unit(WAN, "册", measure="volumes"),
     # classifiers: the English label names what is counted
     "家": Unit(1),
     "万家": Unit(WAN),
@@ -72,7 +74,7 @@ UNITS: dict[str, Unit] = {
     "台": Unit(1),
     "条": Unit(1),
     "座": Unit(1),
-    "年": Unit(1, "years", measure="years"),
+    "年": Unit(1, "年", measure="years"),
 }
 
 Measure = Literal[

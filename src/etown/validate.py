@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from etown.consistency import check_consistency
 from etown.evidence import check_evidence
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
+from etown.languages import by_code
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import HintBudget, Seed
@@ -245,10 +246,12 @@ def _missing(path: PathKey, model_type: type[BaseModel], data: Any) -> str:
         and parent
         and set(LANGUAGE_NAMES) <= set(parent.model_fields)
     ):
-        twin = "en" if name == "zh" else "zh"
+        twin = by_code(name).twin or ""
         twin_text = _raw_at(data, (*path[:-1], twin))
         given = (
-            f" (the {LANGUAGE_NAMES[twin]} is: {shorten(twin_text)})" if isinstance(twin_text, str) else ""
+            f" (the {LANGUAGE_NAMES[twin]} is: {shorten(twin_text)})"
+            if isinstance(twin_text, str) and twin in LANGUAGE_NAMES
+            else ""
         )
         return f"the {LANGUAGE_NAMES[name]} translation is missing{given}"
     return f"the required field {name!r} is missing"
@@ -407,7 +410,7 @@ def check_text(loaded: LoadedFile) -> Iterator[Problem]:
     than renders quickly; warn about HTML, unsafe links and untranslated English."""
     marks, too_many = 0, False
     for path, text, holder in _text_fields(loaded.data, (), set(LANGUAGE_NAMES)):
-        twin = holder.get("zh" if path[-1] == "en" else "en")
+        twin = holder.get(by_code(path[-1]).twin or "") if isinstance(path[-1], str) else None
         stripped = text.strip()
         refusal = markdown_problem(stripped)
         marks += markdown_marks(stripped) if refusal is None else 0
@@ -438,8 +441,12 @@ def _text_warning(language: str | int, text: str, twin: Any) -> str | None:
             f"a link to {scheme.group(1)}: will be removed; links may go to http(s), mailto "
             "or a relative address"
         )
-    if language == "en" and text == twin and _CHINESE.search(text):
-        return "the English text is a copy of the Chinese; translate it"
+    if not isinstance(language, str):  # an item of a list of texts: no twin to compare
+        return None
+    written_in = by_code(language)
+    if not written_in.writes_han and text == twin and _CHINESE.search(text):
+        twin_name = LANGUAGE_NAMES[written_in.twin or ""]
+        return f"the {written_in.english_name} text is a copy of the {twin_name}; translate it"
     return None
 
 
@@ -711,7 +718,7 @@ def _shown_amount(amount: Decimal, unit_of: Quantity) -> str:
 def _comparable(first: Quantity, second: Quantity) -> bool:
     """Whether the two are counted in the same kind of unit (money with money, km² with km²)."""
     one, other = UNITS[first.unit], UNITS[second.unit]
-    return (one.money, one.en) == (other.money, other.en)
+    return (one.money, one.base) == (other.money, other.base)
 
 
 def _amount(quantity: Quantity) -> Decimal:

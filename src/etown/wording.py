@@ -26,10 +26,19 @@ from typing import Any
 from pydantic import BaseModel
 
 from etown.evidence import chinese_number
+from etown.languages import LANGUAGES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path
 from etown.schema import SITE_WORDS, Term, TermsFile, fields_of
 from etown.sections import COVERAGE, NOTES, TERMS
+
+CHECKED_PAIRS = tuple(
+    (language.twin, language.code)
+    for language in LANGUAGES
+    if language.house_style == "en-GB" and language.twin
+)
+"""(original, translation): the languages whose texts these checks read, by their rows. Every
+check here reads English (its official names in data/terms.yaml, its numbers, months and spelling)."""
 
 CHECKED_ELSEWHERE = {TERMS.name}
 """The terms file itself names things in both languages by definition."""
@@ -140,7 +149,10 @@ def _file_wording(
 ) -> list[Problem]:
     skip_case = name in {NOTES.name, COVERAGE.name}
     problems = []
-    for path, zh, en in _bilingual(model, ()):
+    texts = (
+        (code, text) for original, code in CHECKED_PAIRS for text in _bilingual(model, (), original, code)
+    )
+    for translation, (path, zh, en) in texts:
         titled = not skip_case and bool(path) and path[-1] in {"label", "title"}
 
         def find(zh: str = zh, en: str = en, titled: bool = titled) -> list[str]:
@@ -155,25 +167,29 @@ def _file_wording(
             ]
 
         for message in messages_of((zh, en, titled), find):
-            line, column = loaded.source_map.locate((*path, "en"))
+            line, column = loaded.source_map.locate((*path, translation))
             problems.append(
-                Problem(loaded.display_path, line, column, field_path((*path, "en")), message, "warning")
+                Problem(
+                    loaded.display_path, line, column, field_path((*path, translation)), message, "warning"
+                )
             )
     return problems
 
 
-def _bilingual(node: Any, path: PathKey) -> Iterator[tuple[PathKey, str, str]]:
+def _bilingual(
+    node: Any, path: PathKey, original: str, translation: str
+) -> Iterator[tuple[PathKey, str, str]]:
     """Every text of a checked file that is written in both languages, with its path (the
     file's models mirror its YAML: a field is the key it was written under)."""
     if isinstance(node, BaseModel):
-        zh, en = getattr(node, "zh", None), getattr(node, "en", None)
+        zh, en = getattr(node, original, None), getattr(node, translation, None)
         if isinstance(zh, str) and isinstance(en, str):
             yield path, zh, en
         for name, value in fields_of(node):
-            yield from _bilingual(value, (*path, name))
+            yield from _bilingual(value, (*path, name), original, translation)
     elif isinstance(node, list):
         for index, item in enumerate(node):
-            yield from _bilingual(item, (*path, index))
+            yield from _bilingual(item, (*path, index), original, translation)
 
 
 # --- terms ------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import yaml
 from babel.dates import format_date
 from markupsafe import Markup
 
-from etown.languages import LANGUAGES, Language
+from etown.languages import LANGUAGES, CitationStyle, Language
 from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
 from etown.problems import EtownError
@@ -202,17 +202,13 @@ def _period(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
-STYLES: dict[str, tuple[Callable[[Work], str], str]] = {
-    "Latn": (apa, "As cited in:"),
-    "Hans": (gbt_7714, "转引自:"),
-    "Hant": (gbt_7714, "转引自:"),
-}
-"""By script: Chinese pages cite by the Chinese national standard, Latin-script pages APA-like;
-each style's word for "cited from" (converted like any text for a derived language)."""
+STYLES: dict[CitationStyle, Callable[[Work], str]] = {"apa": apa, "gb-t-7714": gbt_7714}
+"""By a language's ``citation_style``: Chinese pages cite by the Chinese national standard,
+English pages APA-like."""
 
 
 def style_of(language: Language) -> Callable[[Work], str]:
-    return STYLES[language.script][0]
+    return STYLES[language.citation_style]
 
 
 # --- making the citations of a page -------------------------------------------------------------
@@ -222,7 +218,6 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
     """The citation of ``page`` (None: the whole site) in ``language``."""
     record = read_source_record(context.root, context.seed)
     words = context.renderer.strings
-    convert = context.conversions.converter(language)
     issued = edition_date(record)
     site_title = words.get("site_name", language)
     publisher = words.get("site_publisher", language)
@@ -262,7 +257,7 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
             url=context.config.absolute(page.path(language)),
             note=words.get("cite_site_note", language),
         )
-    return Citation(language, source, work, convert(STYLES[language.script][1]))
+    return Citation(language, source, work, words.get("cite_as_cited_in", language))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import pydantic_core
 from pydantic import BaseModel
 
 from etown.convert import Conversions
-from etown.languages import LANGUAGES, by_code
+from etown.languages import LANGUAGES, OWN_WORDS, by_code
 from etown.outputs import Context, Target
 from etown.schema import Fact, Period, Quantity, Sourced, Text, Topic, fields_of
 from etown.sections import ECONOMY, HISTORY, INSTITUTIONS, LEADERSHIP, NOTES, SECTIONS, Section, SiteData
@@ -128,7 +128,7 @@ def _period_cells(period: Period | None) -> dict[str, str]:
         ),
         "period_kind": kind,
         "period_basis": "inferred" if period.inferred is not None else "stated",
-        "period_inferred_why": period.inferred["en"] if period.inferred is not None else "",
+        "period_inferred_why": period.inferred[OWN_WORDS] if period.inferred is not None else "",
     }  # fmt: skip
 
 
@@ -495,7 +495,7 @@ def _package_maker(context: Context) -> Callable[[SiteData], bytes]:
             for language in LANGUAGES
         ]
         tables = [make_table(data, context.conversions) for make_table in TABLES]
-        publisher = strings.get("site_publisher", by_code("en"))  # the package's texts are English
+        publisher = strings.get("site_publisher", by_code(OWN_WORDS))
         return datapackage(tables, context.seed.display_path, publisher, independence)
 
     return make
