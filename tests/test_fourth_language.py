@@ -128,6 +128,7 @@ def japanese(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     return project, code, before
 
 
+@pytest.mark.slow  # etown in processes of its own, over a copy of its code
 def test_a_fourth_language_touches_its_row_strings_config_and_data_and_builds(
     japanese: tuple[Path, Path, dict[str, str]], tmp_path: Path
 ) -> None:
