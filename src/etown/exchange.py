@@ -28,10 +28,10 @@ import yaml
 
 from etown.languages import by_code
 from etown.load import PathKey, forbidden_character
+from etown.markdown_limits import markdown_problem
 from etown.po import MAX_PO_BYTES, PoEntry, read_po
 from etown.problems import EtownError, Problem, field_path, shorten
 from etown.provenance import normalise
-from etown.render import markdown_problem
 from etown.translations import (
     LOCK_PATH,
     SOURCE,
