@@ -5,7 +5,7 @@ and say that it is an independent site, so that no citation reads as if the body
 describes had published it; the source's name nobody, since the page names no publisher.
 
 As ready-made text in the page's language (English: APA-like; Chinese: GB/T 7714-2015, the
-national standard for references) and as files for reference managers: BibTeX, RIS and
+national standard for references) and as files for reference managers (``citefiles.py``): BibTeX, RIS and
 CSL-JSON, per page and language (``cite/LANG/PAGE.bib``) and for the whole site
 (``cite/LANG/site.bib``). Parts that are not known are left out, never guessed: the source page
 is undated, names no author and no publisher, and its URL was not recorded (``seeds/*.meta.yaml``);
@@ -20,7 +20,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,8 +28,8 @@ import yaml
 from babel.dates import format_date
 from markupsafe import Markup
 
-from etown.languages import LANGUAGES, Language
-from etown.outputs import Context, Target
+from etown.languages import Language
+from etown.outputs import Context
 from etown.pages import PAGES, Page
 from etown.problems import EtownError
 from etown.provenance import Seed
@@ -430,29 +430,3 @@ def _csl_date(day: datetime.date) -> dict[str, list[list[int]]]:
 
 
 FORMATS: tuple[tuple[str, str], ...] = (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))
-_WRITERS: dict[str, Callable[[list[Work]], str]] = {"bib": bibtex, "ris": ris, "json": csl_json}
-
-
-class Citations:
-    name = "citations"
-
-    def targets(self, context: Context) -> Iterator[Target]:
-        for language in LANGUAGES:
-            for page in [*PAGES, None]:
-                key = page.key if page is not None else "site"
-                for suffix, _label in FORMATS:
-                    path = f"{FOLDER}/{language.code}/{key}.{suffix}"
-                    yield Target(path, _file_maker(context, page, language, suffix))
-
-
-def _file_maker(
-    context: Context, page: Page | None, language: Language, suffix: str
-) -> Callable[[object], bytes]:
-    def make(_data: object) -> bytes:
-        cited = citation(context, page, language)
-        return _WRITERS[suffix]([cited.source, cited.page]).encode("utf-8")
-
-    return make
-
-
-CITATIONS = Citations()

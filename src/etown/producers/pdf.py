@@ -30,7 +30,7 @@ from etown.pages import PAGES, Page
 from etown.problems import EtownError, Problem
 from etown.producers import fontfiles
 from etown.producers.citations import edition_date, read_source_record
-from etown.producers.html import _page_maker
+from etown.producers.webpage import page_maker
 from etown.sections import SiteData
 
 PRINT_STYLESHEET = "print/factsheet.css"
@@ -61,7 +61,7 @@ class FactSheetPdfs:
 
 
 def _pdf_maker(context: Context, page: Page, language: Language) -> Callable[[SiteData], bytes]:
-    html_maker = _page_maker(context, page, language)
+    html_maker = page_maker(context, page, language)
 
     def make(data: SiteData) -> bytes:
         html = html_maker(data)
