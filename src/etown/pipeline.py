@@ -18,7 +18,6 @@ from pathlib import Path
 from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
-from etown.editions import load_seed_metadata
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
@@ -29,6 +28,7 @@ from etown.provenance import HintBudget, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.report import Report
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
+from etown.seed_metadata import SeedMetadata, load_seed_metadata
 from etown.strings import read_strings
 from etown.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
@@ -166,13 +166,15 @@ class Pipeline:
     def _load_project(self) -> tuple[Context | None, list[Problem]]:
         """The seed, the configuration, the interface's words, the stylesheet and templates."""
         problems: list[Problem] = []
+        metadata: SeedMetadata | None = None
         try:
             seed = read_seed(self.root)
         except EtownError as error:
             problems += error.problems or [Problem("seeds/", 0, 0, "", str(error))]
             seed = None
         else:
-            problems += load_seed_metadata(self.root)[1]
+            metadata, metadata_problems = load_seed_metadata(self.root)
+            problems += metadata_problems
         config, config_problems = read_config(self.root, self.base_url)
         conversions, conversion_problems = read_conversions(self.root)
         templates = self.root / "templates"
@@ -189,7 +191,7 @@ class Pipeline:
             return None, problems
         renderer = Renderer(templates, config, strings, conversions)
         context = Context(
-            self.root, config, seed, renderer, stylesheet, conversions, makes_pdf=self.expensive
+            self.root, config, seed, renderer, stylesheet, conversions, metadata, makes_pdf=self.expensive
         )
         return context, problems
 

@@ -21,6 +21,7 @@ from etown.schema import (
     SITE_WORDS,
     HistoryEvent,
     Membership,
+    PartialDate,
     Person,
     SourceNote,
     Text,
@@ -70,7 +71,7 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
             factsheet_path=FACTSHEET_PAGE.path(language),
             document=context.source_document,
             seed=context.seed,
-            seed_taken=parse_partial_date(context.seed.taken) if context.seed.taken else None,
+            seed_taken=_seed_taken(context),
             all_flags=FLAGS,
             notes_by_kind=notes_by_kind,
             anchor=anchor,
@@ -86,6 +87,12 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
         )
 
     return make
+
+
+def _seed_taken(context: Context) -> PartialDate | None:
+    """The day the seed's copy was taken, where its metadata says."""
+    metadata = context.seed_metadata
+    return parse_partial_date(metadata.current.taken.isoformat()) if metadata is not None else None
 
 
 def _anchorer(data: SiteData) -> Callable[[object], str]:
