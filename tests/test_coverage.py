@@ -6,8 +6,8 @@ import pytest
 
 from conftest import REPO
 from etown.cli import main
-from etown.coverage import measure_site
 from etown.pipeline import load_site_data
+from etown.tools.coverage import measure_site
 from helpers_data import replace
 
 

@@ -367,7 +367,7 @@ def _coverage(root: Path) -> int:
     data, problems = Pipeline(root).validated()
     if data is None:
         return _finish_problems(problems)
-    from etown.coverage import measure_site
+    from etown.tools.coverage import measure_site
 
     coverage = measure_site(root, data)
     for sentence in coverage.uncited:
@@ -411,7 +411,7 @@ def _serve(root: Path, port: int, *, strict: bool) -> int:
 
 
 def _seed(root: Path, arguments: argparse.Namespace) -> int:
-    from etown import editions
+    from etown.tools import editions
 
     if arguments.action == "record":
         metadata = editions.record_metadata(
@@ -457,7 +457,7 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
 
 
 def _translations(root: Path, arguments: argparse.Namespace) -> int:
-    from etown import exchange, translations
+    from etown.tools import exchange, translations
 
     if arguments.action == "update":
         outcome = translations.update(root)

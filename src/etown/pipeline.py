@@ -30,7 +30,7 @@ from etown.report import Report
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.seed_metadata import SeedMetadata, load_seed_metadata
 from etown.strings import read_strings
-from etown.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
+from etown.tools.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
 from etown.wording import WordingMemo
 from etown.workers import forked_map

@@ -6,7 +6,7 @@ apart), the record's source quote as an extracted comment and the data file's li
 reference. A translation whose Chinese changed since it was confirmed is ``fuzzy``, with the
 Chinese it was made from as the previous ``msgid``, as gettext tools expect.
 
-``import`` reads the file as strictly as ``msgfmt -c`` (``etown.po``), checks every entry (it must
+``import`` reads the file as strictly as ``msgfmt -c`` (``etown.tools.po``), checks every entry (it must
 name a text that exists, with the Chinese the data has now), makes each data file it changes in
 memory (each changed English text replaced in place, scalar by scalar, so the rest of the file,
 comments, order, layout and line ends, keeps every byte) and checks those files as ``etown check``
@@ -29,10 +29,10 @@ import yaml
 from etown.languages import by_code
 from etown.load import PathKey, forbidden_character
 from etown.markdown_limits import markdown_problem
-from etown.po import MAX_PO_BYTES, PoEntry, read_po
 from etown.problems import EtownError, Problem, field_path, shorten
 from etown.provenance import normalise
-from etown.translations import (
+from etown.tools.po import MAX_PO_BYTES, PoEntry, read_po
+from etown.tools.translations import (
     LOCK_PATH,
     SOURCE,
     TRANSLATED,
