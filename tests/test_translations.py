@@ -9,9 +9,10 @@ import pytest
 
 from conftest import REPO, quick_build
 from etown.cli import main
+from etown.fingerprints import LOCK_PATH, lock_text, read_lock, review
 from etown.pipeline import Pipeline, check
 from etown.problems import Problem
-from etown.tools.translations import LOCK_PATH, load_all, lock_text, read_lock, review
+from etown.tools.translations import load_all
 from helpers_data import data_file, line_of, replace
 
 BEGINS_ZH = "      zh: 北京经济技术开发区开工建设。\n"

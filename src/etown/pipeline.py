@@ -18,6 +18,7 @@ from pathlib import Path
 from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
+from etown.fingerprints import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
@@ -30,7 +31,6 @@ from etown.report import Report
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
 from etown.seed_metadata import SeedMetadata, load_seed_metadata
 from etown.strings import read_strings
-from etown.tools.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
 from etown.wording import WordingMemo
 from etown.workers import forked_map

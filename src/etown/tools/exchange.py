@@ -26,28 +26,24 @@ from typing import Any
 import polib
 import yaml
 
+from etown.fingerprints import (
+    LOCK_PATH,
+    SOURCE,
+    TRANSLATED,
+    Fingerprint,
+    Review,
+    Reviewed,
+    review,
+    source_hash,
+    translation_hash,
+)
 from etown.languages import by_code
 from etown.load import PathKey, forbidden_character
 from etown.markdown_limits import markdown_problem
 from etown.problems import EtownError, Problem, field_path, shorten
 from etown.provenance import normalise
 from etown.tools.po import MAX_PO_BYTES, PoEntry, read_po
-from etown.tools.translations import (
-    LOCK_PATH,
-    SOURCE,
-    TRANSLATED,
-    Fingerprint,
-    Outcome,
-    Review,
-    Reviewed,
-    ScalarSpan,
-    load_all,
-    review,
-    scalar_spans,
-    source_hash,
-    translation_hash,
-    write_lock,
-)
+from etown.tools.translations import Outcome, ScalarSpan, load_all, scalar_spans, write_lock
 from etown.write import refuse_links, write_atomically
 
 try:
