@@ -364,12 +364,13 @@ def _schema(root: Path) -> int:
 def _coverage(root: Path) -> int:
     from etown.pipeline import Pipeline
 
-    data, problems = Pipeline(root).validated()
-    if data is None:
+    pipeline = Pipeline(root)
+    data, problems = pipeline.validated()
+    if data is None or pipeline.seed is None:
         return _finish_problems(problems)
     from etown.tools.coverage import measure_site
 
-    coverage = measure_site(root, data)
+    coverage = measure_site(pipeline.seed, data)
     for sentence in coverage.uncited:
         print(f"{coverage.seed_path}: ¶{sentence.paragraph.removeprefix('p')}: not cited: {sentence.text}")
     # one total, and how it divides: "243 sentences … 46 more left out" read as two totals

@@ -25,7 +25,7 @@ from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Targ
 from etown.problems import DataError, EtownError, Problem, UsageError, errors_only
 from etown.producers import PRODUCERS
 from etown.progress import Progress, silent
-from etown.provenance import HintBudget, read_seed
+from etown.provenance import HintBudget, Seed, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.report import Report
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
@@ -156,6 +156,24 @@ class Pipeline:
         self._load_everything()
         return self._validated()
 
+    def loaded(self) -> tuple[list[LoadedFile], list[Problem]]:
+        """Load only: every data file that loads, its tree kept, and the errors of those that do
+        not. For the tools that work on the data as written (a new edition's diff, the
+        translations' fingerprints and PO files) rather than on its checked models."""
+        files: list[LoadedFile] = []
+        problems: list[Problem] = []
+        for name in SECTION_NAMES:
+            loaded, file_problems = self._read_section(name)
+            problems += errors_only(file_problems)
+            if loaded is not None:
+                files.append(loaded)
+        return files, problems
+
+    @property
+    def seed(self) -> Seed | None:
+        """The seed this run read (None before a run, or where it could not be read)."""
+        return self._context.seed if self._context is not None else None
+
     # --- load and validate --------------------------------------------------------------------
 
     def _load_everything(self) -> None:
@@ -195,8 +213,11 @@ class Pipeline:
         )
         return context, problems
 
+    def _read_section(self, name: str) -> tuple[LoadedFile | None, list[Problem]]:
+        return load_data_file(self.root / "data", name, self.candidates.get(name))
+
     def _load_section(self, name: str) -> _FileState:
-        loaded, problems = load_data_file(self.root / "data", name, self.candidates.get(name))
+        loaded, problems = self._read_section(name)
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
         result = validate_file(loaded, self._context.seed, self._hints)

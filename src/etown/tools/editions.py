@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from etown.load import LoadedFile, PathKey, character_problem, load_data_file, load_file
+from etown.load import LoadedFile, PathKey, character_problem, load_file
+from etown.pipeline import Pipeline
 from etown.problems import DataError, Problem, UsageError, field_path, shorten
 from etown.provenance import (
     HINT_QUOTE_LENGTH,
@@ -33,7 +34,6 @@ from etown.provenance import (
     read_edition_text,
     read_seed,
 )
-from etown.sections import SECTION_NAMES
 from etown.seed_metadata import (
     EDITIONS_FOLDER,
     Edition,
@@ -652,18 +652,6 @@ def read_edition(path: Path, display: str) -> Seed:
     return Seed(display, text, hashlib.sha256(raw).hexdigest())
 
 
-def load_data(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
-    """Every data file that loads, and the errors of those that do not."""
-    files: list[LoadedFile] = []
-    problems: list[Problem] = []
-    for name in SECTION_NAMES:
-        loaded, file_problems = load_data_file(root / "data", name)
-        problems += [problem for problem in file_problems if problem.severity == "error"]
-        if loaded is not None:
-            files.append(loaded)
-    return files, problems
-
-
 def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDiff:
     """``etown seed diff``: the new edition against the current seed and the data."""
     return _diff_with(root, read_edition(new_path, display))
@@ -671,7 +659,7 @@ def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDif
 
 def _diff_with(root: Path, new: Seed) -> EditionDiff:
     current = read_seed(root)
-    files, problems = load_data(root)
+    files, problems = Pipeline(root).loaded()
     result = diff_editions(current, new, files)
     result.findings = sorted(set(result.findings + problems))
     return result
@@ -689,7 +677,7 @@ def diff_since_adoption(root: Path) -> tuple[EditionDiff, Edition]:
         )
     previous = metadata.earlier[0]
     earlier = read_edition(root / "seeds" / previous.file, previous.path)
-    files, problems = load_data(root)
+    files, problems = Pipeline(root).loaded()
     result = diff_editions(earlier, read_seed(root), files)
     result.findings = sorted(set(result.findings + problems))
     return result, previous

@@ -40,10 +40,11 @@ from etown.fingerprints import (
 from etown.languages import by_code
 from etown.load import PathKey, forbidden_character
 from etown.markdown_limits import markdown_problem
+from etown.pipeline import Pipeline
 from etown.problems import EtownError, Problem, field_path, shorten
 from etown.provenance import normalise
 from etown.tools.po import MAX_PO_BYTES, PoEntry, read_po
-from etown.tools.translations import Outcome, ScalarSpan, load_all, scalar_spans, write_lock
+from etown.tools.translations import Outcome, ScalarSpan, scalar_spans, write_lock
 from etown.write import refuse_links, write_atomically
 
 try:
@@ -70,7 +71,7 @@ def _failed(problems: list[Problem], message: str) -> Outcome:
 
 
 def _reviewed(root: Path) -> tuple[Review | None, list[Problem]]:
-    files, problems = load_all(root)
+    files, problems = Pipeline(root).loaded()
     if problems:
         return None, problems
     result = review(root / "data", files)
@@ -350,8 +351,6 @@ def _path(edit: _Edit) -> PathKey:
 def _checked(root: Path, candidates: dict[str, bytes], edits: list[_Edit], display: str) -> list[Problem]:
     """The problems ``etown check`` would find once the files are written: those of an edited
     text at its PO line, the others where check would put them."""
-    from etown.pipeline import Pipeline  # the whole pipeline: only when there is something to check
-
     sections = {Path(file_path).stem: content for file_path, content in candidates.items()}
     _, found = Pipeline(root, candidates=sections).validated()
     by_field = {(edit.item.translation.file.display_path, edit.field): edit for edit in edits}

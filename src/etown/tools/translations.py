@@ -21,9 +21,9 @@ from etown.fingerprints import (
     review,
 )
 from etown.languages import AUTHORED
-from etown.load import LoadedFile, PathKey, load_data_file
+from etown.load import PathKey
+from etown.pipeline import Pipeline
 from etown.problems import EtownError, Problem, UsageError
-from etown.sections import SECTION_NAMES
 from etown.write import write_project_file
 
 try:  # the same parser the loader uses, for the same positions
@@ -53,19 +53,8 @@ class Outcome:
     failed: bool = False
 
 
-def load_all(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
-    files: list[LoadedFile] = []
-    problems: list[Problem] = []
-    for name in SECTION_NAMES:
-        loaded, file_problems = load_data_file(root / "data", name)
-        problems += [problem for problem in file_problems if problem.severity == "error"]
-        if loaded is not None:
-            files.append(loaded)
-    return files, problems
-
-
 def _reviewed(root: Path) -> tuple[Review, list[Problem]]:
-    files, problems = load_all(root)
+    files, problems = Pipeline(root).loaded()
     result = review(root / "data", files)
     if result.lock_problems:
         raise _Failed(result.lock_problems)
@@ -80,8 +69,6 @@ class _Failed(EtownError):
 def _project_errors(root: Path) -> list[Problem]:
     """The errors ``etown check`` would find in the data (a fingerprint of a text check refuses
     records nothing worth keeping): the command writes nothing while there are any."""
-    from etown.pipeline import Pipeline  # the whole pipeline, for the commands that write
-
     _, problems = Pipeline(root).validated()
     return [problem for problem in problems if problem.severity == "error"]
 
