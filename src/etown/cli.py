@@ -350,8 +350,8 @@ def _finish(report: "Report", success: str) -> int:
 
 
 def _schema(root: Path) -> int:
+    from etown.files import write_project_file
     from etown.sections import SCHEMA_FOLDER, SECTIONS, json_schema_text
-    from etown.write import write_project_file
 
     folder = root / SCHEMA_FOLDER
     texts = {f"{SCHEMA_FOLDER}/{section.name}.schema.json": json_schema_text(section) for section in SECTIONS}

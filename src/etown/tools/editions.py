@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from etown.files import refuse_links, write_atomically, write_project_file
 from etown.load import LoadedFile, PathKey, character_problem, load_file
 from etown.pipeline import Pipeline
 from etown.problems import DataError, Problem, UsageError, field_path, shorten
@@ -51,7 +52,6 @@ from etown.seed_metadata import (
     value_message,
 )
 from etown.validate import QUOTE_FIELDS
-from etown.write import refuse_links, write_atomically, write_project_file
 
 SURVIVES = 0.8
 """How alike (difflib's ratio, white space removed) a passage of the new edition must be to one of

@@ -26,6 +26,7 @@ from typing import Any
 import polib
 import yaml
 
+from etown.files import refuse_links, write_atomically
 from etown.fingerprints import (
     LOCK_PATH,
     SOURCE,
@@ -45,7 +46,6 @@ from etown.problems import EtownError, Problem, field_path, shorten
 from etown.provenance import normalise
 from etown.tools.po import MAX_PO_BYTES, PoEntry, read_po
 from etown.tools.translations import Outcome, ScalarSpan, scalar_spans, write_lock
-from etown.write import refuse_links, write_atomically
 
 try:
     from yaml import CBaseLoader as TreeLoader

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from etown.files import write_project_file
 from etown.fingerprints import (
     LOCK_PATH,
     Lock,
@@ -24,7 +25,6 @@ from etown.languages import AUTHORED
 from etown.load import PathKey
 from etown.pipeline import Pipeline
 from etown.problems import EtownError, Problem, UsageError
-from etown.write import write_project_file
 
 try:  # the same parser the loader uses, for the same positions
     from yaml import CBaseLoader as EventLoader
