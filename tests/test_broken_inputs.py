@@ -13,8 +13,13 @@ from pathlib import Path
 import pytest
 
 from etown.load import MAX_BYTES, MAX_DEPTH
+from etown.markdown_limits import (
+    MAX_MARKDOWN_MARKS,
+    MAX_MARKDOWN_NESTING,
+    MAX_TEXT_CHARACTERS,
+    MAX_TEXT_LINES,
+)
 from etown.problems import Problem
-from etown.render import MAX_MARKDOWN_MARKS, MAX_MARKDOWN_NESTING, MAX_TEXT_CHARACTERS, MAX_TEXT_LINES
 from etown.schema import MAX_DIGITS
 from helpers_data import (
     Mutation,

@@ -17,14 +17,12 @@ from etown.pages import PAGES
 from etown.producers.citations import (
     SOURCE_KEY,
     Citation,
-    SourceRecord,
     Work,
     apa,
     edition_date,
     gbt_7714,
-    read_source_record,
 )
-from etown.provenance import read_seed
+from etown.seed_metadata import Edition, read_seed_metadata
 
 BASE = "https://example.org/etown/"
 TAKEN = datetime.date(2026, 11, 24)
@@ -48,14 +46,19 @@ def _page_url(language_code: str, key: str) -> str:
 
 
 def test_the_seed_record_is_read_as_written() -> None:
-    record = read_source_record(REPO, read_seed(REPO))
-    assert record == SourceRecord(title="北京经济技术开发区介绍", taken=TAKEN, published=None, url=None)
+    edition = read_seed_metadata(REPO).current
+    assert (edition.title, edition.taken, edition.published_date, edition.url) == (
+        "北京经济技术开发区介绍",
+        TAKEN,
+        None,
+        None,
+    )
 
 
 def test_the_build_date_is_the_taken_date_unless_source_date_epoch_says_otherwise(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    record = SourceRecord("t", TAKEN)
+    record = Edition("t.txt", "0" * 64, TAKEN)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert edition_date(record) == TAKEN
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01T00:00:00Z

@@ -6,13 +6,16 @@ import pytest
 
 from conftest import REPO
 from etown.cli import main
-from etown.coverage import measure_site
-from etown.pipeline import load_site_data
+from etown.pipeline import Pipeline
+from etown.tools.coverage import measure_site
 from helpers_data import replace
 
 
 def test_the_real_data_cites_every_sentence_of_the_source() -> None:
-    coverage = measure_site(REPO, load_site_data(REPO))
+    pipeline = Pipeline(REPO)
+    data, _ = pipeline.validated()
+    assert data is not None and pipeline.seed is not None
+    coverage = measure_site(pipeline.seed, data)
     assert [sentence.text for sentence in coverage.uncited] == []
     assert coverage.percent == 100.0
     assert coverage.skipped > 0 and len(coverage.sentences) - coverage.skipped > 200

@@ -13,18 +13,11 @@ import pytest
 
 from conftest import REPO
 from etown.cli import main
-from etown.editions import (
-    SeedMetadata,
-    diff_against_current,
-    load_seed_metadata,
-    metadata_text,
-    pair_passages,
-    passages,
-    read_seed_metadata,
-)
 from etown.pipeline import check
 from etown.problems import DataError
 from etown.provenance import Seed, read_seed
+from etown.seed_metadata import SeedMetadata, load_seed_metadata, read_seed_metadata
+from etown.tools.editions import diff_against_current, metadata_text, pair_passages, passages
 from helpers_data import data_file
 
 SEED_NAME = "000_c6099870205fbbe0.txt"

@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from etown.cli import main
-from etown.exchange import replace_scalar
+from etown.fingerprints import LOCK_PATH, read_lock
 from etown.pipeline import check
-from etown.translations import LOCK_PATH, read_lock
+from etown.tools.exchange import replace_scalar
 from helpers_data import data_file, line_of, replace
 
 BEGINS = "data/history.yaml:events[construction-begins].text.en"

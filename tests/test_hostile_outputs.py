@@ -14,7 +14,7 @@ import pytest
 from bibtexparser.entrypoint import parse_string
 from pylatexenc import latex2text
 
-import etown.write
+import etown.files
 from etown.cache import CACHE_ENV, write_entry
 from etown.pipeline import Pipeline
 from etown.problems import EtownError, Problem, errors_only
@@ -222,7 +222,7 @@ def test_a_cache_entry_that_cannot_be_written_leaves_no_temporary_file(
             super().write(b"%PDF-1.7 half")
             raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(etown.write, "open", lambda path, _mode: FullDisk(path, "wb"), raising=False)
+    monkeypatch.setattr(etown.files, "open", lambda path, _mode: FullDisk(path, "wb"), raising=False)
     write_entry(folder / "entry.pdf", b"%PDF-1.7 whatever")
     assert list(folder.iterdir()) == []
 

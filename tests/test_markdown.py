@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO
+from etown.markdown_limits import markdown_problem
 from etown.render import (
     LINK_SCAN_LIMIT,
     MarkdownRenderer,
     _markdown,
     _sanitised,
-    markdown_problem,
     plain_paragraph,
 )
 

@@ -11,7 +11,7 @@ from etown.cli import main
 from etown.convert import NO_CONVERSIONS
 from etown.languages import LANGUAGES
 from etown.pipeline import Pipeline, load_site_data
-from etown.producers.html import shortened
+from etown.producers.webpage import shortened
 from etown.schema import Text, fields_of
 from etown.strings import read_strings
 

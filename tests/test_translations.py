@@ -9,9 +9,9 @@ import pytest
 
 from conftest import REPO, quick_build
 from etown.cli import main
+from etown.fingerprints import LOCK_PATH, lock_text, read_lock, review
 from etown.pipeline import Pipeline, check
 from etown.problems import Problem
-from etown.translations import LOCK_PATH, load_all, lock_text, read_lock, review
 from helpers_data import data_file, line_of, replace
 
 BEGINS_ZH = "      zh: 北京经济技术开发区开工建设。\n"
@@ -35,7 +35,7 @@ def page(out: Path, language: str, name: str) -> str:
 
 
 def test_the_real_data_has_a_fingerprint_for_every_english_text_and_none_outdated() -> None:
-    files, problems = load_all(REPO)
+    files, problems = Pipeline(REPO).loaded()
     result = review(REPO / "data", files)
     assert problems == [] and result.lock_problems == [] and result.orphans == []
     assert {item.state for item in result.items} == {"current"}

@@ -76,7 +76,7 @@ def read_entry(path: Path) -> bytes | None:
 def write_entry(path: Path, content: bytes) -> None:
     """Keep ``content`` at ``path`` with its size and SHA-256; a cache that cannot be written
     costs time and nothing else (and leaves no temporary file behind)."""
-    from etown.write import write_atomically  # not at import: check's cached answer needs none of it
+    from etown.files import write_atomically  # not at import: check's cached answer needs none of it
 
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -78,7 +78,7 @@ def recall(digest: str) -> Report | None:
 
 def remember(digest: str, report: Report) -> None:
     """Keep ``report`` under ``digest``; a cache that cannot be written costs time only."""
-    from etown.write import write_atomically  # not at import: a cached answer needs none of it
+    from etown.files import write_atomically  # not at import: a cached answer needs none of it
 
     folder = cache_folder(KIND)
     kept = {

@@ -355,8 +355,8 @@ def _finish(report: "Report", success: str) -> int:
 
 
 def _schema(root: Path) -> int:
+    from etown.files import write_project_file
     from etown.sections import SCHEMA_FOLDER, SECTIONS, json_schema_text
-    from etown.write import write_project_file
 
     folder = root / SCHEMA_FOLDER
     texts = {f"{SCHEMA_FOLDER}/{section.name}.schema.json": json_schema_text(section) for section in SECTIONS}
@@ -369,12 +369,13 @@ def _schema(root: Path) -> int:
 def _coverage(root: Path) -> int:
     from etown.pipeline import Pipeline
 
-    data, problems = Pipeline(root).validated()
-    if data is None:
+    pipeline = Pipeline(root)
+    data, problems = pipeline.validated()
+    if data is None or pipeline.seed is None:
         return _finish_problems(problems)
-    from etown.coverage import measure_site
+    from etown.tools.coverage import measure_site
 
-    coverage = measure_site(root, data)
+    coverage = measure_site(pipeline.seed, data)
     for sentence in coverage.uncited:
         print(f"{coverage.seed_path}: ¶{sentence.paragraph.removeprefix('p')}: not cited: {sentence.text}")
     # one total, and how it divides: "243 sentences … 46 more left out" read as two totals
@@ -416,7 +417,7 @@ def _serve(root: Path, port: int, *, strict: bool) -> int:
 
 
 def _seed(root: Path, arguments: argparse.Namespace) -> int:
-    from etown import editions
+    from etown.tools import editions
 
     if arguments.action == "record":
         metadata = editions.record_metadata(
@@ -463,7 +464,7 @@ def _seed(root: Path, arguments: argparse.Namespace) -> int:
 
 def _translated(code: str | None) -> str:
     """The language ``--language`` names (the first translated one when it names none)."""
-    from etown.translations import TRANSLATED
+    from etown.fingerprints import TRANSLATED
 
     if code is None:
         return TRANSLATED[0]
@@ -475,7 +476,7 @@ def _translated(code: str | None) -> str:
 
 
 def _translations(root: Path, arguments: argparse.Namespace) -> int:
-    from etown import exchange, translations
+    from etown.tools import exchange, translations
 
     if arguments.action == "update":
         outcome = translations.update(root)

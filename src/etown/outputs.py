@@ -17,6 +17,7 @@ from etown.convert import Conversions
 from etown.problems import Problem
 from etown.provenance import Seed
 from etown.sections import SiteData
+from etown.seed_metadata import SeedMetadata
 from etown.sourcedoc import SourceDocument
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ class Target:
 @dataclass
 class Context:
     """What producers may use besides the data: the project, its configuration, its seed and
-    the renderer (templates and the interface's words)."""
+    what is known of it, the renderer (templates and the interface's words)."""
 
     root: Path
     config: SiteConfig
@@ -53,6 +54,9 @@ class Context:
     renderer: "Renderer"
     stylesheet_bytes: bytes
     conversions: Conversions
+    seed_metadata: SeedMetadata | None = None
+    """What ``seeds/NAME.meta.yaml`` records of the seed (None where the file is missing or
+    wrong: check reports it, and nothing that cites the seed is made)."""
     makes_pdf: bool = True
     """Whether this run makes the PDF fact sheets (``etown build --no-pdf`` and the preview do
     not): the pages link a PDF only where one is made."""

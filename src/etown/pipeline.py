@@ -18,19 +18,19 @@ from pathlib import Path
 from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
-from etown.editions import load_seed_metadata
+from etown.fingerprints import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
 from etown.problems import DataError, EtownError, Problem, UsageError, errors_only
 from etown.producers import PRODUCERS
 from etown.progress import Progress, silent
-from etown.provenance import HintBudget, read_seed
+from etown.provenance import HintBudget, Seed, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.report import Report
 from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
+from etown.seed_metadata import SeedMetadata, load_seed_metadata
 from etown.strings import read_strings
-from etown.translations import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.validate import FileResult, combine, validate_file
 from etown.wording import WordingMemo
 from etown.workers import forked_map
@@ -156,6 +156,24 @@ class Pipeline:
         self._load_everything()
         return self._validated()
 
+    def loaded(self) -> tuple[list[LoadedFile], list[Problem]]:
+        """Load only: every data file that loads, its tree kept, and the errors of those that do
+        not. For the tools that work on the data as written (a new edition's diff, the
+        translations' fingerprints and PO files) rather than on its checked models."""
+        files: list[LoadedFile] = []
+        problems: list[Problem] = []
+        for name in SECTION_NAMES:
+            loaded, file_problems = self._read_section(name)
+            problems += errors_only(file_problems)
+            if loaded is not None:
+                files.append(loaded)
+        return files, problems
+
+    @property
+    def seed(self) -> Seed | None:
+        """The seed this run read (None before a run, or where it could not be read)."""
+        return self._context.seed if self._context is not None else None
+
     # --- load and validate --------------------------------------------------------------------
 
     def _load_everything(self) -> None:
@@ -166,13 +184,15 @@ class Pipeline:
     def _load_project(self) -> tuple[Context | None, list[Problem]]:
         """The seed, the configuration, the interface's words, the stylesheet and templates."""
         problems: list[Problem] = []
+        metadata: SeedMetadata | None = None
         try:
             seed = read_seed(self.root)
         except EtownError as error:
             problems += error.problems or [Problem("seeds/", 0, 0, "", str(error))]
             seed = None
         else:
-            problems += load_seed_metadata(self.root)[1]
+            metadata, metadata_problems = load_seed_metadata(self.root)
+            problems += metadata_problems
         config, config_problems = read_config(self.root, self.base_url)
         conversions, conversion_problems = read_conversions(self.root)
         templates = self.root / "templates"
@@ -189,12 +209,15 @@ class Pipeline:
             return None, problems
         renderer = Renderer(templates, config, strings, conversions)
         context = Context(
-            self.root, config, seed, renderer, stylesheet, conversions, makes_pdf=self.expensive
+            self.root, config, seed, renderer, stylesheet, conversions, metadata, makes_pdf=self.expensive
         )
         return context, problems
 
+    def _read_section(self, name: str) -> tuple[LoadedFile | None, list[Problem]]:
+        return load_data_file(self.root / "data", name, self.candidates.get(name))
+
     def _load_section(self, name: str) -> _FileState:
-        loaded, problems = load_data_file(self.root / "data", name, self.candidates.get(name))
+        loaded, problems = self._read_section(name)
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
         result = validate_file(loaded, self._context.seed, self._hints)

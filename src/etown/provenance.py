@@ -58,8 +58,6 @@ class Seed:
     display_path: str
     text: str
     sha256: str = ""
-    taken: str = ""
-    """When this copy was taken (YYYY-MM-DD), from the metadata file beside it; empty if unknown."""
 
     @cached_property
     def normalised(self) -> str:
@@ -167,7 +165,7 @@ def read_seed(root: Path) -> Seed:
     if refusal:
         raise UsageError(f"cannot read {shown}: {refusal}")
     raw, text = read_edition_text(path, shown)
-    return Seed(shown, text, hashlib.sha256(raw).hexdigest(), _taken(path))
+    return Seed(shown, text, hashlib.sha256(raw).hexdigest())
 
 
 def read_edition_text(path: Path, shown: str) -> tuple[bytes, str]:
@@ -232,15 +230,3 @@ def unpublishable_characters(text: str, shown: str) -> list[Problem]:
         rest = len(_UNPUBLISHABLE.findall(text)) - SHOWN_CHARACTERS
         problems.append(Problem(shown, 0, 0, "", f"and {rest:,} more such characters"))
     return problems
-
-
-def _taken(seed: Path) -> str:
-    """The date in ``taken:`` of the metadata beside the seed (NAME.meta.yaml), or ""."""
-    meta = seed.with_name(seed.stem + ".meta.yaml")
-    try:
-        match = re.search(
-            r"^taken:\s*(\d{4}-\d{2}-\d{2})\s*$", meta.read_text(encoding="utf-8"), re.MULTILINE
-        )
-    except (OSError, UnicodeDecodeError):
-        return ""
-    return match.group(1) if match else ""

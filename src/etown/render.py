@@ -35,6 +35,7 @@ from etown.convert import Conversions
 from etown.format import format_date, format_number, format_quantity
 from etown.languages import AUTHORED, LANGUAGES, Language, by_code
 from etown.load import refuse_location
+from etown.markdown_limits import nesting_problem
 from etown.pages import relative_url
 from etown.problems import EtownError, Problem
 from etown.schema import PartialDate, Period, Text
@@ -82,95 +83,17 @@ def mark_site_words(html: str) -> Markup:
 
 # --- Markdown ----------------------------------------------------------------------------------
 
-MAX_TEXT_CHARACTERS = 5_000
-"""The longest text etown renders (the longest paragraph of the data has under 800)."""
-MAX_TEXT_LINES = 100
-"""The most lines a text may have; Python-Markdown's time grows with the square of the number of
-blocks in a text (5,000 characters of one-line headings: 0.3 s)."""
-MAX_MARKDOWN_NESTING = 8
-"""The deepest lists, quotes or square brackets may nest; Python-Markdown recurses once per level
-and gives up (RecursionError) a few hundred levels down, which a 1 kB text can reach."""
-MAX_MARKDOWN_MARKS = 1_000
-"""The most Markdown marks (``* _ ` [ ] < > & ! \\`` and line breaks) the texts of one data file
-may hold. Python-Markdown spends 20-300 µs on each, so 2 MB of them took minutes; the data uses
-21 in all, 10 in the busiest file."""
 LINK_SCAN_LIMIT = 200
 """How far past a '[' Markdown looks for the ']' that closes it, and past '](' for the ')': a link's
 text and its address are this short. Unbounded, the search ran to the end of the text from
 every '[', so a run of '[' took time growing with the square of its length (20 kB: 100 s)."""
 
-# Text with none of these renders as one paragraph of itself, without Markdown.
-_MARKDOWN_SYNTAX = re.compile(r"[\\`*_\[\]<>&!\n\r]|^[\s#+\-=>|0-9]")
-# The same, narrowed to what Python-Markdown acts on: & only as the start of an entity, ! only
-# before [ (which is syntax anyway), a digit at the start only as an ordered list's "1."; and
-# a tab, which Markdown expands (the loader refuses tabs in texts anyway). Most texts that start
-# with a year or hold "R&D" need no Markdown (tests/test_markdown.py holds the paths together).
+# Markdown syntax (markdown_limits.MARKDOWN_SYNTAX) narrowed to what Python-Markdown acts on: &
+# only as the start of an entity, ! only before [ (which is syntax anyway), a digit at the start
+# only as an ordered list's "1."; and a tab, which Markdown expands (the loader refuses tabs in
+# texts anyway). Most texts that start with a year or hold "R&D" need no Markdown
+# (tests/test_markdown.py holds the paths together).
 _NEEDS_MARKDOWN = re.compile(r"[\\`*_\[\]<>\t\n\r]|&(?:#|[A-Za-z0-9]+;)|^(?:[\s#+\-=>|]|[0-9]+\.)")
-_MARKS = re.compile(r"[\\`*_\[\]<>&!\n]")
-_NESTED_MARKERS = re.compile(r"[ ]*(?:(?:[*+-]|\d+\.)[ \t]+|>[ \t]*)")
-_BRACKETS = re.compile(r"\\.|[\[\]]")
-
-
-def markdown_problem(text: str) -> str | None:
-    """Why ``text`` cannot be rendered as Markdown safely and quickly, or None when it can."""
-    if len(text) > MAX_TEXT_CHARACTERS:
-        return (
-            f"the text is {len(text):,} characters long; a text may have at most "
-            f"{MAX_TEXT_CHARACTERS:,} (split it into passages)"
-        )
-    lines = text.count("\n") + 1
-    if lines > MAX_TEXT_LINES:
-        return (
-            f"the text has {lines:,} lines; a text may have at most {MAX_TEXT_LINES} (split it into passages)"
-        )
-    return _nesting_problem(text)
-
-
-def markdown_marks(text: str) -> int:
-    """How many Markdown marks ``text`` holds (see MAX_MARKDOWN_MARKS)."""
-    return len(_MARKS.findall(text))
-
-
-def _nesting_problem(text: str) -> str | None:
-    """What Markdown would recurse on too deeply (a derived language's text, converted from the
-    checked one, nests just as deeply: conversion changes words, not markup)."""
-    if not _MARKDOWN_SYNTAX.search(text):
-        return None
-    if _deepest_nesting(text) > MAX_MARKDOWN_NESTING:
-        return (
-            f"lists or quotes are nested more than {MAX_MARKDOWN_NESTING} levels deep; "
-            "start lines with fewer '- ', '1. ' or '> '"
-        )
-    if _deepest_brackets(text) > MAX_MARKDOWN_NESTING:
-        return (
-            f"square brackets are nested more than {MAX_MARKDOWN_NESTING} levels deep; "
-            "write \\[ for a bracket that does not start a link"
-        )
-    return None
-
-
-def _deepest_nesting(text: str) -> int:
-    deepest = 0
-    for line in text.splitlines():
-        depth, position = 0, 0
-        while match := _NESTED_MARKERS.match(line, position):
-            if match.end() == position:
-                break
-            depth, position = depth + 1, match.end()
-        indent = len(line) - len(line.lstrip(" "))
-        deepest = max(deepest, depth + indent // 4)
-    return deepest
-
-
-def _deepest_brackets(text: str) -> int:
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(text):
-        if match.group() == "[":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif match.group() == "]":
-            depth = max(0, depth - 1)
-    return deepest
 
 
 class _Bounded(inlinepatterns.LinkInlineProcessor):
@@ -251,7 +174,7 @@ class MarkdownRenderer:
         if not _NEEDS_MARKDOWN.search(text) and "\x00" not in text:
             return Markup(plain_paragraph(text))
         if text not in self._cache:
-            problem = _nesting_problem(text)
+            problem = nesting_problem(text)
             if problem is not None:  # validation refuses such text before anything is rendered
                 raise ValueError(f"cannot render this text as Markdown: {problem}")
             if _NEEDS_MARKDOWN.search(text):

@@ -21,11 +21,11 @@ from etown.evidence import check_evidence
 from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.languages import by_code
 from etown.load import LoadedFile, PathKey
+from etown.markdown_limits import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.problems import Problem, Severity, field_path, shorten
 from etown.provenance import HintBudget, Seed
 from etown.records import NOTE_FLAGS, Record, RecordIndex, records_in
 from etown.references import check_references, cycles
-from etown.render import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.schema import (
     CoverageFile,
     EconomyFile,

@@ -5,7 +5,7 @@ and say that it is an independent site, so that no citation reads as if the body
 describes had published it; the source's name nobody, since the page names no publisher.
 
 As ready-made text in the page's language (English: APA-like; Chinese: GB/T 7714-2015, the
-national standard for references) and as files for reference managers: BibTeX, RIS and
+national standard for references) and as files for reference managers (``citefiles.py``): BibTeX, RIS and
 CSL-JSON, per page and language (``cite/LANG/PAGE.bib``) and for the whole site
 (``cite/LANG/site.bib``). Parts that are not known are left out, never guessed: the source page
 is undated, names no author and no publisher, and its URL was not recorded (``seeds/*.meta.yaml``);
@@ -20,19 +20,19 @@ import functools
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import yaml
 from babel.dates import format_date
 from markupsafe import Markup
 
-from etown.languages import LANGUAGES, CitationStyle, Language
-from etown.outputs import Context, Target
+from etown.languages import CitationStyle, Language
+from etown.outputs import Context
 from etown.pages import PAGES, Page
 from etown.problems import EtownError
 from etown.provenance import Seed
+from etown.seed_metadata import Edition, metadata_path
 
 FOLDER = "cite"
 SOURCE_LANG = "zh-Hans"
@@ -43,61 +43,29 @@ SOURCE_KEY = "bda-introduction"
 # --- what is known about the source, and the build's date ---------------------------------------
 
 
-@dataclass(frozen=True)
-class SourceRecord:
-    """What ``seeds/NAME.meta.yaml`` says about the seed; None where it is not known."""
-
-    title: str
-    taken: datetime.date
-    """The day the project's copy was taken: the access date of every citation of it."""
-    published: datetime.date | None = None
-    url: str | None = None
-
-
-def read_source_record(root: Path, seed: Seed) -> SourceRecord:
-    """The seed's metadata file, beside it (``seeds/000_….meta.yaml`` for ``000_….txt``)."""
-    path = (root / seed.display_path).with_suffix(".meta.yaml")
-    shown = path.relative_to(root).as_posix()
-    try:
-        status = path.stat()
-    except FileNotFoundError:
-        raise EtownError(f"{shown} is missing: citations need the seed's title and date") from None
-    except OSError as error:
-        raise EtownError(f"cannot read {shown}: {error}") from error
-    return _source_record(path, shown, (status.st_mtime_ns, status.st_size, status.st_ino))
-
-
-@functools.lru_cache(maxsize=8)
-def _source_record(path: Path, shown: str, _version: tuple[int, int, int]) -> SourceRecord:
-    """The file parsed once per version of it (``_version``: its time, size and inode): every
-    citation of a build asks for it, 129 of them, and parsing it each time was a tenth of a check."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise EtownError(f"{shown} is missing: citations need the seed's title and date") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise EtownError(f"cannot read {shown}: {error}") from error
-    if not isinstance(raw, dict) or not isinstance(raw.get("title"), str):
+def source_edition(context: Context) -> tuple[Edition, str]:
+    """The seed's current edition, as its metadata records it (read once, by the pipeline), and
+    its title: citations need the title and the day its copy was taken."""
+    metadata = context.seed_metadata
+    shown = metadata.display_path if metadata is not None else _metadata_shown(context.seed)
+    if metadata is None:
+        raise EtownError(f"{shown} is missing: citations need the seed's title and date")
+    if metadata.current.title is None:
         raise EtownError(f"{shown}: needs a title (the source document's own title)")
-    if not isinstance(raw.get("taken"), datetime.date):
-        raise EtownError(f"{shown}: needs taken: YYYY-MM-DD (the day the copy was taken)")
-    published = raw.get("published")
-    url = raw.get("url")
-    return SourceRecord(
-        title=raw["title"],
-        taken=raw["taken"],
-        published=published if isinstance(published, datetime.date) else None,  # "the page is undated"
-        url=url if isinstance(url, str) and url.startswith(("http://", "https://")) else None,
-    )
+    return metadata.current, metadata.current.title
 
 
-def edition_date(record: SourceRecord) -> datetime.date:
+def _metadata_shown(seed: Seed) -> str:
+    return metadata_path(Path(seed.display_path)).as_posix()
+
+
+def edition_date(edition: Edition) -> datetime.date:
     """The date this build of the site carries: SOURCE_DATE_EPOCH (reproducible builds' convention)
     when set, else the day the seed's copy was taken."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC).date()
-    return record.taken
+    return edition.taken
 
 
 # --- the things cited ----------------------------------------------------------------------------
@@ -216,7 +184,7 @@ def style_of(language: Language) -> Callable[[Work], str]:
 
 def citation(context: Context, page: Page | None, language: Language) -> Citation:
     """The citation of ``page`` (None: the whole site) in ``language``."""
-    record = read_source_record(context.root, context.seed)
+    record, title = source_edition(context)
     words = context.renderer.strings
     issued = edition_date(record)
     site_title = words.get("site_name", language)
@@ -224,9 +192,9 @@ def citation(context: Context, page: Page | None, language: Language) -> Citatio
     site_description = words.get("cite_site_description", language)
     source = Work(
         key=SOURCE_KEY,
-        title=record.title,
+        title=title,
         language=SOURCE_LANG,
-        issued=record.published,
+        issued=record.published_date,
         accessed=record.taken,
         url=record.url,
         translated_title=words.get("cite_source_translation", language) if language.is_translation else None,
@@ -425,29 +393,3 @@ def _csl_date(day: datetime.date) -> dict[str, list[list[int]]]:
 
 
 FORMATS: tuple[tuple[str, str], ...] = (("bib", "BibTeX"), ("ris", "RIS"), ("json", "CSL-JSON"))
-_WRITERS: dict[str, Callable[[list[Work]], str]] = {"bib": bibtex, "ris": ris, "json": csl_json}
-
-
-class Citations:
-    name = "citations"
-
-    def targets(self, context: Context) -> Iterator[Target]:
-        for language in LANGUAGES:
-            for page in [*PAGES, None]:
-                key = page.key if page is not None else "site"
-                for suffix, _label in FORMATS:
-                    path = f"{FOLDER}/{language.code}/{key}.{suffix}"
-                    yield Target(path, _file_maker(context, page, language, suffix))
-
-
-def _file_maker(
-    context: Context, page: Page | None, language: Language, suffix: str
-) -> Callable[[object], bytes]:
-    def make(_data: object) -> bytes:
-        cited = citation(context, page, language)
-        return _WRITERS[suffix]([cited.source, cited.page]).encode("utf-8")
-
-    return make
-
-
-CITATIONS = Citations()

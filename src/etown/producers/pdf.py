@@ -29,8 +29,8 @@ from etown.outputs import Context, Target
 from etown.pages import PAGES, Page
 from etown.problems import EtownError, Problem
 from etown.producers import fontfiles
-from etown.producers.citations import edition_date, read_source_record
-from etown.producers.html import _page_maker
+from etown.producers.citations import edition_date, source_edition
+from etown.producers.webpage import page_maker
 from etown.sections import SiteData
 
 PRINT_STYLESHEET = "print/factsheet.css"
@@ -61,12 +61,12 @@ class FactSheetPdfs:
 
 
 def _pdf_maker(context: Context, page: Page, language: Language) -> Callable[[SiteData], bytes]:
-    html_maker = _page_maker(context, page, language)
+    html_maker = page_maker(context, page, language)
 
     def make(data: SiteData) -> bytes:
         html = html_maker(data)
         print_css = _read_print_stylesheet(context)
-        day = edition_date(read_source_record(context.root, context.seed)).isoformat()
+        day = edition_date(source_edition(context)[0]).isoformat()
         page_url = context.config.absolute(page.path(language))
         strings = context.renderer.strings
         independence = strings.get("footer_independent", language).format(

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
+from pydantic import ValidationError
 
-from etown.load import LoadedFile, PathKey, character_problem, load_data_file, load_file
+from etown.files import refuse_links, write_atomically, write_project_file
+from etown.load import LoadedFile, PathKey, character_problem, load_file
+from etown.pipeline import Pipeline
 from etown.problems import DataError, Problem, UsageError, field_path, shorten
 from etown.provenance import (
     HINT_QUOTE_LENGTH,
@@ -33,273 +35,27 @@ from etown.provenance import (
     read_edition_text,
     read_seed,
 )
-from etown.schema import Model, NonEmptyText
-from etown.sections import SECTION_NAMES
+from etown.seed_metadata import (
+    EDITIONS_FOLDER,
+    Edition,
+    EditionFields,
+    MetadataFile,
+    SeedMetadata,
+    checked_metadata,
+    current_seed_path,
+    field_problem,
+    load_seed_metadata,
+    metadata_of,
+    metadata_path,
+    read_seed_metadata,
+    sha256_of,
+    value_message,
+)
 from etown.validate import QUOTE_FIELDS
-from etown.write import refuse_links, write_atomically, write_project_file
-
-META_SUFFIX = ".meta.yaml"
-EDITIONS_FOLDER = "editions"
-"""Inside seeds/: the earlier editions, each named after the day it was taken and its SHA-256."""
 
 SURVIVES = 0.8
 """How alike (difflib's ratio, white space removed) a passage of the new edition must be to one of
 the current edition to count as the same passage changed, rather than one removed and one added."""
-
-# --- what is known of an edition ---------------------------------------------------------------
-
-
-def _iso_date(raw: object) -> date:
-    if isinstance(raw, date):
-        return raw
-    text = str(raw).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise ValueError("a date is written YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text} is not a real date") from None
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
-Url = Annotated[str, StringConstraints(pattern=r"^https?://[^\s/?#@]+([/?#]\S*)?$")]
-OneLine = Annotated[NonEmptyText, StringConstraints(pattern=r"^[^\n]*$")]
-"""A text that goes into citation files, where every field is one line (RIS tags each line)."""
-
-
-class _EditionFields(Model):
-    file: NonEmptyText
-    """Relative to seeds/."""
-    sha256: Sha256
-    title: OneLine | None = None
-    """The document's own title, as it gives it."""
-    taken: IsoDate
-    """The day this copy was taken (see ``taken_note`` for what that date really is)."""
-    taken_note: OneLine | None = None
-    url: Url | None = None
-    """Only where it is known; never guessed."""
-    published: OneLine = "unknown"
-
-
-class _EarlierEdition(_EditionFields):
-    replaced: IsoDate
-    """The day a later edition was adopted in its place."""
-
-
-class _MetadataFile(_EditionFields):
-    editions: list[_EarlierEdition] = Field(default_factory=list)
-    """Earlier editions, the latest first."""
-
-
-@dataclass(frozen=True)
-class Edition:
-    """One edition of the source document."""
-
-    file: str
-    """Relative to seeds/: ``000_….txt`` for the current edition, ``editions/….txt`` for earlier ones."""
-    sha256: str
-    taken: date
-    taken_note: str | None = None
-    url: str | None = None
-    published: str = "unknown"
-    replaced: date | None = None
-    """When a later edition took its place (None for the current edition)."""
-    title: str | None = None
-    """The document's own title (北京经济技术开发区介绍)."""
-
-    @property
-    def path(self) -> str:
-        return f"seeds/{self.file}"
-
-
-@dataclass(frozen=True)
-class SeedMetadata:
-    """The current edition and the earlier ones, latest first."""
-
-    current: Edition
-    earlier: tuple[Edition, ...] = ()
-    display_path: str = ""
-
-    @property
-    def editions(self) -> tuple[Edition, ...]:
-        """Every edition, the current one first."""
-        return (self.current, *self.earlier)
-
-
-def metadata_path(seed_path: Path) -> Path:
-    """``seeds/000_x.txt`` → ``seeds/000_x.meta.yaml``."""
-    return seed_path.with_name(seed_path.stem + META_SUFFIX)
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _current_seed_path(root: Path) -> Path | None:
-    folder = root / "seeds"
-    seeds = sorted(folder.glob("*.txt")) if folder.is_dir() else []
-    return seeds[0] if len(seeds) == 1 else None
-
-
-def load_seed_metadata(root: Path) -> tuple[SeedMetadata | None, list[Problem]]:
-    """The seed's metadata and every problem with it (none when all is well).
-
-    A missing file is a warning (a project may not track editions); a file that does not match
-    the seed, an unreadable one or an earlier edition that is not where it says are errors."""
-    seed_path = _current_seed_path(root)
-    if seed_path is None:  # read_seed says why
-        return None, []
-    meta_path = metadata_path(seed_path)
-    problems = [_stray_metadata(root, path) for path in _metadata_files(root) if path != meta_path]
-    display = meta_path.relative_to(root).as_posix()
-    if not meta_path.exists():
-        problems.append(
-            Problem(
-                display, 1, 1, "",
-                f"{seed_path.name} has no metadata: record when it was taken with "
-                "`etown seed record --taken YYYY-MM-DD` (and its URL with --url, if it is known)",
-                severity="warning",
-            )
-        )  # fmt: skip
-        return None, problems
-    metadata, file_problems = _checked_metadata(root, seed_path)
-    return metadata, problems + file_problems
-
-
-def _checked_metadata(
-    root: Path, seed_path: Path, content: bytes | None = None, pending: dict[str, str] | None = None
-) -> tuple[SeedMetadata | None, list[Problem]]:
-    """The metadata file beside ``seed_path`` (or ``content``, what a command is about to write
-    there), read and checked as ``etown check`` does: ``pending`` names the files the command
-    writes with it (relative to seeds/, with their SHA-256), the seed among them."""
-    meta_path = metadata_path(seed_path)
-    display = meta_path.relative_to(root).as_posix()
-    loaded, problems = load_file(meta_path, display, "seed metadata", meta_path.parent, content)
-    if loaded is None:
-        return None, problems
-    try:
-        model = _MetadataFile.model_validate(loaded.data)
-    except ValidationError as error:
-        problems += [_field_problem(loaded, detail) for detail in error.errors(include_url=False)]
-        return None, problems
-    metadata = _metadata_of(model, display)
-    problems += list(_integrity_problems(root, loaded, metadata, seed_path, pending or {}))
-    return metadata, problems
-
-
-def read_seed_metadata(root: Path) -> SeedMetadata:
-    """The seed's metadata, for pages and tools (the About page, citations, the PDF's date).
-
-    Raises DataError, with the problems, when it is missing or does not match the seed."""
-    metadata, problems = load_seed_metadata(root)
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if metadata is None or errors:
-        raise DataError("the seed's metadata is missing or wrong", problems)
-    return metadata
-
-
-def _metadata_files(root: Path) -> list[Path]:
-    folder = root / "seeds"
-    return sorted(folder.glob("*" + META_SUFFIX)) if folder.is_dir() else []
-
-
-def _stray_metadata(root: Path, path: Path) -> Problem:
-    return Problem(
-        path.relative_to(root).as_posix(), 1, 1, "",
-        "metadata of a seed that is not in seeds/; the seed is replaced with `etown seed adopt`, "
-        "which keeps its metadata in step (delete this file if it is left over)",
-    )  # fmt: skip
-
-
-def _metadata_of(model: _MetadataFile, display: str) -> SeedMetadata:
-    def edition(fields: _EditionFields, replaced: date | None) -> Edition:
-        return Edition(
-            fields.file,
-            fields.sha256,
-            fields.taken,
-            fields.taken_note,
-            fields.url,
-            fields.published,
-            replaced,
-            fields.title,
-        )
-
-    earlier = tuple(edition(item, item.replaced) for item in model.editions)
-    return SeedMetadata(edition(model, None), earlier, display)
-
-
-def _integrity_problems(
-    root: Path, loaded: LoadedFile, metadata: SeedMetadata, seed_path: Path, pending: dict[str, str]
-) -> Iterator[Problem]:
-    def at(path: PathKey, message: str) -> Problem:
-        line, column = loaded.source_map.locate(path)
-        return Problem(loaded.display_path, line, column, field_path(path), message)
-
-    def sha_of(path: Path) -> str:
-        relative = path.relative_to(root / "seeds").as_posix()
-        return pending[relative] if relative in pending else sha256_of(path)
-
-    current = metadata.current
-    if current.file != seed_path.name:
-        yield at(("file",), f"names {current.file}, but the seed is {seed_path.name}")
-    actual = sha_of(seed_path)
-    if actual != current.sha256:
-        yield at(
-            ("sha256",),
-            f"seeds/{seed_path.name} has changed since this edition was recorded (its SHA-256 is now "
-            f"{actual[:12]}…, recorded {current.sha256[:12]}…); the seed is never edited: restore it "
-            "(git checkout seeds/), or take a new edition in with `etown seed diff` and `etown seed adopt`",
-        )
-    for index, edition in enumerate(metadata.earlier):
-        path = root / "seeds" / edition.file
-        inside = path.resolve().is_relative_to((root / "seeds" / EDITIONS_FOLDER).resolve())
-        if not inside:
-            yield at(("editions", index, "file"), f"an earlier edition is kept in seeds/{EDITIONS_FOLDER}/")
-        elif edition.file not in pending and not path.is_file():
-            yield at(("editions", index, "file"), f"{edition.path} is missing")
-        elif sha_of(path) != edition.sha256:
-            yield at(("editions", index, "sha256"), f"{edition.path} does not match its recorded SHA-256")
-
-
-_ONE_LINE = "it is written on one line (citation files give each field one line)"
-_FIELD_WORDS = {
-    "sha256": "a SHA-256 is written as 64 lower-case hexadecimal digits",
-    "url": "a URL starts with https:// or http://, names a host, and holds no spaces",
-    "title": _ONE_LINE,
-    "taken_note": _ONE_LINE,
-    "published": _ONE_LINE,
-}
-
-
-def _field_problem(loaded: LoadedFile, detail: Any) -> Problem:
-    path: PathKey = tuple(detail["loc"])
-    kind = detail["type"]
-    if kind == "missing":
-        line, column = loaded.source_map.locate(path[:-1])
-        message = f"the required field {path[-1]!r} is missing"
-    else:
-        line, column = loaded.source_map.locate(path, at_key=kind == "extra_forbidden")
-        if kind == "extra_forbidden":
-            allowed = ", ".join(
-                _EarlierEdition.model_fields if "editions" in path else _MetadataFile.model_fields
-            )
-            message = f"unknown field {str(path[-1])!r} (the fields are: {allowed})"
-        else:
-            message = _value_message(str(path[-1]) if path else "", detail)
-    return Problem(loaded.display_path, line, column, field_path(path), message)
-
-
-def _value_message(name: str, detail: Any) -> str:
-    """What is wrong with the value of the field ``name``, in plain words."""
-    kind = detail["type"]
-    if kind == "string_pattern_mismatch":
-        wording = _FIELD_WORDS.get(name, "the value is not written as expected")
-        return f"{wording} (got: {shorten(detail['input'])})"
-    if kind == "string_too_short":
-        return "the value is empty"
-    return str(detail["msg"]).removeprefix("Value error, ")
-
 
 _SOME_EDITION = {"file": "x.txt", "sha256": "0" * 64, "taken": "2000-01-01"}
 """The required fields, valid, for checking one field given on the command line by the model."""
@@ -317,9 +73,9 @@ def _refuse_bad_options(given: dict[str, str | None]) -> None:
         if refusal is not None and refusal[1] == "error":
             raise UsageError(f"{option}: {refusal[0]}")
         try:
-            _EditionFields.model_validate({**_SOME_EDITION, name: value})
+            EditionFields.model_validate({**_SOME_EDITION, name: value})
         except ValidationError as error:
-            raise UsageError(f"{option}: {_value_message(name, error.errors()[0])}") from None
+            raise UsageError(f"{option}: {value_message(name, error.errors()[0])}") from None
 
 
 def metadata_text(metadata: SeedMetadata, seed_name: str) -> str:
@@ -395,12 +151,12 @@ def record_metadata(
         loaded = None
         raw = {"file": seed_path.name, "sha256": sha256_of(seed_path), **fields, "editions": []}
     try:
-        model = _MetadataFile.model_validate(raw)
+        model = MetadataFile.model_validate(raw)
     except ValidationError as error:  # a field not given is wrong in the file
         assert loaded is not None  # what a new file holds was checked above
-        problems = [_field_problem(loaded, detail) for detail in error.errors(include_url=False)]
+        problems = [field_problem(loaded, detail) for detail in error.errors(include_url=False)]
         raise DataError("fix the seed's metadata first (or give the field again)", problems) from None
-    metadata = _metadata_of(model, display)
+    metadata = metadata_of(model, display)
     _write_metadata(root, seed_path, metadata, {})
     return metadata
 
@@ -410,7 +166,7 @@ def _write_metadata(root: Path, seed_path: Path, metadata: SeedMetadata, pending
     written with it, by path in seeds/ and SHA-256)."""
     text = metadata_text(metadata, seed_path.name)
     meta_path = metadata_path(seed_path)
-    _, problems = _checked_metadata(root, seed_path, text.encode("utf-8"), pending)
+    _, problems = checked_metadata(root, seed_path, text.encode("utf-8"), pending)
     errors = [problem for problem in problems if problem.severity == "error"]
     if errors:
         raise DataError("the seed's metadata would not pass check; nothing was written", errors)
@@ -419,7 +175,7 @@ def _write_metadata(root: Path, seed_path: Path, metadata: SeedMetadata, pending
 
 def _seed_path_or_refuse(root: Path) -> Path:
     read_seed(root)  # raises UsageError when seeds/ does not hold exactly one readable seed
-    seed_path = _current_seed_path(root)
+    seed_path = current_seed_path(root)
     assert seed_path is not None
     return seed_path
 
@@ -896,18 +652,6 @@ def read_edition(path: Path, display: str) -> Seed:
     return Seed(display, text, hashlib.sha256(raw).hexdigest())
 
 
-def load_data(root: Path) -> tuple[list[LoadedFile], list[Problem]]:
-    """Every data file that loads, and the errors of those that do not."""
-    files: list[LoadedFile] = []
-    problems: list[Problem] = []
-    for name in SECTION_NAMES:
-        loaded, file_problems = load_data_file(root / "data", name)
-        problems += [problem for problem in file_problems if problem.severity == "error"]
-        if loaded is not None:
-            files.append(loaded)
-    return files, problems
-
-
 def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDiff:
     """``etown seed diff``: the new edition against the current seed and the data."""
     return _diff_with(root, read_edition(new_path, display))
@@ -915,7 +659,7 @@ def diff_against_current(root: Path, new_path: Path, display: str) -> EditionDif
 
 def _diff_with(root: Path, new: Seed) -> EditionDiff:
     current = read_seed(root)
-    files, problems = load_data(root)
+    files, problems = Pipeline(root).loaded()
     result = diff_editions(current, new, files)
     result.findings = sorted(set(result.findings + problems))
     return result
@@ -933,7 +677,7 @@ def diff_since_adoption(root: Path) -> tuple[EditionDiff, Edition]:
         )
     previous = metadata.earlier[0]
     earlier = read_edition(root / "seeds" / previous.file, previous.path)
-    files, problems = load_data(root)
+    files, problems = Pipeline(root).loaded()
     result = diff_editions(earlier, read_seed(root), files)
     result.findings = sorted(set(result.findings + problems))
     return result, previous
@@ -994,7 +738,7 @@ def adopt_edition(
     earlier = (replace(old, file=kept_name, replaced=today), *metadata.earlier)
     adopted = SeedMetadata(current, earlier, metadata.display_path)
     pending = {seed_path.name: sha, kept_name: old.sha256}
-    _, problems = _checked_metadata(
+    _, problems = checked_metadata(
         root, seed_path, metadata_text(adopted, seed_path.name).encode("utf-8"), pending
     )
     errors = [problem for problem in problems if problem.severity == "error"]

@@ -9,9 +9,8 @@ of contents, the repeated table headers).
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from etown.provenance import Seed, normalise, read_seed
+from etown.provenance import Seed, normalise
 from etown.records import RecordIndex
 from etown.schema import Period
 from etown.sections import COVERAGE, SiteData
@@ -82,10 +81,11 @@ def measure(seed: Seed, cited: Iterable[str], skipped: Iterable[str]) -> Coverag
     return Coverage(all_sentences, uncited, skipped_count, seed.display_path)
 
 
-def measure_site(root: Path, data: SiteData) -> Coverage:
-    """The coverage of a project's seed by its checked data and data/coverage.yaml."""
+def measure_site(seed: Seed, data: SiteData) -> Coverage:
+    """The coverage of a project's seed by its checked data and data/coverage.yaml, both as the
+    pipeline read them."""
     skipped = [entry.passage for entry in data[COVERAGE].skip]
-    return measure(read_seed(root), quotes_of(data.index), skipped)
+    return measure(seed, quotes_of(data.index), skipped)
 
 
 def _mask(text: str, passages: Iterable[str]) -> list[bool]:

@@ -6,7 +6,7 @@ apart), the record's source quote as an extracted comment and the data file's li
 reference. A translation whose Chinese changed since it was confirmed is ``fuzzy``, with the
 Chinese it was made from as the previous ``msgid``, as gettext tools expect.
 
-``import`` reads the file as strictly as ``msgfmt -c`` (``etown.po``), checks every entry (it must
+``import`` reads the file as strictly as ``msgfmt -c`` (``etown.tools.po``), checks every entry (it must
 name a text that exists, with the Chinese the data has now), makes each data file it changes in
 memory (each changed English text replaced in place, scalar by scalar, so the rest of the file,
 comments, order, layout and line ends, keeps every byte) and checks those files as ``etown check``
@@ -26,29 +26,26 @@ from typing import Any
 import polib
 import yaml
 
-from etown.languages import by_code
-from etown.load import PathKey, forbidden_character
-from etown.po import MAX_PO_BYTES, PoEntry, read_po
-from etown.problems import EtownError, Problem, field_path, shorten
-from etown.provenance import normalise
-from etown.render import markdown_problem
-from etown.translations import (
+from etown.files import refuse_links, write_atomically
+from etown.fingerprints import (
     LOCK_PATH,
     SOURCE,
     TRANSLATED,
     Fingerprint,
-    Outcome,
     Review,
     Reviewed,
-    ScalarSpan,
-    load_all,
     review,
-    scalar_spans,
     source_hash,
     translation_hash,
-    write_lock,
 )
-from etown.write import refuse_links, write_atomically
+from etown.languages import by_code
+from etown.load import PathKey, forbidden_character
+from etown.markdown_limits import markdown_problem
+from etown.pipeline import Pipeline
+from etown.problems import EtownError, Problem, field_path, shorten
+from etown.provenance import normalise
+from etown.tools.po import MAX_PO_BYTES, PoEntry, read_po
+from etown.tools.translations import Outcome, ScalarSpan, scalar_spans, write_lock
 
 try:
     from yaml import CBaseLoader as TreeLoader
@@ -75,7 +72,7 @@ def _failed(problems: list[Problem], message: str) -> Outcome:
 
 
 def _reviewed(root: Path) -> tuple[Review | None, list[Problem]]:
-    files, problems = load_all(root)
+    files, problems = Pipeline(root).loaded()
     if problems:
         return None, problems
     result = review(root / "data", files)
@@ -364,8 +361,6 @@ def _path(edit: _Edit) -> PathKey:
 def _checked(root: Path, candidates: dict[str, bytes], edits: list[_Edit], display: str) -> list[Problem]:
     """The problems ``etown check`` would find once the files are written: those of an edited
     text at its PO line, the others where check would put them."""
-    from etown.pipeline import Pipeline  # the whole pipeline: only when there is something to check
-
     sections = {Path(file_path).stem: content for file_path, content in candidates.items()}
     _, found = Pipeline(root, candidates=sections).validated()
     by_field = {(edit.item.translation.file.display_path, edit.field): edit for edit in edits}
@@ -383,6 +378,12 @@ def _checked(root: Path, candidates: dict[str, bytes], edits: list[_Edit], displ
 
 
 # --- rewriting one scalar in place -------------------------------------------------------------
+
+# Not ruamel.yaml's round trip: it keeps the bytes of an unchanged file only with its sequence
+# indentation set per file (notes.yaml indents its lists unlike the others), and no line width
+# both keeps the long one-line texts as they are and wraps an edited folded text as the data
+# files wrap theirs: at 4096 it writes each edited folded text on one line. It also took 5x as
+# long (the measurements are in the commit that added this comment).
 
 
 def replace_scalar(text: str, path: PathKey, value: str, key_column: int) -> str:
