@@ -17,8 +17,9 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 RUN_FOLDER_ENV = "ETOWN_TEST_RUN_FOLDER"
 _OWN_RUN_FOLDER = RUN_FOLDER_ENV not in os.environ
@@ -64,6 +65,19 @@ PUBLISHED_BASE_URL = "https://bda-facts.github.io/site/"
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _OWN_RUN_FOLDER:
         shutil.rmtree(RUN_FOLDER, ignore_errors=True)
+
+
+T = TypeVar("T")
+
+
+def sampled(cases: Iterable[T], every: int = 3) -> list[Any]:
+    """``cases`` as parameters, every ``every``-th one (the first included) in the quick selection
+    and the rest marked slow: a family of cases that all take the same path through etown is
+    sampled by the quick selection and run whole by the full one."""
+    return [
+        case if index % every == 0 else pytest.param(case, marks=pytest.mark.slow)
+        for index, case in enumerate(cases)
+    ]
 
 
 def copy_project(target: Path) -> Path:

@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import PUBLISHED_BASE_URL, copy_project
+from conftest import PUBLISHED_BASE_URL, copy_project, sampled
 from etown.cli import DEBUG_VARIABLE, main
 from etown.pipeline import Pipeline
 from etown.problems import Problem, errors_only, visible
@@ -301,7 +301,7 @@ PROJECT_FAULTS: dict[str, Callable[[Path], str]] = {
 }  # fmt: skip
 
 
-@pytest.mark.parametrize("fault", PROJECT_FAULTS, ids=str)
+@pytest.mark.parametrize("fault", sampled(PROJECT_FAULTS), ids=str)
 def test_check_and_build_fail_alike_naming_the_file_and_line(
     fault: str, project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
