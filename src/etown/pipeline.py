@@ -124,7 +124,13 @@ class Pipeline:
         return self._report(problems, files, files, started, out_dir)
 
     def update(
-        self, changed: Iterable[Path], out_dir: Path, *, finish: bool = True, first: Collection[str] = ()
+        self,
+        changed: Iterable[Path],
+        out_dir: Path,
+        *,
+        finish: bool = True,
+        first: Collection[str] = (),
+        on_written: Callable[[str], None] | None = None,
     ) -> Report:
         """After an edit: reload what changed and rewrite only the output files it feeds.
 
@@ -133,7 +139,8 @@ class Pipeline:
         files named in ``first`` (the pages a reader has open) are made and written first, then
         those made from the fewest sections: each file is written as soon as it is made, so the
         page being looked at is on disk before the rest are rendered. With ``finish=False`` the
-        finishing producers (the search index) are left for ``finish()``."""
+        finishing producers (the search index) are left for ``finish()``. ``on_written`` is told
+        the path of each output file once it is on disk as this update makes it."""
         started = time.perf_counter()
         sections = self._changed_sections(changed)
         if sections is None or self._context is None or not (out_dir / "index.html").is_file():
@@ -145,7 +152,13 @@ class Pipeline:
         if data is None or self._fatal(problems):
             return self._report(problems, 0, 0, started, out_dir)
         site = SiteUpdate(out_dir)
-        files, render_problems = self._render(data, sections, sink=site.write, first=first)
+
+        def written(output: OutputFile) -> None:
+            site.write(output)
+            if on_written is not None:
+                on_written(output.path)
+
+        files, render_problems = self._render(data, sections, sink=written, first=first)
         problems += render_problems
         if site.written and finish and not self._fatal(problems):
             problems += self.finish(out_dir)

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 import threading
 import urllib.parse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,8 +28,22 @@ STATUS_PATH = "/__etown/status"
 VIEWED_PAGES = 8
 RELOAD_SCRIPT_PATH = "/__etown/reload.js"
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+EVENTS_PATH = "/__etown/events"
+ASSETS_FOLDER = "assets/"
+ASSET_CACHING = "max-age=31536000, immutable"
+"""Files in assets/ are named by a hash of their content: a reload need not fetch them again."""
+SCRIPT_CACHING = "max-age=600"
+"""The reload script changes only with etown."""
+RELOAD_HEAD_START = 0.3
+"""How long a rebuild waits, at most, for a browser to reload a page it has open, once that page
+is written, before rendering the rest."""
+STREAM_SECONDS = 15.0
+"""How often an open event stream hears from the server when nothing changes: a comment line,
+which finds a client that has gone away and ends its stream."""
 RELOAD_SCRIPT = """(function () {
-  var version = null;
+  if (!window.EventSource) return;
+  var script = document.currentScript, source = null;
+  var version = Number(script.dataset.version || 0), page = script.dataset.page;
   function show(problems) {
     var box = document.getElementById("etown-problems");
     if (!problems.length) { if (box) box.remove(); return; }
@@ -45,16 +59,27 @@ RELOAD_SCRIPT = """(function () {
     box.textContent = "etown: the project has problems; showing the last good build\\n\\n" +
       problems.join("\\n");
   }
-  function poll() {
-    fetch("STATUS_PATH", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
-      if (version !== null && s.version !== version) { location.reload(); return; }
-      version = s.version;
-      show(s.problems);
-    }).catch(function () {}).finally(function () { setTimeout(poll, 500); });
+  function listen() {
+    source = new EventSource("EVENTS_PATH");
+    source.onmessage = function (event) {
+      var status = JSON.parse(event.data);
+      // pages the rebuild under way has made are served as of the version it will be
+      var current = status.current.indexOf(page) >= 0;
+      var ahead = current && version === status.version + 1;
+      if ((status.version !== version && !ahead) || (current && version === status.version)) {
+        source.close(); location.reload(); return;
+      }
+      show(status.problems);
+    };
   }
-  poll();
+  // a hidden tab lets its stream go: browsers allow a site six connections in all
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden && source) { source.close(); source = null; }
+    else if (!document.hidden && !source) listen();
+  });
+  if (!document.hidden) listen();
 })();
-""".replace("STATUS_PATH", STATUS_PATH)
+""".replace("EVENTS_PATH", EVENTS_PATH)
 
 
 PROBLEMS_PAGE = """<!DOCTYPE html>
@@ -83,6 +108,16 @@ class Preview:
     """The pages asked for lately, the latest last: a rebuild makes them first (as Hugo's fast
     render does), so the page a reader has open is up to date before the rest."""
     _viewed_lock: threading.Lock = field(default_factory=threading.Lock)
+    _current: set[str] = field(default_factory=set)
+    """Output files the rebuild under way has written (or found unchanged): served as of the
+    version it will make, and, for the pages a reader has open, told to their browsers at once,
+    so that they reload before the rest of the rebuild is done."""
+    _told: threading.Condition = field(default_factory=threading.Condition)
+    """Notified whenever what the browser is told (the status) changes, or the server closes."""
+    closed: bool = False
+    _listening: int = 0
+    """Event streams open now: pages shown in a browser, which reload when told."""
+    _streams_opened: int = 0
 
     def viewed(self, page: str) -> None:
         with self._viewed_lock:
@@ -102,7 +137,11 @@ class Preview:
         """The edited pages first, and the browser told to reload; then the search index, which
         takes longer than the pages (Pagefind reads every page again)."""
         first = self.open_pages()
-        report = self._run(lambda: self.pipeline.update(changed, self.folder, finish=False, first=first))
+        report = self._run(
+            lambda: self.pipeline.update(
+                changed, self.folder, finish=False, first=first, on_written=self._written
+            )
+        )
         if report.ok and report.written:
             report = self._run(lambda: self._finished(report), reload=False)
         return report
@@ -120,9 +159,12 @@ class Preview:
                     raise
                 report = self.failed(f"the rebuild failed: {type(error).__name__}: {error}")
             self.problems = [problem for problem in report.problems if not report.ok]
-            if report.ok and reload:
+            # pages an update wrote before a problem stopped it are served too: reload them
+            if reload and (report.ok or (self.version and self._current)):
                 self.version += 1
-            return report
+            self._current = set()
+        self._tell_browsers()
+        return report
 
     def failed(self, message: str) -> Report:
         return Report([Problem("etown", 0, 0, "", message)], self.pipeline.strict)
@@ -131,6 +173,25 @@ class Preview:
         """Tell the browser about a failure outside any rebuild (the watcher's own)."""
         with self._lock:
             self.problems = list(report.problems)
+        self._tell_browsers()
+
+    def _tell_browsers(self) -> None:
+        with self._told:
+            self._told.notify_all()
+
+    def close(self) -> None:
+        """End every event stream: the server is closing."""
+        with self._told:
+            self.closed = True
+            self._told.notify_all()
+
+    def next_status(self, last: dict[str, object] | None, timeout: float) -> dict[str, object] | None:
+        """The status once it differs from ``last`` (at once if it already does), or None after
+        ``timeout`` seconds without a change or once the server closes."""
+        with self._told:
+            self._told.wait_for(lambda: self.closed or self.status() != last, timeout)
+            current = self.status()
+            return None if self.closed or current == last else current
 
     def problems_page(self) -> bytes:
         """The page served while there is no good build: the problems, and the reload script,
@@ -138,8 +199,43 @@ class Preview:
         problems = "\n".join(html.escape(str(problem)) for problem in list(self.problems))
         return PROBLEMS_PAGE.format(problems=problems or "(building…)", script=RELOAD_SCRIPT_PATH).encode()
 
+    def _written(self, page: str) -> None:
+        """A page of the rebuild under way is on disk. If a reader has it open, tell the browser
+        at once, and let it reload before the rest is rendered (or for RELOAD_HEAD_START at
+        most), rather than compete with it for this process's time."""
+        self._current.add(page)
+        if page not in self._viewed:
+            return
+        with self._told:
+            opened, listening = self._streams_opened, self._listening
+            self._told.notify_all()
+            if listening:
+                self._told.wait_for(lambda: self.closed or self._streams_opened > opened, RELOAD_HEAD_START)
+
+    @contextlib.contextmanager
+    def listening(self) -> Iterator[None]:
+        """Count an event stream while it is open (a page that has loaded and listens)."""
+        with self._told:
+            self._listening += 1
+            self._streams_opened += 1
+            self._told.notify_all()
+        try:
+            yield
+        finally:
+            with self._told:
+                self._listening -= 1
+
+    def version_of(self, page: str) -> int:
+        """The version a page read now is served as: that of the rebuild under way if it has
+        made the page already (read before the page, so a page is never newer than it says)."""
+        return self.version + (page in self._current)
+
     def status(self) -> dict[str, object]:
-        return {"version": self.version, "problems": [str(problem) for problem in self.problems]}
+        return {
+            "version": self.version,
+            "problems": [str(problem) for problem in self.problems],
+            "current": sorted(self._current.intersection(self.open_pages())),
+        }
 
 
 class PreviewHandler(http.server.SimpleHTTPRequestHandler):
@@ -174,9 +270,35 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             self._send(200, json.dumps(self.preview.status()).encode("utf-8"), "application/json", with_body)
             return
         if path == RELOAD_SCRIPT_PATH:
-            self._send(200, RELOAD_SCRIPT.encode("utf-8"), "text/javascript", with_body)
+            self._send(200, RELOAD_SCRIPT.encode("utf-8"), "text/javascript", with_body, SCRIPT_CACHING)
+            return
+        if path == EVENTS_PATH:
+            self._events(with_body)
             return
         self._file(path, with_body)
+
+    def _events(self, with_body: bool) -> None:
+        """The status as server-sent events: now, and again the moment it changes (a rebuild
+        written, a problem found or fixed), so an open page reloads without asking every so
+        often. The stream holds its connection and thread until the client goes or the server
+        closes."""
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if not with_body:
+            return
+        last: dict[str, object] | None = None
+        with self.preview.listening():
+            while not self.preview.closed:
+                status = self.preview.next_status(last, STREAM_SECONDS)
+                if status is not None:
+                    last = status
+                    self.wfile.write(b"data: " + json.dumps(status).encode("utf-8") + b"\n\n")
+                elif not self.preview.closed:
+                    self.wfile.write(b":\n\n")
+                self.wfile.flush()
 
     def _file(self, url_path: str, with_body: bool) -> None:
         if not self.preview.version:  # no good build yet: what is wrong, until a save fixes it
@@ -189,6 +311,9 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
                     self._redirect(url_path + "/", with_body)
                     return
                 local = local / "index.html"
+            folder = Path(self.directory)
+            page = local.relative_to(folder).as_posix() if local.is_relative_to(folder) else ""
+            version = self.preview.version_of(page)
             content = local.read_bytes() if local.is_file() else None
         except (OSError, ValueError):  # a name too long for the file system, a stray NUL
             content = None
@@ -197,12 +322,16 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return
         content_type = self.guess_type(str(local))
         if local.suffix == ".html":
-            with contextlib.suppress(ValueError):
-                self.preview.viewed(local.relative_to(self.directory).as_posix())
-            script = f'<script src="{RELOAD_SCRIPT_PATH}"></script></body>'.encode()
+            if page:
+                self.preview.viewed(page)
+            script = (
+                f'<script src="{RELOAD_SCRIPT_PATH}" data-version="{version}" '
+                f'data-page="{html.escape(page)}"></script></body>'
+            ).encode()
             content = content.replace(b"</body>", script)
             content_type = "text/html; charset=utf-8"
-        self._send(200, content, content_type, with_body)
+        caching = ASSET_CACHING if page.startswith(ASSETS_FOLDER) else "no-store"
+        self._send(200, content, content_type, with_body, caching)
 
     def _not_found(self, with_body: bool) -> None:
         page = Path(self.directory) / "404.html"
@@ -220,11 +349,13 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def _plain(self, status: int, message: str, with_body: bool) -> None:
         self._send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8", with_body)
 
-    def _send(self, status: int, body: bytes, content_type: str, with_body: bool) -> None:
+    def _send(
+        self, status: int, body: bytes, content_type: str, with_body: bool, caching: str = "no-store"
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", caching)
         self.end_headers()
         if with_body:
             self.wfile.write(body)
@@ -243,6 +374,15 @@ class PreviewServer(http.server.ThreadingHTTPServer):
     request_queue_size = 128
     """Browsers open many connections at once; a backlog of 5 made them wait seconds."""
     daemon_threads = True
+
+    def __init__(self, port: int, preview: Preview) -> None:
+        self.preview = preview
+        handler = type("Handler", (PreviewHandler,), {"preview": preview})
+        super().__init__(("127.0.0.1", port), lambda *args: handler(*args, directory=str(preview.folder)))
+
+    def server_close(self) -> None:
+        self.preview.close()
+        super().server_close()
 
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that hangs up mid-request is no news: no traceback on the terminal."""
@@ -301,9 +441,8 @@ def _tell(on_report: Callable[[Report], None], report: Report) -> None:
 def open_server(port: int, preview: Preview) -> PreviewServer:
     if not 0 <= port <= 65535:
         raise UsageError(f"--port must be between 1 and 65535 (got: {port})")
-    handler = type("Handler", (PreviewHandler,), {"preview": preview})
     try:
-        return PreviewServer(("127.0.0.1", port), lambda *args: handler(*args, directory=str(preview.folder)))
+        return PreviewServer(port, preview)
     except OSError as error:
         reason = "it is in use" if error.errno in {98, 48, 10048} else (error.strerror or str(error))
         raise UsageError(f"cannot serve on port {port}: {reason}; choose another with --port") from error

@@ -1,13 +1,29 @@
 """What search engines read first: sitemap.xml, with every language alternate, and robots.txt."""
 
 from collections.abc import Iterator
-from xml.sax.saxutils import escape, quoteattr
 
 from etown.config import SiteConfig
 from etown.languages import LANGUAGES
 from etown.metadata import alternates
 from etown.outputs import Context, Target
 from etown.pages import PAGES, ROOT_PAGE
+
+
+def escape(text: str) -> str:
+    """XML character data, as ``xml.sax.saxutils.escape`` writes it: that module imports
+    ``urllib.request`` (and with it http, ssl and email), 46 million instructions of every
+    start-up, 3 % of it, for three replacements."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes, as ``xml.sax.saxutils.quoteattr`` writes it."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
 
 
 def sitemap_xml(config: SiteConfig) -> str:
