@@ -8,6 +8,8 @@ from pathlib import Path
 
 from etown.serve import EVENTS_PATH, RELOAD_SCRIPT_PATH, Preview, PreviewServer
 
+pytestmark = pytest.mark.slow  # a live preview server
+
 
 def events(base: str) -> Iterator[dict[str, object]]:
     """The statuses an event stream of the preview sends, as they come."""
