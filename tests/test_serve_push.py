@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from etown.serve import EVENTS_PATH, RELOAD_SCRIPT_PATH, Preview, PreviewServer
 
 pytestmark = pytest.mark.slow  # a live preview server
