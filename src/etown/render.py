@@ -364,6 +364,15 @@ class TemplateCodeCache(jinja2.FileSystemBytecodeCache):
         self.folder = folder
         self._trimmed = False
 
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        """Keyed by the template's name alone, not by where its project lies: copies of a project
+        (a second checkout, the tests' copies) share their compiled templates, which Jinja still
+        checks against each one's source. Errors name the template by its own path, which Jinja
+        puts back into every traceback."""
+        return super().get_bucket(environment, name, None, source)
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
             super().load_bytecode(bucket)
