@@ -25,7 +25,10 @@ from etown.cache import CACHE_ENV
 from etown.cli import DEBUG_VARIABLE
 from etown.pipeline import Pipeline
 from etown.serve import RELOAD_SCRIPT_PATH, STATUS_PATH
-from etown.workers import can_fork
+
+LINUX_ONLY = pytest.mark.skipif(sys.platform != "linux", reason="forked workers are Linux's alone")
+"""Whether the build may fork is the build's to ask: a pytest-xdist worker runs threads, so
+asking in the test's own process (can_fork) skipped these tests on Linux too."""
 
 pytestmark = pytest.mark.slow  # real processes and servers: seconds each
 
@@ -129,7 +132,7 @@ def rendering_pdfs(project: Path, tmp_path: Path) -> subprocess.Popen[str]:
     return process
 
 
-@pytest.mark.skipif(not can_fork(), reason="forked workers are Linux's alone")
+@LINUX_ONLY
 def test_ctrl_c_during_the_pdfs_ends_every_worker_quietly(project: Path, tmp_path: Path) -> None:
     process = rendering_pdfs(project, tmp_path)
     os.killpg(process.pid, signal.SIGINT)  # what the terminal sends: to the whole group
@@ -141,7 +144,7 @@ def test_ctrl_c_during_the_pdfs_ends_every_worker_quietly(project: Path, tmp_pat
     assert [path.name for path in project.parent.iterdir() if path.name.startswith(".etown-staging")] == []
 
 
-@pytest.mark.skipif(not can_fork(), reason="forked workers are Linux's alone")
+@LINUX_ONLY
 def test_workers_end_with_a_killed_parent_without_a_traceback(project: Path, tmp_path: Path) -> None:
     """As the OOM killer would kill it: the workers' pipes break, and they used to say so."""
     process = rendering_pdfs(project, tmp_path)
@@ -230,7 +233,7 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.skipif(not can_fork(), reason="forked workers are Linux's alone")
+@LINUX_ONLY
 def test_a_build_forks_its_workers_from_its_only_thread(project: Path, tmp_path: Path) -> None:
     """Python 3.12 and later warn (DeprecationWarning) of a fork from a process with threads."""
     process = etown_process(
