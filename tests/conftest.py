@@ -73,9 +73,15 @@ T = TypeVar("T")
 def sampled(cases: Iterable[T], every: int = 3) -> list[Any]:
     """``cases`` as parameters, every ``every``-th one (the first included) in the quick selection
     and the rest marked slow: a family of cases that all take the same path through etown is
-    sampled by the quick selection and run whole by the full one."""
+    sampled by the quick selection and run whole by the full one. A tuple is the values of
+    several argument names, as pytest takes it."""
+    slow = pytest.mark.slow
     return [
-        case if index % every == 0 else pytest.param(case, marks=pytest.mark.slow)
+        case
+        if index % every == 0
+        else pytest.param(*case, marks=slow)
+        if isinstance(case, tuple)
+        else pytest.param(case, marks=slow)
         for index, case in enumerate(cases)
     ]
 

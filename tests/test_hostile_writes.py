@@ -465,6 +465,7 @@ def large_edition(project: Path, tmp_path: Path, kind: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # a 1 MB edition, twice
 @pytest.mark.parametrize("kind", ["changed copies", "no order"])
 def test_seed_diff_of_a_large_edition_takes_seconds(
     project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str

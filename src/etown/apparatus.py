@@ -42,9 +42,6 @@ class Apparatus:
     (see settled)."""
     backs: dict[int, str] = field(default_factory=dict)
     """Where a note listed without a mark leads back to: its record's anchor, by number."""
-    home: str = ""
-    """The key of the page where the records now being shown have their sources gathered: the
-    page itself, or (on a page that shows every section, the fact sheet) each section's own page."""
     _note_numbers: dict[str, int] = field(default_factory=dict)
     _note_marks: dict[str, int] = field(default_factory=dict)
     _by_quote: dict[str, SourceEntry] = field(default_factory=dict)
@@ -70,11 +67,6 @@ class Apparatus:
                 self.backs[self._note_numbers[note.id]] = anchor
         self.unmarked.clear()
         return self
-
-    def at(self, home: str) -> str:
-        """Records shown from now on belong to the page ``home`` (called by each section)."""
-        self.home = home
-        return ""
 
     def source(self, record: Sourced, anchor: str) -> SourceEntry:
         entry = self._by_quote.get(record.source)

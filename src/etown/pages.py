@@ -17,10 +17,6 @@ class Page:
     """Names the template (``KEY.html``), the output file and the title string."""
     data_files: tuple[str, ...] = ()
     """The open-data files (in ``data/`` of the site) holding what this page shows."""
-    gathers_sources: bool = True
-    """Whether the page lists the quotes of what its marks (producers/html.py) show at its end,
-    or leads them to each section page's list. (The fact sheet numbers its few figures' quotes
-    on itself: templates/_factsheet.html.)"""
     sections: tuple[str, ...] = ()
     """The data sections whose records this page shows, each with its anchor: where a link to a
     record goes (the About page's "appears at")."""

@@ -12,7 +12,7 @@ from etown.apparatus import Apparatus, SourceEntry
 from etown.languages import LANGUAGES, Language
 from etown.metadata import alternates, json_ld
 from etown.outputs import Context
-from etown.pages import ABOUT_PAGE, FACTSHEET_PAGE, PAGES, SOURCE_PAGE, Page
+from etown.pages import ABOUT_PAGE, PAGES, SOURCE_PAGE, Page
 from etown.producers.citations import page_citations
 from etown.records import FLAGS, anchor
 from etown.render import url_maker
@@ -60,15 +60,12 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
             apparatus=apparatus,
             marks=record_marks(data, apparatus, helpers, language, anchor_of, source_link),
             source_entries=source_entries(helpers),
-            note_entries=note_entries(
-                helpers, paragraphs_of, url(ABOUT_PAGE.path(language)), gathers_sources=page.gathers_sources
-            ),
+            note_entries=note_entries(helpers, paragraphs_of),
             anchor_of=anchor_of,
             record=data.record,
             paragraphs_of=paragraphs_of,
             source_path=SOURCE_PAGE.path(language),
             about_path=ABOUT_PAGE.path(language),
-            factsheet_path=FACTSHEET_PAGE.path(language),
             document=context.source_document,
             seed=context.seed,
             seed_taken=_seed_taken(context),
@@ -175,19 +172,13 @@ def has_site_words(record: object, language: str) -> bool:
 
 
 def note_entries(
-    helpers: dict[str, Any],
-    paragraphs_of: Callable[[SourceNote], list[tuple[str, str]]],
-    about_page: str,
-    *,
-    gathers_sources: bool,
+    helpers: dict[str, Any], paragraphs_of: Callable[[SourceNote], list[tuple[str, str]]]
 ) -> Callable[[Apparatus], Markup]:
-    """The items of a page's list of notes, numbered as the page marks them. A page that gathers
-    its sources gives each note's title, opening on the note whole, with the paragraphs of the
-    source it cites; a page that
-    shows everything (the fact sheet) names each note and links to it in full on the About page.
-    Made here rather than in _apparatus.html for the reason the marks are."""
+    """The items of a page's list of notes, numbered as the page marks them: each note's title,
+    opening on the note whole, with the paragraphs of the source it cites. (The fact sheet
+    numbers its few notes on itself: templates/_factsheet.html.) Made here rather than in
+    _apparatus.html for the reason the marks are."""
     words, tr, md_inline, space = helpers["t"], helpers["tr"], helpers["md_inline"], escape(helpers["space"])
-    about = escape(about_page)
 
     def entries(apparatus: Apparatus) -> Markup:
         back, in_the_source = escape(words["back_to_reference"]), escape(words["in_the_source"])
@@ -195,12 +186,6 @@ def note_entries(
         for number, note in enumerate(apparatus.notes, start=1):
             target = escape(apparatus.backs.get(number, f"ref-{number}"))
             back_link = f'<a href="#{target}" aria-label="{back} {number}">↩</a>'
-            about_note = f"{about}#{escape(note.id)}"
-            if not gathers_sources:
-                html.append(
-                    f'<li id="note-{number}"><a href="{about_note}">{tr(note.title)}</a> {back_link}</li>\n'
-                )
-                continue
             # the title, and the note whole when asked for: a page's notes take a line each
             html.append(
                 f'<li id="note-{number}"><details><summary>{tr(note.title)}</summary>{md_inline(note.text)}'
