@@ -241,6 +241,7 @@ items:
 """
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @given(
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1)
 )

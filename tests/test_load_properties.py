@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -60,6 +61,7 @@ def assert_well_formed(loaded: LoadedFile | None, problems: list[Problem], displ
         assert any(problem.severity == "error" for problem in problems)
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=3000))
 def test_random_bytes_never_raise(raw: bytes) -> None:
@@ -67,6 +69,7 @@ def test_random_bytes_never_raise(raw: bytes) -> None:
         load_raw(data_dir, raw)
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=300, deadline=None)
 @given(yaml_ish_text)
 def test_yaml_ish_text_never_raises(text: str) -> None:
@@ -81,6 +84,7 @@ edits = st.lists(
 )
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(sorted(DATA_FILES)), edits)
 def test_a_real_file_with_random_edits_never_raises(name: str, changes: list[tuple[float, int, str]]) -> None:
@@ -111,6 +115,7 @@ trees = st.recursive(
 )
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=200, deadline=None)
 @given(st.dictionaries(keys, trees, min_size=1, max_size=5), st.booleans())
 def test_what_yaml_writes_as_text_comes_back_as_that_text(tree: dict[str, Any], flow: bool) -> None:
@@ -121,6 +126,7 @@ def test_what_yaml_writes_as_text_comes_back_as_that_text(tree: dict[str, Any], 
     assert loaded.data == tree
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=150, deadline=None)
 @given(st.sampled_from(sorted(DATA_FILES)), st.dictionaries(keys, trees, max_size=5))
 def test_validation_never_raises_whatever_the_tree(name: str, tree: dict[str, Any]) -> None:

@@ -57,6 +57,7 @@ SYNTAX = [*"ab [](){}*_`<>&!\\#-+=.1 \n:/\"'", "http://x", "中", "\xa0", "](", 
 SYNTAX += ["&amp;", "&#38;", "&#x26;", "&copy", ";", "R&D", "2019", "1.", "1)", "年", "\t", "  "]
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(SYNTAX), min_size=1, max_size=40).map("".join))
 def test_the_fast_path_and_the_bounds_change_nothing(text: str) -> None:
@@ -65,6 +66,7 @@ def test_the_fast_path_and_the_bounds_change_nothing(text: str) -> None:
         assert str(MarkdownRenderer().block(text)) == reference(text)
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=1000, deadline=None)
 @given(st.text(st.characters(exclude_categories=["Cs", "Cc"]) | st.just("\n")))
 def test_arbitrary_text_renders_as_python_markdown_renders_it(text: str) -> None:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -28,12 +29,14 @@ def _json(scalars: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     )
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=300, deadline=None)
 @given(_json(_WITH_FLOATS))
 def test_json_bytes_with_floats_is_what_the_json_module_writes(value: Any) -> None:
     assert json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode()
 
 
+@pytest.mark.slow  # hundreds of generated inputs
 @settings(max_examples=500, deadline=None)
 @given(_json(_SCALARS))
 def test_json_bytes_is_what_the_json_module_writes(value: Any) -> None:
