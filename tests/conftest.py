@@ -41,6 +41,7 @@ os.environ.pop("SOURCE_DATE_EPOCH", None)
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402
 
+from etown.check_cache import PROJECT_PARTS  # noqa: E402
 from etown.pipeline import Pipeline  # noqa: E402
 from etown.report import Report  # noqa: E402
 from etown.serve import Preview, open_server, watch  # noqa: E402
@@ -55,7 +56,6 @@ ETOWN_TEST_ARTIFACTS names a folder to keep them in."""
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
-PROJECT_PARTS = ("seeds", "data", "templates", "etown.toml")
 PLACEHOLDER_LINE = 'base_url = "https://example.org/"'
 PUBLISHED_BASE_URL = "https://bda-facts.github.io/site/"
 """The address a test project is published at: the repository's etown.toml holds a placeholder

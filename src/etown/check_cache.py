@@ -31,6 +31,7 @@ MOST_FILES = 5_000
 """Beyond these a project is not one etown would check in a blink anyway (data files over 2 MB
 are refused): hashing it is not worth it, and a hostile folder cannot make the key slow."""
 PROJECT_PARTS = ("seeds", "data", "templates", "etown.toml")
+"""What etown reads of a project: a check's key and a build's snapshot of its inputs are made of them."""
 CODE = Path(__file__).resolve().parent
 ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 """Variables a check's result can depend on."""

@@ -261,15 +261,14 @@ def _run(arguments: argparse.Namespace) -> int:
         return _check(root, arguments)
     from etown.pipeline import Pipeline
 
-    pipeline = Pipeline(
-        root, base_url=arguments.base_url, strict=arguments.strict,
-        expensive=not getattr(arguments, "no_pdf", False),
-        finishing=not getattr(arguments, "no_search", False),
-        workers=_render_workers(),
-    )  # fmt: skip
     out_dir = arguments.out if arguments.out is not None else root / "build"
     with _progress_shown() as progress:
-        pipeline.progress = progress
+        pipeline = Pipeline(
+            root, base_url=arguments.base_url, strict=arguments.strict,
+            expensive=not getattr(arguments, "no_pdf", False),
+            finishing=not getattr(arguments, "no_search", False),
+            workers=_render_workers(), progress=progress,
+        )  # fmt: skip
         report = pipeline.build(out_dir)
     return _finish(
         report,

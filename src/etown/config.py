@@ -123,10 +123,10 @@ def _site_config(
         )  # fmt: skip
     if problems:
         return None, problems
-    base_url_line = _line_of(text, "base_url" if "base_url" in site else "site")
-    if override is not None:
-        return SiteConfig(override, str(default_language), titles, publisher, None), []
-    return SiteConfig(base_url, str(default_language), titles, publisher, base_url_line), []
+    base_url_line = (
+        None if override is not None else _line_of(text, "base_url" if "base_url" in site else "site")
+    )
+    return SiteConfig(override or base_url, str(default_language), titles, publisher, base_url_line), []
 
 
 def _names(key: str, what: str, raw: Any, text: str, problems: list[Problem]) -> dict[str, str]:

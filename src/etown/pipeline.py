@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from etown.check_cache import PROJECT_PARTS
 from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
@@ -382,8 +383,6 @@ class Pipeline:
         )
 
 
-INPUTS = ("seeds", "data", "templates", "etown.toml")
-"""What a build reads, inside the project folder."""
 InputsState = dict[str, tuple[int, int, int] | None]
 
 
@@ -401,7 +400,7 @@ def inputs_state(root: Path) -> InputsState:
         else:
             state[path.relative_to(root).as_posix()] = (status.st_size, status.st_mtime_ns, status.st_ino)
 
-    for part in INPUTS:
+    for part in PROJECT_PARTS:
         top = root / part
         if not top.is_dir():
             add(top)
@@ -417,7 +416,7 @@ def _refuse_output_among_inputs(root: Path, out_dir: Path) -> None:
     """The site is not written where etown reads the project: it would read its own output."""
     refuse_foreign_folder(out_dir)  # a folder etown did not write is refused as such first
     written = out_dir.absolute().resolve()
-    for part in INPUTS:
+    for part in PROJECT_PARTS:
         folder = (root / part).absolute().resolve()
         if written == folder or written.is_relative_to(folder) or folder.is_relative_to(written):
             raise UsageError(

@@ -72,7 +72,7 @@ def _pdf_maker(context: Context, page: Page, language: Language) -> Callable[[Si
         independence = strings.get("footer_independent", language).format(
             publisher=strings.get("site_publisher", language)
         )
-        key = _cache_key(html, context.stylesheet_bytes, print_css, day, page_url + independence)
+        key = _cache_key(html, context.stylesheet_bytes, print_css, day, page_url, independence)
         return _cached(key, lambda: _render(context, html, print_css, day, page_url, independence))
 
     return make
@@ -199,7 +199,9 @@ def _weasyprint_errors() -> Iterator[list[str]]:
 # --- the cache -----------------------------------------------------------------------------------
 
 
-def _cache_key(html: bytes, stylesheet: bytes, print_css: bytes, day: str, page_url: str) -> str:
+def _cache_key(
+    html: bytes, stylesheet: bytes, print_css: bytes, day: str, page_url: str, subject: str
+) -> str:
     """What the PDF is made from (the fonts apart: see _cached)."""
     digest = hashlib.sha256()
     for part in (
@@ -207,6 +209,7 @@ def _cache_key(html: bytes, stylesheet: bytes, print_css: bytes, day: str, page_
         _versions().encode(),
         day.encode(),
         page_url.encode(),
+        subject.encode(),
         stylesheet,
         print_css,
         html,
