@@ -18,6 +18,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from etown.problems import EtownError
+
 CACHE_ENV = "ETOWN_CACHE_DIR"
 NAME = "etown"
 
@@ -78,7 +80,7 @@ def write_entry(path: Path, content: bytes) -> None:
     costs time and nothing else (and leaves no temporary file behind)."""
     from etown.files import write_atomically  # not at import: check's cached answer needs none of it
 
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, EtownError):  # EtownError: a link where the entry goes
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(path, _header(content) + b"\n" + content, durable=False)
 

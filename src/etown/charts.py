@@ -197,4 +197,4 @@ def _wrap(label: str, limit: float = WIDTH) -> list[str]:
 
 def _width(text: str) -> float:
     """A generous estimate of the drawn width: CJK glyphs are square, Latin ones about 0.6 em."""
-    return sum(13.0 if _CJK.match(char) else 7.6 for char in text)
+    return sum(float(FONT_SIZE) if _CJK.match(char) else 7.6 for char in text)

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from etown.cache import cache_folder, trim
-from etown.problems import Problem
+from etown.problems import EtownError, Problem
 from etown.report import Report
 
 FORMAT = "etown-check-1"
@@ -87,7 +87,7 @@ def remember(digest: str, report: Report) -> None:
         "strict": report.strict,
         "files": report.files,
     }
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, EtownError):  # EtownError: a link where the entry goes
         folder.mkdir(parents=True, exist_ok=True)
         content = json.dumps(kept).encode("ascii")  # escaped: names may hold surrogates
         write_atomically(folder / f"{digest}.json", content, durable=False)

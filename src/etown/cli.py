@@ -412,7 +412,8 @@ def _serve(root: Path, port: int, *, strict: bool) -> int:
     def started(url: str) -> None:
         print(f"etown: serving a preview at {url} (Ctrl+C stops; build/ is not touched)", flush=True)
 
-    return EXIT_OK if serve(root, port, strict=strict, on_report=report, on_start=started) else EXIT_PROBLEMS
+    serve(root, port, strict=strict, on_report=report, on_start=started)
+    return EXIT_OK
 
 
 def _seed(root: Path, arguments: argparse.Namespace) -> int:

@@ -13,6 +13,7 @@ Checked once every file has its model, across files:
   in no text of a record it touches or mentions, in either language, nor in its own reading.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -20,7 +21,7 @@ from pydantic import BaseModel
 
 from etown.languages import AUTHORED
 from etown.load import LoadedFile, PathKey
-from etown.problems import Problem, field_path, shorten
+from etown.problems import Problem, shorten
 from etown.provenance import Seed, normalise
 from etown.records import Record
 from etown.schema import PERIOD_WORDS, NotesFile, Period, Quantity, SourceNote, Text, fields_of
@@ -36,9 +37,7 @@ def check_consistency(
     """``seed``: the source, for the clauses its period words govern (None: not checked)."""
 
     def problem(section: str, path: PathKey, message: str) -> Problem:
-        loaded = files[section]
-        line, column = loaded.source_map.locate(path)
-        return Problem(loaded.display_path, line, column, field_path(path), message)
+        return files[section].problem_at(path, message)
 
     walked = list(records)
     notes = models[NOTES.name]
@@ -50,7 +49,7 @@ def check_consistency(
         for section, path, message in _left_open(index, note, by_ref):
             yield problem(section, path, message)
     if seed is not None:
-        clauses = Clauses(seed)
+        clauses = _clauses(seed)
         for record, message in _one_period_per_clause(walked, clauses):
             yield problem(record.section, (*record.path, "period"), message)
     for record, message in _one_period_per_figure(walked):
@@ -88,6 +87,12 @@ def _left_open(
 
 
 _SENTENCE_END = re.compile(r"[。;;!?!?]")
+
+
+@functools.lru_cache(maxsize=1)
+def _clauses(seed: Seed) -> "Clauses":
+    """The seed's clauses, kept while the seed is the same: etown serve checks again at each edit."""
+    return Clauses(seed)
 
 
 class Clauses:

@@ -14,7 +14,7 @@ from typing import Any
 
 from etown.languages import LANGUAGES, Language
 from etown.load import LoadedFile, load_file
-from etown.problems import Problem, field_path, shorten
+from etown.problems import Problem, shorten
 from etown.schema import Text
 
 FOLDER = "data/conversion"
@@ -97,9 +97,7 @@ def read_conversions(root: Path) -> tuple[Conversions, list[Problem]]:
 
 
 def _corrections(loaded: LoadedFile) -> tuple[list[Correction], list[Problem]]:
-    def problem(path: tuple[str | int, ...], message: str) -> Problem:
-        line, column = loaded.source_map.locate(path)
-        return Problem(loaded.display_path, line, column, field_path(path), message)
+    problem = loaded.problem_at
 
     entries = loaded.data.get("corrections") if isinstance(loaded.data, dict) else None
     if not isinstance(entries, list):

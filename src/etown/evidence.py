@@ -13,11 +13,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from pydantic import BaseModel
 
 from etown.load import LoadedFile, PathKey
-from etown.problems import Problem, field_path
+from etown.problems import Problem
 from etown.provenance import normalise
 from etown.records import Record, records_in
 from etown.schema import (
@@ -47,8 +48,7 @@ def check_evidence(
     """``records``: those of ``model``, when they have been walked already."""
     for record in records if records is not None else records_in(loaded.name, model):
         for path, message in _record_findings(record):
-            line, column = loaded.source_map.locate(path)
-            yield Problem(loaded.display_path, line, column, field_path(path), message)
+            yield loaded.problem_at(path, message)
 
 
 def _record_findings(record: Record) -> Iterator[Finding]:
@@ -93,7 +93,7 @@ def _record_findings(record: Record) -> Iterator[Finding]:
 class _Quote:
     written: str
 
-    @property
+    @cached_property
     def text(self) -> str:
         return normalise(self.written)
 

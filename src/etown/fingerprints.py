@@ -102,10 +102,6 @@ class Translation:
     def position(self) -> Position:
         return self.file.source_map.locate((*self.path, self.language))
 
-    @property
-    def source_position(self) -> Position:
-        return self.file.source_map.locate((*self.path, SOURCE))
-
     def fingerprint(self) -> "Fingerprint":
         return Fingerprint(self.source.strip(), source_hash(self.source), translation_hash(self.text))
 

@@ -58,11 +58,11 @@ _CORE_TAG = "tag:yaml.org,2002:"
 # and the bidirectional embeddings, overrides and isolates that make text read in another order
 # than it is stored. And what it should not hold unless meant: invisible characters of zero width
 # and the bidirectional marks.
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
 )
 _FORBIDDEN_CHARACTER = re.compile(
-    f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff{_NONCHARACTERS}]"
+    f"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff{NONCHARACTERS}]"
 )
 _INVISIBLE_CHARACTER = re.compile(
     "[\u061c\u180e\u200b-\u200f\u2060-\u2064\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
@@ -137,6 +137,11 @@ class LoadedFile:
     source_map: SourceMap
     first_line: str = ""
     """The file's first line, where data files name their JSON Schema."""
+
+    def problem_at(self, path: PathKey, message: str, severity: Severity = "error") -> Problem:
+        """A problem of this file, at the line and column of the value at ``path``."""
+        line, column = self.source_map.locate(path)
+        return Problem(self.display_path, line, column, field_path(path), message, severity)
 
 
 class _Refused(Exception):

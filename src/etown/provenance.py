@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from etown.load import forbidden_kind, refuse_location
+from etown.load import NONCHARACTERS, forbidden_kind, refuse_location
 from etown.problems import DataError, Problem, UsageError, shorten
 
 _WHITESPACE = re.compile(r"\s+")
@@ -203,9 +203,7 @@ def read_edition_text(path: Path, shown: str) -> tuple[bytes, str]:
 # breaks, line and paragraph separators, bidirectional embeddings, overrides and isolates,
 # surrogates and noncharacters. The seed is published as it is, on the source page.
 _UNPUBLISHABLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000))
-    + "]"
+    f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028-\u202e\u2066-\u2069\ud800-\udfff{NONCHARACTERS}]"
 )
 SHOWN_CHARACTERS = 10
 """How many of the characters a seed may not hold are named one by one (a binary file has many)."""

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from etown.load import LoadedFile, PathKey
-from etown.problems import Problem, field_path
+from etown.problems import Problem
 from etown.records import NOTE_FLAGS, Record, records_in
 from etown.schema import HistoryEvent, NotesFile, OverviewFile, Period, SourceNote
 from etown.sections import NOTES, OVERVIEW
@@ -25,9 +25,7 @@ def check_references(
     records = {record.ref: record for record in walked}
 
     def problem(section: str, path: PathKey, message: str) -> Problem:
-        loaded = files[section]
-        line, column = loaded.source_map.locate(path)
-        return Problem(loaded.display_path, line, column, field_path(path), message)
+        return files[section].problem_at(path, message)
 
     notes = models[NOTES.name]
     assert isinstance(notes, NotesFile)

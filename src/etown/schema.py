@@ -189,6 +189,11 @@ SITE_WORDS = re.compile(r"\[[^\[\]]*\](?!\()")
 against its quote passes over them. (A bracket followed by a parenthesis is a Markdown link.)"""
 
 
+def without_site_words(text: str) -> str:
+    """``text`` without the site's own words in square brackets."""
+    return SITE_WORDS.sub("", text) if "[" in text else text
+
+
 class Prose(Text):
     """Text in both languages that may use Markdown (sanitised when rendered)."""
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, Field, StringConstraints, ValidationError
 
 from etown.load import LoadedFile, PathKey, load_file
-from etown.problems import DataError, Problem, field_path, shorten
+from etown.problems import DataError, Problem, errors_only, field_path, shorten
 from etown.schema import Model, NonEmptyText
 
 META_SUFFIX = ".meta.yaml"
@@ -184,7 +184,7 @@ def read_seed_metadata(root: Path) -> SeedMetadata:
 
     Raises DataError, with the problems, when it is missing or does not match the seed."""
     metadata, problems = load_seed_metadata(root)
-    errors = [problem for problem in problems if problem.severity == "error"]
+    errors = errors_only(problems)
     if metadata is None or errors:
         raise DataError("the seed's metadata is missing or wrong", problems)
     return metadata
@@ -223,9 +223,7 @@ def metadata_of(model: MetadataFile, display: str) -> SeedMetadata:
 def _integrity_problems(
     root: Path, loaded: LoadedFile, metadata: SeedMetadata, seed_path: Path, pending: dict[str, str]
 ) -> Iterator[Problem]:
-    def at(path: PathKey, message: str) -> Problem:
-        line, column = loaded.source_map.locate(path)
-        return Problem(loaded.display_path, line, column, field_path(path), message)
+    at = loaded.problem_at
 
     def sha_of(path: Path) -> str:
         relative = path.relative_to(root / "seeds").as_posix()

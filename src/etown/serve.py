@@ -461,7 +461,7 @@ def serve(
     strict: bool = False,
     on_report: Callable[[Report, bool], None],
     on_start: Callable[[str], None],
-) -> bool:
+) -> None:
     """Preview until interrupted. The files are watched before the first build reads them, so
     no save is missed, however soon it comes; a first build that fails serves a page listing
     its problems, and the next save that fixes them serves the site (as ``hugo server`` does).
@@ -490,7 +490,6 @@ def serve(
             server.serve_forever()
         finally:
             server.server_close()
-        return True
     finally:
         stop.set()
         if watcher is not None:  # its rebuild ends before the folder goes, or it would make it again

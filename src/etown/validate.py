@@ -22,7 +22,7 @@ from etown.languages import AUTHORED_NAMES as LANGUAGE_NAMES
 from etown.languages import by_code
 from etown.load import LoadedFile, PathKey
 from etown.markdown_limits import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
-from etown.problems import Problem, Severity, field_path, shorten
+from etown.problems import Problem, field_path, shorten
 from etown.provenance import HintBudget, Seed
 from etown.records import NOTE_FLAGS, Record, RecordIndex, records_in
 from etown.references import check_references, cycles
@@ -423,9 +423,7 @@ def check_text(loaded: LoadedFile) -> Iterator[Problem]:
             )
         message = refusal or _text_warning(path[-1], text, twin)
         if message:
-            line, column = loaded.source_map.locate(path)
-            severity: Severity = "error" if refusal else "warning"
-            yield Problem(loaded.display_path, line, column, field_path(path), message, severity)
+            yield loaded.problem_at(path, message, "error" if refusal else "warning")
 
 
 def _text_warning(language: str | int, text: str, twin: Any) -> str | None:
@@ -478,8 +476,7 @@ def cross_check(loaded: LoadedFile, model: BaseModel) -> Iterator[Problem]:
     facts = [(path, node) for path, node in models if isinstance(node, Fact)]
     findings += _parts_exist(facts)
     for path, message in findings:
-        line, column = loaded.source_map.locate(path)
-        yield Problem(loaded.display_path, line, column, field_path(path), message)
+        yield loaded.problem_at(path, message)
 
 
 def implausible(loaded: LoadedFile, model: BaseModel) -> Iterator[tuple[str, Problem]]:
@@ -491,8 +488,7 @@ def implausible(loaded: LoadedFile, model: BaseModel) -> Iterator[tuple[str, Pro
     industries = [(path, node) for path, node in models if isinstance(node, Industry)]
     findings = [*_parts_within_wholes(facts), *_shares_in_range(facts, industries), *_growth_plausible(facts)]
     for ref, path, message in findings:
-        line, column = loaded.source_map.locate(path)
-        yield ref, Problem(loaded.display_path, line, column, field_path(path), message)
+        yield ref, loaded.problem_at(path, message)
 
 
 def record_ids(data: Any) -> list[tuple[PathKey, str]]:

@@ -29,7 +29,7 @@ from etown.evidence import chinese_number
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path
-from etown.schema import SITE_WORDS, Term, TermsFile, fields_of
+from etown.schema import Term, TermsFile, fields_of, without_site_words
 from etown.sections import COVERAGE, NOTES, TERMS
 
 CHECKED_PAIRS = tuple(
@@ -156,11 +156,11 @@ def _file_wording(
         titled = not skip_case and bool(path) and path[-1] in {"label", "title"}
 
         def find(zh: str = zh, en: str = en, titled: bool = titled) -> list[str]:
-            translated = SITE_WORDS.sub("", en) if "[" in en else en  # without the site's own words
+            translated = without_site_words(en)
             return [
                 *_term_findings(zh, en.replace("[", "").replace("]", ""), _candidates(zh, terms, starting)),
                 *named.findings(zh, translated),
-                *_number_findings(zh, en),
+                *_number_findings(zh, en, translated),
                 *_code_findings(zh, translated),
                 *_date_findings(zh, en),
                 *_style_findings(en, official, titled=titled),
@@ -283,11 +283,12 @@ _SPELLED_DIGITS = {
 }
 
 
-def _number_findings(zh: str, en: str) -> Iterator[str]:
+def _number_findings(zh: str, en: str, translated: str) -> Iterator[str]:
     """Each number of one language must be in the other: a Chinese number with 万 or 亿 may be
     given scaled (29万 as 290,000) or as written; months and days are names in English (checked
-    as dates). The site's own words in the English ([…]) may hold numbers the Chinese has not."""
-    written_in_english = english_values(SITE_WORDS.sub("", en) if "[" in en else en)
+    as dates). The site's own words in the English ([…]) may hold numbers the Chinese has not:
+    ``translated`` is the English without them."""
+    written_in_english = english_values(translated)
     english = written_in_english | _spelled(en)
     chinese_occurrences = chinese_values(zh)
     chinese = {value for alternatives in chinese_occurrences for value in alternatives} | _numerals(zh)

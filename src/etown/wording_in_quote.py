@@ -36,7 +36,17 @@ from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path, shorten
 from etown.provenance import normalise
 from etown.records import Record, records_in
-from etown.schema import SITE_WORDS, Body, Fact, InfoboxRow, Membership, Person, Sourced, Text, fields_of
+from etown.schema import (
+    Body,
+    Fact,
+    InfoboxRow,
+    Membership,
+    Person,
+    Sourced,
+    Text,
+    fields_of,
+    without_site_words,
+)
 
 LABEL_FIELDS = frozenset({"label", "breakdown", "organization"})
 """The texts that head a record rather than tell what the source says."""
@@ -221,7 +231,7 @@ def _text_findings(
 ) -> list[str]:
     """What is wrong with one Chinese text against its quote: a message per clause. ``others``:
     the passages a label may also take words from (made only for a label not cut from its quote)."""
-    bare = SITE_WORDS.sub("", written) if "[" in written else written
+    bare = without_site_words(written)
     if normalise(bare) in quote.text:  # cut from its quote whole: most texts
         return []
     text, mapped = _Written.of(bare), quote.mapped

@@ -244,10 +244,6 @@ class PageCitations:
         words) is then reported at the template line that asked for it."""
         return citation(self.context, self.page_ref, self.language)
 
-    @property
-    def page_key(self) -> str:
-        return self.page_ref.key
-
     def __call__(self, anchor: str | None = None) -> Markup:
         return self._marked(self.citation.at(anchor).text())
 
@@ -262,7 +258,7 @@ class PageCitations:
         """``{"page": [(label, path), …], "site": […]}``, paths relative to the site root."""
         code = self.language.code
         return {
-            "page": [(label, f"{FOLDER}/{code}/{self.page_key}.{suffix}") for suffix, label in FORMATS],
+            "page": [(label, f"{FOLDER}/{code}/{self.page_ref.key}.{suffix}") for suffix, label in FORMATS],
             "site": [(label, f"{FOLDER}/{code}/site.{suffix}") for suffix, label in FORMATS],
         }
 
@@ -274,10 +270,6 @@ class PageCitations:
             return escaped
         title = Markup.escape(self.citation.source.title)
         return Markup(escaped.replace(title, Markup(f'<span lang="{SOURCE_LANG}">{title}</span>'), 1))
-
-
-def page_citations(context: Context, page: Page, language: Language) -> PageCitations:
-    return PageCitations(context, page, language)
 
 
 # --- the files -----------------------------------------------------------------------------------

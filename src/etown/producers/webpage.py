@@ -13,7 +13,7 @@ from etown.languages import LANGUAGES, Language
 from etown.metadata import alternates, json_ld
 from etown.outputs import Context
 from etown.pages import ABOUT_PAGE, PAGES, SOURCE_PAGE, Page
-from etown.producers.citations import page_citations
+from etown.producers.citations import PageCitations
 from etown.records import FLAGS, anchor
 from etown.render import url_maker
 from etown.schema import (
@@ -26,7 +26,6 @@ from etown.schema import (
     SourceNote,
     Text,
     fields_of,
-    parse_partial_date,
 )
 from etown.sections import LEADERSHIP, SiteData
 
@@ -47,7 +46,7 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
         source_link = _source_linker(context, source_page)
         paragraph_of = _paragraph_linker(context, source_page)
         paragraphs_of = _paragraphs_of(paragraph_of)
-        cite = page_citations(context, page, language)
+        cite = PageCitations(context, page, language)
         return renderer.render_bytes(
             f"{page.key}.html",
             language=language,
@@ -64,6 +63,8 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
             anchor_of=anchor_of,
             record=data.record,
             paragraphs_of=paragraphs_of,
+            source_link=source_link,
+            paragraph_of=paragraph_of,
             source_path=SOURCE_PAGE.path(language),
             about_path=ABOUT_PAGE.path(language),
             document=context.source_document,
@@ -81,6 +82,7 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
             cite=cite,
             pdf_made=context.makes_pdf,
             about_url=context.config.absolute(ABOUT_PAGE.path(language)),
+            home_url=home,
         )
 
     return make
@@ -89,7 +91,10 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
 def _seed_taken(context: Context) -> PartialDate | None:
     """The day the seed's copy was taken, where its metadata says."""
     metadata = context.seed_metadata
-    return parse_partial_date(metadata.current.taken.isoformat()) if metadata is not None else None
+    if metadata is None:
+        return None
+    taken = metadata.current.taken
+    return PartialDate(taken.year, taken.month, taken.day)
 
 
 def _anchorer(data: SiteData) -> Callable[[object], str]:

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from etown.files import refuse_links, write_atomically, write_project_file
 from etown.load import LoadedFile, PathKey, character_problem, load_file
 from etown.pipeline import Pipeline
-from etown.problems import DataError, Problem, UsageError, field_path, shorten
+from etown.problems import DataError, Problem, UsageError, errors_only, field_path, shorten
 from etown.provenance import (
     HINT_QUOTE_LENGTH,
     HintBudget,
@@ -167,7 +167,7 @@ def _write_metadata(root: Path, seed_path: Path, metadata: SeedMetadata, pending
     text = metadata_text(metadata, seed_path.name)
     meta_path = metadata_path(seed_path)
     _, problems = checked_metadata(root, seed_path, text.encode("utf-8"), pending)
-    errors = [problem for problem in problems if problem.severity == "error"]
+    errors = errors_only(problems)
     if errors:
         raise DataError("the seed's metadata would not pass check; nothing was written", errors)
     write_project_file(root, meta_path.relative_to(root).as_posix(), text)
@@ -704,7 +704,7 @@ def adopt_edition(
     Returns what the data must now be updated for (the same findings as ``diff``)."""
     seed_path = _seed_path_or_refuse(root)
     metadata, problems = load_seed_metadata(root)
-    errors = [problem for problem in problems if problem.severity == "error"]
+    errors = errors_only(problems)
     if errors:
         raise DataError("the current seed does not match its metadata; nothing was adopted", errors)
     if metadata is None:
@@ -741,7 +741,7 @@ def adopt_edition(
     _, problems = checked_metadata(
         root, seed_path, metadata_text(adopted, seed_path.name).encode("utf-8"), pending
     )
-    errors = [problem for problem in problems if problem.severity == "error"]
+    errors = errors_only(problems)
     if errors:
         raise DataError("the seed's metadata would not pass check; nothing was adopted", errors)
     meta_path = metadata_path(seed_path)

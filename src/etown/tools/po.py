@@ -78,7 +78,6 @@ class _Reader:
         self.entries: list[PoEntry] = []
         self.problems: list[Problem] = []
         self.entry = PoEntry()
-        self.pending: list[str] = []
         """Flags and previous msgid read in comments before the entry's first keyword."""
         self.flags: list[str] = []
         self.previous: str | None = None
@@ -97,7 +96,7 @@ class _Reader:
         if not body or body.startswith("#~"):  # a blank line, or an obsolete entry, read by no one
             self.end()
         elif body.startswith("#|"):
-            self._previous(number, body[2:], indent + 3)
+            self._previous(body[2:], indent + 3)
         elif body.startswith("#"):
             if "msgstr" in self.entry.lines:  # a comment after a whole entry starts the next one
                 self.end()
@@ -113,7 +112,7 @@ class _Reader:
         else:
             raise _Refused(indent + 1, f"Syntax error ({_SYNTAX_HINT})")
 
-    def _previous(self, number: int, rest: str, column: int) -> None:
+    def _previous(self, rest: str, column: int) -> None:
         body = rest.lstrip(" \t")
         column += len(rest) - len(body)
         if "msgstr" in self.entry.lines:

@@ -24,7 +24,7 @@ from etown.fingerprints import (
 from etown.languages import AUTHORED
 from etown.load import PathKey
 from etown.pipeline import Pipeline
-from etown.problems import EtownError, Problem, UsageError
+from etown.problems import EtownError, Problem, UsageError, errors_only
 
 try:  # the same parser the loader uses, for the same positions
     from yaml import CBaseLoader as EventLoader
@@ -35,9 +35,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 def write_lock(data_dir: Path, lock: Lock) -> None:
     """Write the lock file (atomically, keeping its line ends)."""
     write_project_file(data_dir.parent, LOCK_PATH, lock_text(lock))
-
-
-# --- the review -----------------------------------------------------------------------------------
 
 
 # --- the commands ---------------------------------------------------------------------------------
@@ -70,7 +67,7 @@ def _project_errors(root: Path) -> list[Problem]:
     """The errors ``etown check`` would find in the data (a fingerprint of a text check refuses
     records nothing worth keeping): the command writes nothing while there are any."""
     _, problems = Pipeline(root).validated()
-    return [problem for problem in problems if problem.severity == "error"]
+    return errors_only(problems)
 
 
 def update(root: Path) -> Outcome:
