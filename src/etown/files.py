@@ -78,5 +78,10 @@ def with_line_ends_of(path: Path, text: str) -> str:
             start = stream.read(64 * 1024)
     except OSError:
         return text
-    first = start.find(b"\n")
-    return text.replace("\n", "\r\n") if first > 0 and start[first - 1 : first] == b"\r" else text
+    return text.replace("\n", line_end(start.decode("latin-1")))
+
+
+def line_end(text: str) -> str:
+    """The line end ``text`` uses, judged by its first line: CRLF or LF."""
+    first_break = text.find("\n")
+    return "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"

@@ -738,9 +738,8 @@ def adopt_edition(
     earlier = (replace(old, file=kept_name, replaced=today), *metadata.earlier)
     adopted = SeedMetadata(current, earlier, metadata.display_path)
     pending = {seed_path.name: sha, kept_name: old.sha256}
-    _, problems = checked_metadata(
-        root, seed_path, metadata_text(adopted, seed_path.name).encode("utf-8"), pending
-    )
+    text = metadata_text(adopted, seed_path.name)
+    _, problems = checked_metadata(root, seed_path, text.encode("utf-8"), pending)
     errors = errors_only(problems)
     if errors:
         raise DataError("the seed's metadata would not pass check; nothing was adopted", errors)
@@ -752,7 +751,7 @@ def adopt_edition(
             write_atomically(kept, seed_path.read_bytes(), shown=f"seeds/{kept_name}")
         # metadata first: a run killed between the two writes leaves a seed that check reports
         # as not matching its metadata, never a silently unrecorded edition
-        _write_metadata(root, seed_path, adopted, pending)
+        write_project_file(root, meta_path.relative_to(root).as_posix(), text)  # checked above
         write_atomically(seed_path, raw, shown=f"seeds/{seed_path.name}")
     except OSError as error:
         raise DataError(f"cannot write {error.filename} ({error.strerror or error})") from error

@@ -26,6 +26,7 @@ from typing import Any
 import polib
 import yaml
 
+from etown.files import line_end as line_end_of
 from etown.files import refuse_links, write_atomically
 from etown.fingerprints import (
     LOCK_PATH,
@@ -328,7 +329,7 @@ def _replaced_at_once(
     20 s). None when the file read back is not what it should be: the caller goes edit by edit.
     ``edits`` run from the end of the file to its start, so each leaves the others' spans valid."""
     expected = yaml.load(text, Loader=TreeLoader)
-    line_end = _line_end(text)
+    line_end = line_end_of(text)
     rewritten = text
     for path, value in edits:
         _set(expected, path, value)
@@ -339,11 +340,6 @@ def _replaced_at_once(
         return rewritten if yaml.load(rewritten, Loader=TreeLoader) == expected else None
     except yaml.YAMLError:
         return None
-
-
-def _line_end(text: str) -> str:
-    first_break = text.find("\n")
-    return "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"  # as the file has
 
 
 def _set(data: Any, path: PathKey, value: str) -> None:
@@ -396,7 +392,7 @@ def replace_scalar(text: str, path: PathKey, value: str, key_column: int) -> str
     span = spans[path]
     before = yaml.load(text, Loader=TreeLoader)
     expected = _with(before, path, value)
-    line_end = _line_end(text)
+    line_end = line_end_of(text)
     for candidate in _candidates(text, span, value, key_column, line_end):
         rewritten = text[: span.start] + candidate + text[span.end :]
         try:
@@ -410,10 +406,7 @@ def replace_scalar(text: str, path: PathKey, value: str, key_column: int) -> str
 
 def _with(data: Any, path: PathKey, value: str) -> Any:
     copy = json.loads(json.dumps(data))
-    node = copy
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
+    _set(copy, path, value)
     return copy
 
 
