@@ -105,6 +105,21 @@ FIGURE_FLAGS: frozenset[Flag] = frozenset({"scope", "incomplete"})
 """Flags that say something about a figure: a record that shows no number does not carry them."""
 
 
+def note_flag(note: SourceNote) -> Flag | None:
+    """The flag a note gives the records it touches: its own ([sic]) or its kind's."""
+    return note.flag or NOTE_FLAGS[note.kind]
+
+
+def period_flags(period: Period) -> set[Flag]:
+    """The flags a record's period gives it: [inferred], [as of publication]."""
+    flags: set[Flag] = set()
+    if period.inferred is not None:
+        flags.add("inferred")
+    if period.publication or period.years_to_publication is not None:
+        flags.add("publication")
+    return flags
+
+
 def shows_a_figure(record: object) -> bool:
     """Whether a record shows a number: a quantity, or a text whose Chinese writes digits."""
     if any(getattr(record, name, None) is not None for name in ("value", "quantity", "output")):
@@ -172,7 +187,7 @@ class RecordIndex:
         figure = shows_a_figure(record)
         found = []
         for note in self._touching.get(ref, []) if ref is not None else []:
-            flag = note.flag or NOTE_FLAGS[note.kind]
+            flag = note_flag(note)
             if flag is not None and (figure or flag not in FIGURE_FLAGS):
                 found.append((flag, note))
         return found
@@ -181,9 +196,6 @@ class RecordIndex:
         found: set[str] = set(getattr(record, "flags", []))
         period = getattr(record, "period", None)
         if isinstance(period, Period):
-            if period.inferred is not None:
-                found.add("inferred")
-            if period.publication or period.years_to_publication is not None:
-                found.add("publication")
+            found |= period_flags(period)
         found.update(flag for flag, _ in self.flag_notes(record))
         return tuple(flag for flag in FLAGS if flag in found)

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem
-from etown.records import NOTE_FLAGS, Record, records_in
+from etown.records import Record, note_flag, period_flags, records_in
 from etown.schema import HistoryEvent, NotesFile, OverviewFile, Period, SourceNote
 from etown.sections import NOTES, OVERVIEW
 
@@ -75,10 +75,9 @@ def _own_flags(record: Record, notes: list[SourceNote]) -> Iterator[tuple[PathKe
     what gives it may give it: a note of its kind touching the record, or the record's period."""
     node = record.model
     period = getattr(node, "period", None)
-    given = {NOTE_FLAGS[note.kind] for note in notes} | {note.flag for note in notes}
-    if isinstance(period, Period):
-        given |= {"inferred"} if period.inferred is not None else set()
-        given |= {"publication"} if period.publication or period.years_to_publication else set()
+    given = {note_flag(note) for note in notes} | (
+        period_flags(period) if isinstance(period, Period) else set()
+    )
     for index, flag in enumerate(node.flags):
         if flag != "sic" and flag not in given:
             yield (

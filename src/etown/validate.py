@@ -24,7 +24,7 @@ from etown.load import LoadedFile, PathKey
 from etown.markdown_limits import MAX_MARKDOWN_MARKS, markdown_marks, markdown_problem
 from etown.problems import Problem, field_path, shorten
 from etown.provenance import HintBudget, Seed
-from etown.records import NOTE_FLAGS, Record, RecordIndex, records_in
+from etown.records import Record, RecordIndex, note_flag, records_in
 from etown.references import check_references, cycles
 from etown.schema import (
     CoverageFile,
@@ -127,7 +127,7 @@ def combine(
         noted = {
             ref
             for note in cast(NotesFile, models[NOTES.name]).notes
-            if (note.flag or NOTE_FLAGS[note.kind]) in {"conflict", "sic"}
+            if note_flag(note) in {"conflict", "sic"}
             for ref in note.touches
         }
         problems.extend(problem for ref, problem in _unless_noted(results) if ref not in noted)
