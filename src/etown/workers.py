@@ -93,6 +93,7 @@ class _Pool:
             if position is not None:
                 work.send(items[position])
                 busy[answers] = position
+        pipes = {answers: work for _pid, work, answers in self.workers}
         following = 0
         while following < len(items):
             while following in done:
@@ -100,9 +101,9 @@ class _Pool:
                 following += 1
             if following >= len(items):
                 break
-            pipes = {answers: work for _pid, work, answers in self.workers}
             for ready in wait(list(busy)):
-                answers = next(reader for reader in busy if reader is ready)
+                assert isinstance(ready, Connection)  # wait() hands back what it was given
+                answers = ready
                 try:
                     position = busy.pop(answers)
                     done[position] = answers.recv()
