@@ -618,13 +618,9 @@ def _parts_exist(facts: list[tuple[PathKey, Fact]]) -> Iterator[Finding]:
 def _terms_once(terms: TermsFile, loaded: LoadedFile) -> Iterator[Finding]:
     """A Chinese name has one English name: a term listed twice is a contradiction (or, with the
     same English, a copy that an edit of one would turn into one)."""
-    first: dict[str, int] = {}
-    for index, term in enumerate(terms.terms):
-        if term.zh not in first:
-            first[term.zh] = index
-            continue
-        earlier = terms.terms[first[term.zh]]
-        line = loaded.source_map.locate(("terms", first[term.zh], "zh"))[0]
+    for index, first in _repeats([term.zh for term in terms.terms]):
+        term, earlier = terms.terms[index], terms.terms[first]
+        line = loaded.source_map.locate(("terms", first, "zh"))[0]
         if earlier.en != term.en:
             message = (
                 f"{term.zh} is already listed at line {line} with the English “{earlier.en}”, and here "
@@ -637,13 +633,9 @@ def _terms_once(terms: TermsFile, loaded: LoadedFile) -> Iterator[Finding]:
 
 def _passages_skipped_once(coverage: CoverageFile, loaded: LoadedFile) -> Iterator[Finding]:
     """A passage is left out for one reason: listed twice, it is left out for two (or one twice)."""
-    first: dict[str, int] = {}
-    for index, entry in enumerate(coverage.skip):
-        if entry.passage not in first:
-            first[entry.passage] = index
-            continue
-        earlier = coverage.skip[first[entry.passage]]
-        line = loaded.source_map.locate(("skip", first[entry.passage], "passage"))[0]
+    for index, first in _repeats([entry.passage for entry in coverage.skip]):
+        entry, earlier = coverage.skip[index], coverage.skip[first]
+        line = loaded.source_map.locate(("skip", first, "passage"))[0]
         if earlier.reason != entry.reason:
             message = (
                 f"this passage is already skipped at line {line} for another reason; a passage is left "
@@ -652,6 +644,14 @@ def _passages_skipped_once(coverage: CoverageFile, loaded: LoadedFile) -> Iterat
         else:
             message = f"this passage is already skipped at line {line}; list each passage once"
         yield ("skip", index, "passage"), message
+
+
+def _repeats(keys: list[str]) -> Iterator[tuple[int, int]]:
+    """Each key that came before, as (its index, the index of its first occurrence)."""
+    first: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        if first.setdefault(key, index) != index:
+            yield index, first[key]
 
 
 NotedFinding = tuple[str, PathKey, str]
