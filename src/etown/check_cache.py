@@ -47,18 +47,34 @@ def inputs_digest(root: Path, *, strict: bool, base_url: str | None) -> str | No
             digest.update(len(data).to_bytes(8, "big"))
             digest.update(data)
 
-    add(FORMAT, sys.version, sys.platform, repr((strict, base_url)), str(root.resolve()))
+    code = code_digest()
+    if code is None:
+        return None
+    add(FORMAT, code, repr((strict, base_url)), str(root.resolve()))
     add(*(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT))
-    add(*_distributions())
     try:
-        files = [
-            *_files(CODE, "etown", ".py"),
-            *(file for part in PROJECT_PARTS for file in _files(root / part, part)),
-        ]
+        files = [file for part in PROJECT_PARTS for file in _files(root / part, part)]
         if len(files) > MOST_FILES:
             return None
         for path, shown in files:
             add(shown, _content(path))
+    except (OSError, _Unkeyable):
+        return None
+    return digest.hexdigest()
+
+
+def code_digest() -> str | None:
+    """A digest of what runs a check: etown's own code, the Python that runs it and the
+    distributions installed beside it (None when the code cannot be read). Every result
+    etown keeps between runs is keyed by it, so a new version never reads an old one's."""
+    digest = hashlib.sha256()
+    try:
+        for part in (sys.version, sys.platform, *_distributions()):
+            digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
+        for path, shown in _files(CODE, "etown", ".py"):
+            content = _content(path)
+            digest.update(b"%s %d\0" % (shown.encode("utf-8", "surrogateescape"), len(content)))
+            digest.update(content)
     except (OSError, _Unkeyable):
         return None
     return digest.hexdigest()

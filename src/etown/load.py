@@ -161,11 +161,24 @@ def load_data_file(
 ) -> tuple[LoadedFile | None, list[Problem]]:
     """``data/NAME.yaml``, or the problems that say why it cannot be used. ``content``: what the
     file would hold (a command checks what it is about to write, as check would read it)."""
+    read, problems = read_data_file(data_dir, name, content)
+    return parse_data_file(read) if read is not None else (None, problems)
+
+
+def read_data_file(
+    data_dir: Path, name: str, content: bytes | None = None
+) -> tuple["FileBytes | None", list[Problem]]:
+    """The bytes of ``data/NAME.yaml`` as etown reads them (not parsed yet), or the problems
+    that say why it cannot be read."""
     path = data_dir / f"{name}.yaml"
     display = f"data/{name}.yaml"
     if content is None and not path.exists() and not path.is_symlink():
         return None, [Problem(display, 1, 1, "", f"the file is missing{_twin_hint(path)}")]
-    loaded, problems = load_file(path, display, name, data_dir, content)
+    return read_file(path, display, name, data_dir, content)
+
+
+def parse_data_file(read: "FileBytes") -> tuple[LoadedFile | None, list[Problem]]:
+    loaded, problems = parse_file(read)
     if loaded is not None:
         problems.extend(_schema_line_warning(loaded))
     return loaded, problems
@@ -220,6 +233,40 @@ def load_file(
     """Read one YAML file of the project folder ``folder`` (a link may not lead out of it); on
     failure return no data and the problems that explain why. With ``content``, read that as
     the file's bytes (what a command is about to write there), as strictly."""
+    read, problems = read_file(path, display, name, folder, content)
+    return parse_file(read) if read is not None else (None, problems)
+
+
+@dataclass(frozen=True)
+class FileBytes:
+    """A file's bytes as etown read them, before they are parsed: what a kept result of reading
+    and checking them is found by (``etown.kept_state``)."""
+
+    path: Path
+    display: str
+    name: str
+    raw: bytes
+    in_memory: bool
+    """Given rather than read from ``path`` (a command checks what it is about to write)."""
+
+
+def read_file(
+    path: Path, display: str, name: str, folder: Path, content: bytes | None = None
+) -> tuple[FileBytes | None, list[Problem]]:
+    """The bytes of one file of ``folder`` (see ``load_file``), or why they cannot be read."""
+    if content is None:
+        refusal = refuse_location(path, folder, display.rsplit("/", 1)[0] + "/")
+        if refusal:
+            return None, [Problem(display, 1, 1, "", refusal)]
+    raw = _read(path) if content is None else _bounded(content)
+    if isinstance(raw, str):
+        return None, [Problem(display, 1, 1, "", raw)]
+    return FileBytes(path, display, name, raw, content is not None), []
+
+
+def parse_file(read: FileBytes) -> tuple[LoadedFile | None, list[Problem]]:
+    """The tree of values of a file's bytes, with where each stands, and the problems found."""
+    path, display, name, raw = read.path, read.display, read.name, read.raw
 
     def located(problems: list[tuple[Position, str]]) -> list[Problem]:
         return [Problem(display, line, column, "", message) for (line, column), message in problems]
@@ -230,13 +277,6 @@ def load_file(
             for (line, column), field, message, severity in findings
         ]
 
-    if content is None:
-        refusal = refuse_location(path, folder, display.rsplit("/", 1)[0] + "/")
-        if refusal:
-            return None, located([((1, 1), refusal)])
-    raw = _read(path) if content is None else _bounded(content)
-    if isinstance(raw, str):
-        return None, located([((1, 1), raw)])
     text = _decode(raw)
     if isinstance(text, tuple):
         return None, located([text])
@@ -255,29 +295,31 @@ def load_file(
     source_map = (
         builder.source_map
         if eager
-        else SourceMap(reader=_positions_reader(path, raw, EventLoader, in_memory=content is not None))
+        else SourceMap(reader=_PositionsReader(path, raw, EventLoader, in_memory=read.in_memory))
     )
     return LoadedFile(name, display, data, source_map, first_line), with_fields(builder.problems)
 
 
-def _positions_reader(path: Path, raw: bytes, loader: type, *, in_memory: bool) -> Callable[[], SourceMap]:
+class _PositionsReader:
     """What reads the positions of ``path`` when a problem first needs one: the file parsed again
     (with the parser that read it, ``loader``). Only a fingerprint of the bytes is kept; should
     the file have changed since, its problems point at its first line (the new bytes are not
-    the ones checked, and the preview rebuilds on the change anyway)."""
-    size, checksum = len(raw), zlib.crc32(raw)
-    kept = raw if in_memory else None  # not on disk: kept, as it is the candidate being checked
+    the ones checked, and the preview rebuilds on the change anyway). A class, not a closure, so
+    that a file's checked state can be kept between runs (``etown.kept_state``)."""
 
-    def read() -> SourceMap:
-        again = kept if kept is not None else _read(path)
-        if isinstance(again, str) or len(again) != size or zlib.crc32(again) != checksum:
+    def __init__(self, path: Path, raw: bytes, loader: type, *, in_memory: bool) -> None:
+        self.path, self.loader = path, loader
+        self.size, self.checksum = len(raw), zlib.crc32(raw)
+        self.kept = raw if in_memory else None  # not on disk: kept, as it is the candidate being checked
+
+    def __call__(self) -> SourceMap:
+        again = self.kept if self.kept is not None else _read(self.path)
+        if isinstance(again, str) or len(again) != self.size or zlib.crc32(again) != self.checksum:
             return SourceMap()
-        builder = _TreeBuilder(positions=True, loader=loader)
+        builder = _TreeBuilder(positions=True, loader=self.loader)
         with contextlib.suppress(_Refused):
             builder.build(again.decode("utf-8"))
         return builder.source_map
-
-    return read
 
 
 def refuse_location(path: Path, folder: Path, folder_shown: str) -> str | None:

@@ -15,13 +15,14 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from etown import kept_state
 from etown.check_cache import PROJECT_PARTS
 from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
 from etown.convert import read_conversions
 from etown.fingerprints import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.languages import LANGUAGES
-from etown.load import LoadedFile, load_data_file, unexpected_files
+from etown.load import LoadedFile, load_data_file, parse_data_file, read_data_file, unexpected_files
 from etown.outputs import STYLESHEET_SOURCE, Context, Finisher, OutputFile, Target
 from etown.problems import DataError, EtownError, Problem, UsageError, errors_only
 from etown.producers import PRODUCERS
@@ -193,7 +194,9 @@ class Pipeline:
     def _load_everything(self) -> None:
         self._hints = HintBudget()
         self._context, self._project_problems = self._load_project()
-        self._files = {name: self._load_section(name) for name in SECTION_NAMES}
+        new_states: dict[str, object] = {}
+        self._files = {name: self._load_section(name, new_states) for name in SECTION_NAMES}
+        kept_state.remember(new_states)
 
     def _load_project(self) -> tuple[Context | None, list[Problem]]:
         """The seed, the configuration, the interface's words, the stylesheet and templates."""
@@ -230,15 +233,27 @@ class Pipeline:
     def _read_section(self, name: str) -> tuple[LoadedFile | None, list[Problem]]:
         return load_data_file(self.root / "data", name, self.candidates.get(name))
 
-    def _load_section(self, name: str) -> _FileState:
-        loaded, problems = self._read_section(name)
+    def _load_section(self, name: str, new_states: dict[str, object] | None = None) -> _FileState:
+        """The file read and checked on its own, or as kept from a run that read the same bytes
+        (``new_states`` collects what this run found that is worth keeping)."""
+        read, problems = read_data_file(self.root / "data", name, self.candidates.get(name))
+        if read is None:
+            return _FileState(None, problems, None)
+        key = kept_state.state_key(name, read.raw, self._context.seed.text) if self._context else None
+        kept = kept_state.recall(key) if key is not None else None
+        if isinstance(kept, _FileState):
+            return kept
+        loaded, problems = parse_data_file(read)
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)
         result = validate_file(loaded, self._context.seed, self._hints)
         # Once checked, the file's loaded tree is let go: its models hold the data, its result
         # what the checks across files need (a ×100 build no longer holds the data twice).
         lean = replace(loaded, data=None)
-        return _FileState(lean, problems, result, translations_in(loaded, holder=lean))
+        state = _FileState(lean, problems, result, translations_in(loaded, holder=lean))
+        if key is not None and new_states is not None and not errors_only([*problems, *result.problems]):
+            new_states[key] = state
+        return state
 
     def _validated(self) -> tuple[SiteData | None, list[Problem]]:
         """The checked data of every section, and every problem of the project and the data."""

@@ -1,0 +1,73 @@
+"""Each data file's loaded and checked state, kept between runs for the exact bytes it was made of.
+
+Reading a data file and checking it on its own (schema, quotes, values in their quotes, wording
+in quotes) is a pure function of its bytes, the seed's text and etown's code, and most runs of
+``etown build`` or ``etown check`` follow an edit to one file, or to none. So the state of every
+file that passed those checks is kept, pickled, in the user's cache folder (see ``etown.cache``),
+named by a digest of all three; the next run unpickles it (a few milliseconds) instead of
+parsing and checking the file again (a tenth of a second for the real data, most of a second at
+ten times its size). The checks across files always run. A file with an error is never kept: its
+problems name the closest passages of the seed within a budget the whole run shares, and it is
+the file being edited anyway. An entry that cannot be read, or is not whole, is made again.
+
+Pickle, because the state is the models and records the checks made, references between them
+included; the entries are etown's own, in the user's own folder, as Jinja's compiled templates are.
+"""
+
+import functools
+import hashlib
+import pickle
+from typing import Any
+
+from etown.cache import cache_folder, read_entry, trim, write_entry
+from etown.check_cache import code_digest
+
+FORMAT = "etown-kept-state-1"
+KIND = "state"
+KEPT = 400
+"""Entries kept: the 13 data files of a few projects, a few versions of each."""
+
+
+def state_key(name: str, content: bytes, seed_text: str) -> str | None:
+    """The name of the kept state of data file ``name`` holding ``content``, checked against
+    the seed ``seed_text``; None when etown's code cannot be read to make it."""
+    code = _code()
+    if code is None:
+        return None
+    digest = hashlib.sha256()
+    for part in (FORMAT.encode(), code.encode(), name.encode("utf-8", "surrogateescape"), content):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    digest.update(seed_text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code() -> str | None:
+    """etown's code, read once a process: a running process does not change its own code."""
+    return code_digest()
+
+
+def recall(key: str) -> Any | None:
+    """The state kept under ``key``, or None."""
+    content = read_entry(cache_folder(KIND) / f"{key}.pickle")
+    if content is None:
+        return None
+    try:
+        return pickle.loads(content)
+    except Exception:  # an entry of another version's classes, or not a state at all: made again
+        return None
+
+
+def remember(states: dict[str, object]) -> None:
+    """Keep each state under its key; a state that cannot be pickled or written costs time only."""
+    if not states:
+        return
+    folder = cache_folder(KIND)
+    for key, state in states.items():
+        try:
+            content = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+            continue
+        write_entry(folder / f"{key}.pickle", content)
+    trim(folder, "*.pickle", KEPT)
