@@ -45,6 +45,7 @@ sys.path[:0] = [str(SOURCE), str(HERE)]  # measure this checkout, whatever else 
 
 import synthetic  # noqa: E402
 
+from etown import kept_outputs, kept_state  # noqa: E402
 from etown.cache import CACHE_ENV  # noqa: E402
 from etown.check_cache import KIND as CHECK_CACHE  # noqa: E402
 
@@ -253,29 +254,41 @@ class RealSite:
     empty_cache: Paired
     """etown with an empty cache folder: the first build, compiling every template."""
     warm_cache: Paired
-    """etown with its compiled templates cached, as every later build."""
+    """etown with its compiled templates cached and nothing kept of the data: a build after
+    an edit to every data file."""
+    unchanged: Paired
+    """etown building the data as its last build did: each file's state and each output kept."""
     etown_output: Output
     hugo_output: Output | None
     runs: int
 
 
 def real_site(work: Path, runs: int, warm: Path, hugo: Hugo | None) -> RealSite:
-    """etown from an empty cache, etown from a warm one, and Hugo take turns."""
-    empty_runs, warm_runs, hugo_runs = [], [], []
+    """etown from an empty cache, with its templates compiled, rebuilding unchanged data, and
+    Hugo take turns."""
+    empty_runs, warm_runs, unchanged_runs, hugo_runs = [], [], [], []
     etown_output = hugo_output = None
     etown_build(REPO, work / "warm-up", warm)  # fills ``warm``
     shutil.rmtree(work / "warm-up")
+    templates_only, everything = work / "templates-only", work / "everything-kept"
+    _templates_only(warm, templates_only)
+    shutil.copytree(warm, everything)
     for run in range(runs):
         empty = work / f"empty-cache-{run}"
         from_empty = functools.partial(etown_build, REPO, cache=empty)
         measured, etown_output = measured_and_removed(from_empty, work / "e")
         empty_runs.append(measured)
         shutil.rmtree(empty, ignore_errors=True)
-        from_warm = functools.partial(etown_build, REPO, cache=warm)
+        _templates_only(warm, templates_only)
+        from_warm = functools.partial(etown_build, REPO, cache=templates_only)
         warm_runs.append(measured_and_removed(from_warm, work / "e")[0])
+        unchanged = functools.partial(etown_build, REPO, cache=everything)
+        unchanged_runs.append(measured_and_removed(unchanged, work / "e")[0])
         if hugo:
             measured, hugo_output = measured_and_removed(functools.partial(hugo.build, hugo.port), work / "h")
             hugo_runs.append(measured)
+    shutil.rmtree(templates_only)
+    shutil.rmtree(everything)
     records = sum(
         synthetic.count_records(synthetic.read_yaml(path)) for path in (REPO / "data").glob("*.yaml")
     )
@@ -284,6 +297,7 @@ def real_site(work: Path, runs: int, warm: Path, hugo: Hugo | None) -> RealSite:
         records,
         paired(empty_runs, hugo_runs),
         paired(warm_runs, hugo_runs),
+        paired(unchanged_runs, hugo_runs),
         etown_output,
         hugo_output,
         runs,
@@ -351,6 +365,9 @@ class ScaleRun:
     data_mb: float
     runs: int
     builds: Paired
+    """etown's builds (with its compiled templates, nothing kept of the data) paired with Hugo's."""
+    rebuild: Measurement
+    """etown's build of the data unchanged since its last build (each file's state and each output kept)."""
     etown_output: Output
     port_records: int | None
     hugo_output: Output | None
@@ -384,21 +401,35 @@ def scale_run(work: Path, factor: int, settings: Settings, warm: Path, hugo: Hug
     print(f"  ×{factor}: {records} records, building {runs}× …", file=sys.stderr, flush=True)
     etown_runs, hugo_runs = [], []
     etown_output = hugo_output = None
+    cache = work / f"x{factor}-cache"
     for _ in range(runs):
+        _templates_only(warm, cache)
         measured, etown_output = measured_and_removed(
-            functools.partial(etown_build, project, cache=warm, etown=etown), work / "e"
+            functools.partial(etown_build, project, cache=cache, etown=etown), work / "e"
         )
         etown_runs.append(measured)
         if with_hugo:
             measured, hugo_output = measured_and_removed(functools.partial(with_hugo.build, port), work / "h")
             hugo_runs.append(measured)
+    again = functools.partial(etown_build, project, cache=cache, etown=etown)
+    rebuild = measured_and_removed(again, work / "e")[0]
+    shutil.rmtree(cache)
     synthetic.remove_project(project)
     shutil.rmtree(port, ignore_errors=True)
     assert etown_output is not None
     builds = paired(etown_runs, hugo_runs)
     return ScaleRun(
-        factor, records, sum(sizes) / 2**20, runs, builds, etown_output, port_records, hugo_output
+        factor, records, sum(sizes) / 2**20, runs, builds, rebuild, etown_output, port_records, hugo_output
     )
+
+
+def _templates_only(warm: Path, cache: Path) -> None:
+    """A cache folder holding ``warm``'s compiled templates and nothing kept of any data: each
+    scale run builds its data as a first build would, after the templates' first use."""
+    shutil.rmtree(cache, ignore_errors=True)
+    shutil.copytree(warm, cache)
+    for kind in (kept_state.KIND, kept_outputs.KIND, CHECK_CACHE, "pdf"):
+        shutil.rmtree(cache / kind, ignore_errors=True)
 
 
 # --- 4: editing ----------------------------------------------------------------------------------
@@ -624,16 +655,22 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
 @dataclass(frozen=True)
 class Checks:
     changed: Measurement
-    """Checks with nothing of the check kept from before (as after an edit); templates compiled."""
+    """Checks after an edit to one value of a project checked before."""
     unchanged: Measurement
     """Checks of a project checked before as it is: answered from the cache."""
 
 
-def checking(runs: int, warm: Path) -> Checks:
-    command = [*ETOWN, "check", "--root", str(REPO)]
+def checking(work: Path, runs: int, warm: Path) -> Checks:
+    """``etown check`` after an edit to one value (the English text of an event, saved as an
+    editor saves it) of a project checked once before, as in an editing session: what is kept
+    of the last check (each data file's state, each output file) is used where still valid.
+    Then checks of the project as it is: answered from the check cache."""
+    project = EditedProject(work / "checked")
+    command = [*ETOWN, "check", "--root", str(project.root)]
+    run_process(command, warm)
 
     def changed(run: int) -> Measurement:
-        shutil.rmtree(warm / CHECK_CACHE, ignore_errors=True)
+        project.save(f"Edit {run}.")
         return run_process(command, warm)
 
     after_an_edit = repeated(runs, changed)
@@ -700,7 +737,7 @@ def report(results: Results) -> str:
         *_table(
             ["Scale", "Records", "Data", "Runs", "Time", "CPU time", "Peak memory",
              "Time per record", "CPU time per record", "Hugo time", "Hugo CPU", "etown / Hugo, time",
-             "etown / Hugo, CPU", "HTML, etown / port"],
+             "etown / Hugo, CPU", "HTML, etown / port", "etown, data unchanged: time, peak"],
             [_scale_row(run, real) for run in results.scales],
         ),
         "",
@@ -708,8 +745,11 @@ def report(results: Results) -> str:
         "`--no-pdf --no-search` unless said otherwise. etown / Hugo is the median of the ratios "
         "of builds that took turns (etown, Hugo, etown, Hugo …), not the ratio of the medians. "
         "Hugo runs on both cores, so its CPU time exceeds its wall-clock time. The real site's "
-        "cold builds start with an empty cache folder (no compiled templates); the warm ones, "
-        "the scale runs and `etown check` use a cache filled by an earlier build. Time per "
+        "cold builds start with an empty cache folder (no compiled templates); the warm ones and "
+        "the scale runs start with the templates compiled and nothing kept of the data (each data "
+        "file's checked state and each output file are kept between runs, for their exact inputs: "
+        "`etown.kept_state`, `etown.kept_outputs`), as after an edit to every data file; 'data "
+        "unchanged' is a build of the data its last build built, with all of that kept. Time per "
         "record is the time beyond the real site's warm build divided by the records beyond "
         f"its {real.records} (records are the mappings with a `source` quote), so that the "
         "fixed cost of a build does not hide how the rest grows; the target is judged on CPU "
@@ -755,8 +795,10 @@ def _target_rows(results: Results) -> list[list[str]]:
         return "not run" if run is None else _paired_figure(run.builds)
 
     return [
-        ["Real site, etown / Hugo, wall and CPU (etown's cache warm)", _paired_figure(real.warm_cache),
-         "≤ 1.0", _verdict(both_within(real.warm_cache, 1.0))],
+        ["Real site, etown / Hugo, wall and CPU (etown's cache warm: templates compiled, data new)",
+         _paired_figure(real.warm_cache), "≤ 1.0", _verdict(both_within(real.warm_cache, 1.0))],
+        ["Real site, etown / Hugo, wall and CPU (etown's cache warm: data unchanged since the last build)",
+         _paired_figure(real.unchanged), "≤ 1.0", _verdict(both_within(real.unchanged, 1.0))],
         ["Real site, etown / Hugo, wall and CPU (etown's cache empty)", _paired_figure(real.empty_cache),
          "≤ 1.0", _verdict(both_within(real.empty_cache, 1.0))],
         ["×10, etown / Hugo, wall and CPU", scale_figure(x10), "≤ 0.6",
@@ -815,7 +857,18 @@ def _process_rows(results: Results) -> list[list[str]]:
     real, settings = results.real, results.settings
     rows: list[tuple[str, int, Measurement | None, Paired | None]] = [
         ("etown build, real site, empty cache", real.runs, real.empty_cache.etown, real.empty_cache),
-        ("etown build, real site, warm cache", real.runs, real.warm_cache.etown, real.warm_cache),
+        (
+            "etown build, real site, templates compiled, data new",
+            real.runs,
+            real.warm_cache.etown,
+            real.warm_cache,
+        ),
+        (
+            "etown build, real site, data unchanged (states and outputs kept)",
+            real.runs,
+            real.unchanged.etown,
+            real.unchanged,
+        ),
         ("hugo, the port", real.runs, real.warm_cache.hugo, None),
         ("etown check, after an edit", settings.check_runs, results.check.changed, None),
         ("etown check, unchanged (cached)", settings.check_runs, results.check.unchanged, None),
@@ -874,7 +927,7 @@ def _scale_row(run: ScaleRun, real: RealSite) -> list[str]:
         _s(builds.etown.seconds), _s(builds.etown.cpu_seconds), _mb(builds.etown.peak_mb),
         f"{wall:.0f} µs", f"{cpu:.0f} µs",
         _s(hugo.seconds) if hugo else "not run", _s(hugo.cpu_seconds) if hugo else "–",
-        *_ratios(builds), html,
+        *_ratios(builds), html, f"{_s(run.rebuild.seconds)}, {_mb(run.rebuild.peak_mb)}",
     ]  # fmt: skip
 
 
@@ -915,7 +968,7 @@ def measure_all(settings: Settings, port: Path) -> Results:
         print("PDFs and search index …", file=sys.stderr, flush=True)
         added = extras(work, settings.extra_runs, warm)
         print("check and start-up …", file=sys.stderr, flush=True)
-        checked = checking(settings.check_runs, warm)
+        checked = checking(work, settings.check_runs, warm)
         started = startup(settings.startup_runs)
         print("scale …", file=sys.stderr, flush=True)
         scales = [scale_run(work, factor, settings, warm, hugo) for factor in settings.factors]

@@ -87,7 +87,8 @@ def test_the_cache_is_the_users_and_a_build_leaves_the_project_as_it_was(
     assert report.ok, report.problems
     after = {name: content for name, content in _files(project).items() if not name.startswith("build/")}
     assert after == before
-    assert {path.name for path in (tmp_path / "xdg" / "etown").iterdir()} == {"jinja", "pdf", "state"}
+    kinds = {path.name for path in (tmp_path / "xdg" / "etown").iterdir()}
+    assert kinds == {"jinja", "outputs", "pdf", "state"}
 
 
 def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ makes no key: the check then simply runs. Entries live in the user's cache folde
 """
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -53,14 +54,20 @@ def inputs_digest(root: Path, *, strict: bool, base_url: str | None) -> str | No
     add(FORMAT, code, repr((strict, base_url)), str(root.resolve()))
     add(*(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT))
     try:
-        files = [file for part in PROJECT_PARTS for file in _files(root / part, part)]
+        files = [file for part in PROJECT_PARTS for file in project_files(root / part, part)]
         if len(files) > MOST_FILES:
             return None
         for path, shown in files:
-            add(shown, _content(path))
-    except (OSError, _Unkeyable):
+            add(shown, file_content(path))
+    except (OSError, Unkeyable):
         return None
     return digest.hexdigest()
+
+
+@functools.cache
+def running_code() -> str | None:
+    """``code_digest()`` read once a process: a running process does not change its own code."""
+    return code_digest()
 
 
 def code_digest() -> str | None:
@@ -71,11 +78,11 @@ def code_digest() -> str | None:
     try:
         for part in (sys.version, sys.platform, *_distributions()):
             digest.update(part.encode("utf-8", "surrogateescape") + b"\0")
-        for path, shown in _files(CODE, "etown", ".py"):
-            content = _content(path)
+        for path, shown in project_files(CODE, "etown", ".py"):
+            content = file_content(path)
             digest.update(b"%s %d\0" % (shown.encode("utf-8", "surrogateescape"), len(content)))
             digest.update(content)
-    except (OSError, _Unkeyable):
+    except (OSError, Unkeyable):
         return None
     return digest.hexdigest()
 
@@ -110,11 +117,11 @@ def remember(digest: str, report: Report) -> None:
         trim(folder, "*.json", KEPT)
 
 
-class _Unkeyable(Exception):
+class Unkeyable(Exception):
     """An entry the key cannot stand for: a link, a special file, a file too large."""
 
 
-def _files(top: Path, shown: str, suffix: str = "") -> list[tuple[Path, str]]:
+def project_files(top: Path, shown: str, suffix: str = "") -> list[tuple[Path, str]]:
     """Every file under ``top`` (itself if a file) whose name ends with ``suffix``, named as
     shown, in a stable order. Folders count by their names too: an empty or unexpected one can
     change the result."""
@@ -136,7 +143,7 @@ def _files(top: Path, shown: str, suffix: str = "") -> list[tuple[Path, str]]:
     return found
 
 
-def _content(path: Path) -> bytes:
+def file_content(path: Path) -> bytes:
     """What the key takes of one entry: a plain file's bytes, a marker for a folder or a missing
     file. Never reads what could block or never end (a pipe, a device), nor follows a link (which
     could lead anywhere, or round in a loop): a project with one is checked every time."""
@@ -147,7 +154,7 @@ def _content(path: Path) -> bytes:
     if stat.S_ISDIR(info.st_mode):
         return b"folder"
     if not stat.S_ISREG(info.st_mode) or info.st_size > LARGEST_FILE:
-        raise _Unkeyable(str(path))
+        raise Unkeyable(str(path))
     return b"file:" + path.read_bytes()
 
 

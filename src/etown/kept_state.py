@@ -14,13 +14,12 @@ Pickle, because the state is the models and records the checks made, references 
 included; the entries are etown's own, in the user's own folder, as Jinja's compiled templates are.
 """
 
-import functools
 import hashlib
 import pickle
 from typing import Any
 
 from etown.cache import cache_folder, read_entry, trim, write_entry
-from etown.check_cache import code_digest
+from etown.check_cache import running_code
 
 FORMAT = "etown-kept-state-1"
 KIND = "state"
@@ -31,7 +30,7 @@ KEPT = 400
 def state_key(name: str, content: bytes, seed_text: str) -> str | None:
     """The name of the kept state of data file ``name`` holding ``content``, checked against
     the seed ``seed_text``; None when etown's code cannot be read to make it."""
-    code = _code()
+    code = running_code()
     if code is None:
         return None
     digest = hashlib.sha256()
@@ -40,12 +39,6 @@ def state_key(name: str, content: bytes, seed_text: str) -> str | None:
         digest.update(part)
     digest.update(seed_text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
-
-
-@functools.cache
-def _code() -> str | None:
-    """etown's code, read once a process: a running process does not change its own code."""
-    return code_digest()
 
 
 def recall(key: str) -> Any | None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from etown import kept_state
+from etown import kept_outputs, kept_state
 from etown.check_cache import PROJECT_PARTS
 from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
@@ -84,6 +84,11 @@ class Pipeline:
     _reviews: ReviewMemo = field(default_factory=ReviewMemo)
     _hints: HintBudget = field(default_factory=HintBudget)
     """What the closest-passage hints of this run may still read of the seed."""
+    _project_key: str | None = None
+    """What the output files kept between runs are found by, besides the sections they read
+    (``etown.kept_outputs``), as the project stood when this run started to read it."""
+    _section_digests: dict[str, str] = field(default_factory=dict)
+    """The digest of the bytes of each data section as this run read them."""
 
     # --- the commands -------------------------------------------------------------------------
 
@@ -193,6 +198,7 @@ class Pipeline:
 
     def _load_everything(self) -> None:
         self._hints = HintBudget()
+        self._project_key = self._current_project_key()
         self._context, self._project_problems = self._load_project()
         new_states: dict[str, object] = {}
         self._files = {name: self._load_section(name, new_states) for name in SECTION_NAMES}
@@ -238,7 +244,9 @@ class Pipeline:
         (``new_states`` collects what this run found that is worth keeping)."""
         read, problems = read_data_file(self.root / "data", name, self.candidates.get(name))
         if read is None:
+            self._section_digests.pop(name, None)
             return _FileState(None, problems, None)
+        self._section_digests[name] = kept_outputs.section_digest(read.raw)
         key = kept_state.state_key(name, read.raw, self._context.seed.text) if self._context else None
         kept = kept_state.recall(key) if key is not None else None
         if isinstance(kept, _FileState):
@@ -328,21 +336,67 @@ class Pipeline:
         ]
         if sections is not None:
             chosen.sort(key=lambda index: self._urgency(self._targets[index].path, first))
-        made = self._made_in_parallel(chosen, data) if self.workers > 1 and sections is None else None
+        kept = self._kept_outputs(chosen) if sections is None else {}
+        to_make = [index for index in chosen if index not in kept]
+        made = self._made_in_parallel(to_make, data) if self.workers > 1 and sections is None else None
         count = 0
+        new_outputs: dict[str, bytes] = {}
         stage = "rendering" if sink is not None else "rendering (in memory, to check)"
         for done, index in enumerate(chosen):
             target = self._targets[index]
             self.progress(stage, done, len(chosen))
-            content, reads, target_problems = next(made) if made else self._make(target, data)
+            content: bytes | None
+            target_problems: list[Problem] = []
+            if index in kept:
+                content, reads = kept[index]
+            else:
+                content, reads, target_problems = next(made) if made else self._make(target, data)
             problems += target_problems
             if content is None:
                 continue
             self._reads[target.path] = reads
             count += 1
+            if index not in kept and not target.expensive:
+                key = self._output_key(target.path, reads)
+                new_outputs.update({key: content} if key else {})
             if sink is not None and not problems:
                 sink(OutputFile(target.path, content))
+        if sections is None:
+            self._keep_outputs(new_outputs)
         return count, sorted(set(problems))
+
+    def _current_project_key(self) -> str | None:
+        options = (self.base_url, self.published, self.expensive)
+        return kept_outputs.project_key(self.root, SECTION_NAMES, options)
+
+    def _output_key(self, path: str, reads: frozenset[str]) -> str | None:
+        if self._project_key is None:
+            return None
+        return kept_outputs.output_key(self._project_key, path, reads, self._section_digests)
+
+    def _kept_outputs(self, chosen: list[int]) -> dict[int, tuple[bytes, frozenset[str]]]:
+        """The targets among ``chosen`` that a run of the same inputs made, with what they read."""
+        if self._project_key is None:
+            return {}
+        reads_of = kept_outputs.recall_reads(self._project_key)
+        kept: dict[int, tuple[bytes, frozenset[str]]] = {}
+        for index in chosen:
+            target = self._targets[index]
+            reads = reads_of.get(target.path)
+            key = self._output_key(target.path, reads) if reads is not None and not target.expensive else None
+            content = kept_outputs.recall(key) if key is not None else None
+            if content is not None and reads is not None:
+                kept[index] = (content, reads)
+        return kept
+
+    def _keep_outputs(self, outputs: dict[str, bytes]) -> None:
+        """Keep what this run made, unless the project changed while it ran (what was made may
+        then mix the old and the new, and must not be found by either)."""
+        if self._project_key is None or self._current_project_key() != self._project_key:
+            return
+        if outputs:
+            kept_outputs.remember(outputs)
+            kept_outputs.remember_reads(self._project_key, self._reads)
 
     def _urgency(self, path: str, first: Collection[str]) -> tuple[bool, int]:
         return path not in first, len(self._reads.get(path, ()))

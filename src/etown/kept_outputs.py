@@ -1,0 +1,112 @@
+"""Each output file as a run made it, kept between runs for the exact inputs it was made from.
+
+A page, a table or a citation file is made from the project's settings, templates and seed, and
+from the data sections it reads, which the pipeline records while it renders (``etown serve``
+re-renders after an edit exactly the files that read the edited section). So each file that was
+made without a problem is kept in the user's cache folder (see ``etown.cache``), named by a
+digest of everything else the project holds, etown's code, the options, the file's path and the
+bytes of each section it read; the section names it read are kept for the next run under the
+project's digest. The next ``etown build`` or ``etown check`` takes every file whose inputs are
+unchanged from here and renders only the rest: after an edit to one section, the files that
+read it. The kept files are the bytes a render would make; the golden trees and the tests
+compare them with a fresh render.
+"""
+
+import contextlib
+import hashlib
+import json
+import os
+from collections.abc import Collection, Mapping
+from pathlib import Path
+
+from etown.cache import cache_folder, read_entry, trim, write_entry
+from etown.check_cache import (
+    ENVIRONMENT,
+    MOST_FILES,
+    PROJECT_PARTS,
+    Unkeyable,
+    file_content,
+    project_files,
+    running_code,
+)
+
+FORMAT = "etown-kept-output-1"
+KIND = "outputs"
+KEPT = 4_000
+"""Files kept: every file of the site (about 150), several versions of each page, a few projects."""
+READS_KEPT = 64
+
+
+def project_key(root: Path, sections: Collection[str], options: object) -> str | None:
+    """A digest of everything an output file can depend on besides the data sections it reads:
+    etown's code, the options, the environment, and every file of the project that is not the
+    file of a data section (the seed, the templates, etown.toml, the translations' fingerprints,
+    the conversion corrections). None when it cannot be made (see ``etown.check_cache``)."""
+    kept_code = running_code()
+    if kept_code is None:
+        return None
+    section_files = {f"data/{name}.yaml" for name in sections}
+    digest = hashlib.sha256()
+
+    def add(*parts: str | bytes) -> None:
+        for part in parts:
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big"))
+            digest.update(data)
+
+    add(FORMAT, kept_code, repr(options), str(root.resolve()))
+    add(*(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT))
+    try:
+        files = [file for part in PROJECT_PARTS for file in project_files(root / part, part)]
+        if len(files) > MOST_FILES:
+            return None
+        for path, shown in files:
+            add(shown, b"section" if shown in section_files else file_content(path))
+    except (OSError, Unkeyable):
+        return None
+    return digest.hexdigest()
+
+
+def section_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def output_key(project: str, path: str, reads: Collection[str], sections: Mapping[str, str]) -> str | None:
+    """The name of output file ``path`` made from the sections ``reads`` (with the digests of
+    their bytes in ``sections``), or None when one of them was not read this run."""
+    if not all(name in sections for name in reads):
+        return None
+    named = "\0".join(f"{name}={sections[name]}" for name in sorted(reads))
+    return hashlib.sha256(f"{project}\0{path}\0{named}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def recall_reads(project: str) -> dict[str, frozenset[str]]:
+    """Which sections each output file read when the last run of this project made it."""
+    content = read_entry(cache_folder(KIND) / f"{project}.reads.json")
+    try:
+        kept = json.loads(content or b"{}")
+        return {str(path): frozenset(map(str, names)) for path, names in kept.items()}
+    except (ValueError, TypeError, AttributeError):
+        return {}
+
+
+def remember_reads(project: str, reads: Mapping[str, frozenset[str]]) -> None:
+    content = json.dumps({path: sorted(names) for path, names in sorted(reads.items())}).encode()
+    folder = cache_folder(KIND)
+    write_entry(folder / f"{project}.reads.json", content)
+    trim(folder, "*.reads.json", READS_KEPT)
+
+
+def recall(key: str) -> bytes | None:
+    return read_entry(cache_folder(KIND) / f"{key}.out")
+
+
+def remember(outputs: Mapping[str, bytes]) -> None:
+    """Keep each file's bytes under its key; a cache that cannot be written costs time only."""
+    if not outputs:
+        return
+    folder = cache_folder(KIND)
+    for key, content in outputs.items():
+        write_entry(folder / f"{key}.out", content)
+    with contextlib.suppress(OSError):
+        trim(folder, "*.out", KEPT)
