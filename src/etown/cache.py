@@ -82,7 +82,7 @@ def write_entry(path: Path, content: bytes) -> None:
 
     with contextlib.suppress(OSError, EtownError):  # EtownError: a link where the entry goes
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, _header(content) + b"\n" + content, durable=False)
+        write_atomically(path, [_header(content), b"\n", content], durable=False)
 
 
 def _header(content: bytes) -> bytes:

@@ -7,7 +7,7 @@ stages, so any of them may use it.
 import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from etown.problems import EtownError
@@ -44,12 +44,15 @@ def refuse_links(paths: dict[Path, str]) -> None:
         raise EtownError(message)
 
 
-def write_atomically(path: Path, content: bytes, *, shown: str | None = None, durable: bool = True) -> None:
+def write_atomically(
+    path: Path, content: bytes | Sequence[bytes], *, shown: str | None = None, durable: bool = True
+) -> None:
     """Replace ``path`` with ``content`` in one step: a reader sees the old file or the new one.
     A write that fails (a full disk, an interruption) leaves the old file and no temporary one;
     a link is refused, never written through. OSError says what failed. ``durable``: on disk
     before it takes the name, so that a crash leaves the old file or the new one (the preview's
-    throw-away files skip that, which takes milliseconds each)."""
+    throw-away files skip that, which takes milliseconds each). ``content`` may come in parts,
+    written one after another (a large cache entry is not copied whole to add its header)."""
     if path.is_symlink():
         where = shown or path
         target = os.readlink(path)
@@ -57,7 +60,8 @@ def write_atomically(path: Path, content: bytes, *, shown: str | None = None, du
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "wb") as stream:
-            stream.write(content)
+            for part in [content] if isinstance(content, bytes) else content:
+                stream.write(part)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())

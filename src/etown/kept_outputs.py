@@ -95,18 +95,25 @@ def remember_reads(project: str, reads: Mapping[str, frozenset[str]]) -> None:
     folder = cache_folder(KIND)
     write_entry(folder / f"{project}.reads.json", content)
     trim(folder, "*.reads.json", READS_KEPT)
+    trim_outputs()
 
 
 def recall(key: str) -> bytes | None:
     return read_entry(cache_folder(KIND) / f"{key}.out")
 
 
-def remember(outputs: Mapping[str, bytes]) -> None:
-    """Keep each file's bytes under its key; a cache that cannot be written costs time only."""
-    if not outputs:
-        return
+def remember(key: str, content: bytes) -> None:
+    """Keep one file's bytes under its key; a cache that cannot be written costs time only."""
+    write_entry(cache_folder(KIND) / f"{key}.out", content)
+
+
+def forget(keys: Collection[str]) -> None:
     folder = cache_folder(KIND)
-    for key, content in outputs.items():
-        write_entry(folder / f"{key}.out", content)
+    for key in keys:
+        with contextlib.suppress(OSError):
+            (folder / f"{key}.out").unlink()
+
+
+def trim_outputs() -> None:
     with contextlib.suppress(OSError):
-        trim(folder, "*.out", KEPT)
+        trim(cache_folder(KIND), "*.out", KEPT)

@@ -340,7 +340,7 @@ class Pipeline:
         to_make = [index for index in chosen if index not in kept]
         made = self._made_in_parallel(to_make, data) if self.workers > 1 and sections is None else None
         count = 0
-        new_outputs: dict[str, bytes] = {}
+        new_outputs: list[str] = []
         stage = "rendering" if sink is not None else "rendering (in memory, to check)"
         for done, index in enumerate(chosen):
             target = self._targets[index]
@@ -356,13 +356,12 @@ class Pipeline:
                 continue
             self._reads[target.path] = reads
             count += 1
-            if index not in kept and not target.expensive:
-                key = self._output_key(target.path, reads)
-                new_outputs.update({key: content} if key else {})
+            if sections is None and index not in kept and not target.expensive:
+                self._keep_output(target.path, reads, content, new_outputs)
             if sink is not None and not problems:
                 sink(OutputFile(target.path, content))
         if sections is None:
-            self._keep_outputs(new_outputs)
+            self._keep_reads(new_outputs)
         return count, sorted(set(problems))
 
     def _current_project_key(self) -> str | None:
@@ -389,14 +388,22 @@ class Pipeline:
                 kept[index] = (content, reads)
         return kept
 
-    def _keep_outputs(self, outputs: dict[str, bytes]) -> None:
-        """Keep what this run made, unless the project changed while it ran (what was made may
-        then mix the old and the new, and must not be found by either)."""
-        if self._project_key is None or self._current_project_key() != self._project_key:
+    def _keep_output(self, path: str, reads: frozenset[str], content: bytes, kept: list[str]) -> None:
+        """Keep one output file as soon as it is made (a large site is not held whole)."""
+        key = self._output_key(path, reads)
+        if key is not None:
+            kept_outputs.remember(key, content)
+            kept.append(key)
+
+    def _keep_reads(self, kept: list[str]) -> None:
+        """Keep what each output file read, unless the project changed while this run read it:
+        then what was made may mix the old and the new, and what this run kept is let go."""
+        if not kept or self._project_key is None:
             return
-        if outputs:
-            kept_outputs.remember(outputs)
-            kept_outputs.remember_reads(self._project_key, self._reads)
+        if self._current_project_key() != self._project_key:
+            kept_outputs.forget(kept)
+            return
+        kept_outputs.remember_reads(self._project_key, self._reads)
 
     def _urgency(self, path: str, first: Collection[str]) -> tuple[bool, int]:
         return path not in first, len(self._reads.get(path, ()))
