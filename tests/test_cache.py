@@ -88,7 +88,7 @@ def test_the_cache_is_the_users_and_a_build_leaves_the_project_as_it_was(
     after = {name: content for name, content in _files(project).items() if not name.startswith("build/")}
     assert after == before
     kinds = {path.name for path in (tmp_path / "xdg" / "etown").iterdir()}
-    assert kinds == {"jinja", "outputs", "pdf", "state"}
+    assert kinds == {"jinja", "outputs", "pdf", "state", "wording"}
 
 
 def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

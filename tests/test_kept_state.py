@@ -103,3 +103,33 @@ def test_a_damaged_or_foreign_entry_is_made_again(
     second = Pipeline(project).check()
     assert len(validated) == 2
     assert second.problems == first.problems
+
+
+def test_the_wording_of_unchanged_files_is_kept_and_still_reported(
+    project: Path, validated: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from etown import wording
+
+    _edit(project / "data" / "vision.yaml", "Looking ahead", "Looking ahead, center")
+    first = Pipeline(project).check()
+    assert any(
+        problem.file == "data/vision.yaml" and "centre" in problem.message for problem in first.problems
+    )
+    checked: list[str] = []
+    file_wording = wording._file_wording
+
+    def counted(name, *arguments):  # type: ignore[no-untyped-def]
+        checked.append(name)
+        return file_wording(name, *arguments)
+
+    monkeypatch.setattr(wording, "_file_wording", counted)
+    _edit(
+        project / "data" / "history.yaml",
+        "At its 18th executive meeting",
+        "At its eighteenth executive meeting",
+    )
+    second = Pipeline(project).check()
+    assert checked == ["history"]
+    assert [problem for problem in second.problems if problem.file == "data/vision.yaml"] == [
+        problem for problem in first.problems if problem.file == "data/vision.yaml"
+    ]

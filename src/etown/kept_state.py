@@ -6,7 +6,9 @@ in quotes) is a pure function of its bytes, the seed's text and etown's code, an
 file that passed those checks is kept, pickled, in the user's cache folder (see ``etown.cache``),
 named by a digest of all three; the next run unpickles it (a few milliseconds) instead of
 parsing and checking the file again (a tenth of a second for the real data, most of a second at
-ten times its size). The checks across files always run. A file with an error is never kept: its
+ten times its size). The checks across files always run, but the wording check of a file (its
+terms and house style), which reads only the file and the terms, is kept the same way, named by
+both. A file with an error is never kept: its
 problems name the closest passages of the seed within a budget the whole run shares, and it is
 the file being edited anyway. An entry that cannot be read, or is not whole, is made again.
 
@@ -23,6 +25,8 @@ from etown.check_cache import running_code
 
 FORMAT = "etown-kept-state-1"
 KIND = "state"
+WORDING = "wording"
+"""Where each file's wording findings are kept, beside its state."""
 KEPT = 400
 """Entries kept: the 13 data files of a few projects, a few versions of each."""
 
@@ -41,9 +45,14 @@ def state_key(name: str, content: bytes, seed_text: str) -> str | None:
     return digest.hexdigest()
 
 
-def recall(key: str) -> Any | None:
-    """The state kept under ``key``, or None."""
-    content = read_entry(cache_folder(KIND) / f"{key}.pickle")
+def wording_key(file_key: str, terms_key: str) -> str:
+    """The name of a file's wording findings: they depend on the file and the terms alone."""
+    return hashlib.sha256(f"wording\0{file_key}\0{terms_key}".encode()).hexdigest()
+
+
+def recall(key: str, kind: str = KIND) -> Any | None:
+    """The state (or, of ``kind`` WORDING, the findings) kept under ``key``, or None."""
+    content = read_entry(cache_folder(kind) / f"{key}.pickle")
     if content is None:
         return None
     try:
@@ -52,11 +61,11 @@ def recall(key: str) -> Any | None:
         return None
 
 
-def remember(states: dict[str, object]) -> None:
+def remember(states: dict[str, object], kind: str = KIND) -> None:
     """Keep each state under its key; a state that cannot be pickled or written costs time only."""
     if not states:
         return
-    folder = cache_folder(KIND)
+    folder = cache_folder(kind)
     for key, state in states.items():
         try:
             content = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)

@@ -30,7 +30,7 @@ from etown.progress import Progress, silent
 from etown.provenance import HintBudget, Seed, read_seed
 from etown.render import Renderer, include_cycles, read_template_file, template_problems
 from etown.report import Report
-from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, SiteData
+from etown.sections import SCHEMA_FOLDER, SECTION_NAMES, TERMS, SiteData
 from etown.seed_metadata import SeedMetadata, load_seed_metadata
 from etown.strings import read_strings
 from etown.validate import FileResult, combine, validate_file
@@ -87,6 +87,8 @@ class Pipeline:
     _project_key: str | None = None
     """What the output files kept between runs are found by, besides the sections they read
     (``etown.kept_outputs``), as the project stood when this run started to read it."""
+    _state_keys: dict[str, str] = field(default_factory=dict)
+    """The kept-state key of each data file whose state is kept (``etown.kept_state``)."""
     _section_digests: dict[str, str] = field(default_factory=dict)
     """The digest of the bytes of each data section as this run read them."""
 
@@ -249,7 +251,9 @@ class Pipeline:
         self._section_digests[name] = kept_outputs.section_digest(read.raw)
         key = kept_state.state_key(name, read.raw, self._context.seed.text) if self._context else None
         kept = kept_state.recall(key) if key is not None else None
-        if isinstance(kept, _FileState):
+        self._state_keys.pop(name, None)
+        if isinstance(kept, _FileState) and key is not None:
+            self._state_keys[name] = key
             return kept
         loaded, problems = parse_data_file(read)
         if loaded is None or self._context is None:
@@ -261,6 +265,7 @@ class Pipeline:
         state = _FileState(lean, problems, result, translations_in(loaded, holder=lean))
         if key is not None and new_states is not None and not errors_only([*problems, *result.problems]):
             new_states[key] = state
+            self._state_keys[name] = key
         return state
 
     def _validated(self) -> tuple[SiteData | None, list[Problem]]:
@@ -274,11 +279,36 @@ class Pipeline:
         loaded = {name: state.loaded for name, state in self._files.items() if state.loaded is not None}
         results = {name: state.result for name, state in self._files.items() if state.result is not None}
         seed = self._context.seed if self._context is not None else None
+        models = {name: result.model for name, result in results.items() if result.model is not None}
+        known = self._recall_wording(models)
         validated = combine(results, loaded, self._wording, seed)
+        self._keep_wording(models, known)
         problems += validated.problems
         problems += self._review_translations(problems)
         data = validated.data if self._context is not None else None
         return data, sorted(set(problems))
+
+    def _recall_wording(self, models: Mapping[str, object]) -> set[str]:
+        """Give the wording memo the findings kept for each file it does not know yet (a fresh
+        process), and return the files it knows now."""
+        terms_key, terms = self._state_keys.get(TERMS.name), models.get(TERMS.name)
+        for name, key in self._state_keys.items():
+            if terms_key is None or terms is None or name not in models or self._wording.knows(name):
+                continue
+            found = kept_state.recall(kept_state.wording_key(key, terms_key), kept_state.WORDING)
+            if isinstance(found, list) and all(isinstance(problem, Problem) for problem in found):
+                self._wording.keep(name, models[name], terms, found)
+        return {name for name in models if self._wording.knows(name)}
+
+    def _keep_wording(self, models: Mapping[str, object], known: set[str]) -> None:
+        """Keep the findings of the files this run checked the wording of for the first time."""
+        terms_key = self._state_keys.get(TERMS.name)
+        new: dict[str, object] = {}
+        for name, key in self._state_keys.items():
+            found = self._wording.found(name, models[name]) if name in models and name not in known else None
+            if terms_key is not None and found is not None:
+                new[kept_state.wording_key(key, terms_key)] = found
+        kept_state.remember(new, kept_state.WORDING)
 
     def _review_translations(self, problems: list[Problem]) -> list[Problem]:
         """Which English texts were made from a Chinese text since changed (for check, and for the

@@ -114,6 +114,19 @@ class WordingMemo:
         self._kept[name] = _Kept(model, terms_file, found, texts)
         return found
 
+    def keep(self, name: str, model: object, terms_file: object, found: list[Problem]) -> None:
+        """Take the findings of file ``name`` as an earlier run found them for the same model and
+        terms (``etown.kept_state``), unless this memo already has the file."""
+        self._kept.setdefault(name, _Kept(model, terms_file, found, None))
+
+    def knows(self, name: str) -> bool:
+        return name in self._kept
+
+    def found(self, name: str, model: object) -> list[Problem] | None:
+        """The findings of file ``name`` as last found for ``model``, if they were."""
+        kept = self._kept.get(name)
+        return kept.found if kept is not None and kept.model is model else None
+
 
 def _found(_key: TextKey, find: Callable[[], list[str]]) -> list[str]:
     return find()

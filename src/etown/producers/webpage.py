@@ -47,6 +47,7 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
         paragraph_of = _paragraph_linker(context, source_page)
         paragraphs_of = _paragraphs_of(paragraph_of)
         cite = PageCitations(context, page, language)
+        describe = _describer(data, helpers)
         return renderer.render_bytes(
             f"{page.key}.html",
             language=language,
@@ -73,7 +74,8 @@ def page_maker(context: Context, page: Page, language: Language) -> Callable[[Si
             all_flags=FLAGS,
             notes_by_kind=notes_by_kind,
             anchor=anchor,
-            describe=_describer(data, helpers),
+            describe=describe,
+            note_places=_note_places(data, helpers, language, url, describe),
             canonical=canonical,
             alternates=alternates(page, context.config),
             json_ld=json_ld(data, helpers["plain"], canonical, home),
@@ -237,6 +239,43 @@ def notes_by_kind(notes: list[SourceNote]) -> list[tuple[str, list[SourceNote]]]
         for kind in NOTE_KINDS
         if any(n.kind == kind for n in notes)
     ]
+
+
+def _note_places(
+    data: SiteData,
+    helpers: dict[str, Any],
+    language: Language,
+    url: Callable[[str], str],
+    describe: Callable[[str], str],
+) -> Callable[[SourceNote], Markup]:
+    """Where a note appears (the About page): a link to each record it touches or mentions, on
+    each page that shows the record's section. Made here rather than in the template: the about
+    page names every record of every note, and the template's loops over the pages for each of
+    them were a third of its rendering."""
+    words, space = helpers["t"], escape(helpers["space"])
+    homes: dict[str, list[str]] = {}
+
+    def home_urls(section: str) -> list[str]:
+        if section not in homes:
+            homes[section] = [url(home.path(language)) for home in PAGES if section in home.sections]
+        return homes[section]
+
+    def places(note: SourceNote) -> Markup:
+        refs = [*note.touches, *note.mentions]
+        separator = escape(words["list_separator"])
+        parts: list[str] = []
+        for number, ref in enumerate(refs):
+            if number == 0:
+                parts.append(space)
+            links = home_urls(data.index.record(ref).section)
+            if links:
+                target, name = escape(anchor(ref)), escape(describe(ref))
+                parts += [f'<a href="{escape(link)}#{target}">{name}</a>' for link in links]
+            if number < len(refs) - 1:
+                parts.append(separator)
+        return Markup("".join(parts))
+
+    return places
 
 
 def _describer(data: SiteData, helpers: dict[str, Any]) -> Callable[[str], str]:
