@@ -19,7 +19,7 @@ from etown import kept_outputs, kept_state
 from etown.check_cache import PROJECT_PARTS
 from etown.config import placeholder_problem, read_config
 from etown.convert import FOLDER as CONVERSIONS_FOLDER
-from etown.convert import read_conversions
+from etown.convert import add_conversions, keep_conversions, new_conversions, read_conversions
 from etown.fingerprints import LOCK_NAME, ReviewMemo, Translation, review_texts, translations_in
 from etown.languages import LANGUAGES
 from etown.load import LoadedFile, load_data_file, parse_data_file, read_data_file, unexpected_files
@@ -392,6 +392,7 @@ class Pipeline:
                 sink(OutputFile(target.path, content))
         if sections is None:
             self._keep_reads(new_outputs)
+            keep_conversions()
         return count, sorted(set(problems))
 
     def _current_project_key(self) -> str | None:
@@ -460,7 +461,9 @@ class Pipeline:
         for language in LANGUAGES:  # made before forking, so the workers share one OpenCC (45 MB)
             self._context.renderer.helpers(language)
         try:
-            yield from forked_map(_make_forked, indices, self.workers)
+            for content, reads, problems, conversions in forked_map(_make_forked, indices, self.workers):
+                add_conversions(conversions)
+                yield content, reads, problems
         finally:
             _FORKED = None
 
@@ -587,7 +590,8 @@ _FORKED: tuple[Pipeline, SiteData] | None = None
 """What a forked rendering worker makes targets from (set by the parent just before forking)."""
 
 
-def _make_forked(index: int) -> tuple[bytes | None, frozenset[str], list[Problem]]:
+def _make_forked(index: int) -> tuple[bytes | None, frozenset[str], list[Problem], dict[str, dict[str, str]]]:
+    """One target made in a worker, with the conversions it made (kept by the parent)."""
     assert _FORKED is not None
     pipeline, data = _FORKED
-    return pipeline._make(pipeline._targets[index], data)
+    return *pipeline._make(pipeline._targets[index], data), new_conversions()
