@@ -794,6 +794,26 @@ def _target_rows(results: Results) -> list[list[str]]:
     def scale_figure(run: ScaleRun | None) -> str:
         return "not run" if run is None else _paired_figure(run.builds)
 
+    def unchanged_ratios(run: ScaleRun | None) -> tuple[float, float] | None:
+        """The unchanged rebuild (one run) against Hugo's median build: not paired."""
+        if run is None or run.builds.hugo is None:
+            return None
+        hugo = run.builds.hugo
+        return run.rebuild.seconds / hugo.seconds, run.rebuild.cpu_seconds / hugo.cpu_seconds
+
+    def unchanged_figure(run: ScaleRun | None) -> str:
+        ratios = unchanged_ratios(run)
+        if run is None or ratios is None:
+            return "not run"
+        return (
+            f"{ratios[0]:.2f} ({_s(run.rebuild.seconds)} / {_s(run.builds.hugo.seconds)}); "  # type: ignore[union-attr]
+            f"CPU {ratios[1]:.2f} (not paired: one rebuild against Hugo's median)"
+        )
+
+    def unchanged_within(run: ScaleRun | None, limit: float) -> bool | None:
+        ratios = unchanged_ratios(run)
+        return None if ratios is None else max(ratios) <= limit
+
     return [
         ["Real site, etown / Hugo, wall and CPU (etown's cache warm: templates compiled, data new)",
          _paired_figure(real.warm_cache), "≤ 1.0", _verdict(both_within(real.warm_cache, 1.0))],
@@ -805,6 +825,10 @@ def _target_rows(results: Results) -> list[list[str]]:
          _verdict(both_within(x10.builds if x10 else None, 0.6))],
         ["×100, etown / Hugo, wall and CPU", scale_figure(x100), "≤ 0.5",
          _verdict(both_within(x100.builds if x100 else None, 0.5))],
+        ["×10, data unchanged since the last build: etown / Hugo, wall and CPU", unchanged_figure(x10),
+         "≤ 0.6", _verdict(unchanged_within(x10, 0.6))],
+        ["×100, data unchanged since the last build: etown / Hugo, wall and CPU", unchanged_figure(x100),
+         "≤ 0.5", _verdict(unchanged_within(x100, 0.5))],
         ["Peak memory (largest process) at ×100",
          "not run" if x100 is None else _mb(x100.builds.etown.peak_mb), "≤ 200 MB",
          _verdict(None if x100 is None else x100.builds.etown.peak_mb <= 200)],
