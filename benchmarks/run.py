@@ -45,11 +45,11 @@ sys.path[:0] = [str(SOURCE), str(HERE)]  # measure this checkout, whatever else 
 
 import synthetic  # noqa: E402
 
-from etown import kept_outputs, kept_state  # noqa: E402
 from etown.cache import CACHE_ENV  # noqa: E402
-from etown.check_cache import KIND as CHECK_CACHE  # noqa: E402
 
 ETOWN = ["-m", "etown"]
+COMPILED_TEMPLATES = "jinja"
+"""The cache folder's kind that holds Jinja's compiled templates (``etown.render``)."""
 LIKE_FOR_LIKE = ["--no-pdf", "--no-search"]
 """What the Hugo port makes too: pages, assets, open data, sitemap (and etown's citations)."""
 PORT_FOLDER = Path("shared", "bench", "hugo-port")
@@ -424,12 +424,11 @@ def scale_run(work: Path, factor: int, settings: Settings, warm: Path, hugo: Hug
 
 
 def _templates_only(warm: Path, cache: Path) -> None:
-    """A cache folder holding ``warm``'s compiled templates and nothing kept of any data: each
-    scale run builds its data as a first build would, after the templates' first use."""
+    """A cache folder holding ``warm``'s compiled templates and nothing else: nothing kept of any
+    data (no file's state or wording, no output, no OpenCC conversion, no check, no PDF). Each
+    run builds its data as a first build would, after the templates' first use."""
     shutil.rmtree(cache, ignore_errors=True)
-    shutil.copytree(warm, cache)
-    for kind in (kept_state.KIND, kept_outputs.KIND, CHECK_CACHE, "pdf"):
-        shutil.rmtree(cache / kind, ignore_errors=True)
+    shutil.copytree(warm / COMPILED_TEMPLATES, cache / COMPILED_TEMPLATES)
 
 
 # --- 4: editing ----------------------------------------------------------------------------------
