@@ -23,7 +23,7 @@ from etown.languages import AUTHORED
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, shorten
 from etown.provenance import Seed, normalise
-from etown.records import Record
+from etown.records import Record, field_value
 from etown.schema import PERIOD_WORDS, NotesFile, Period, Quantity, SourceNote, Text, fields_of
 from etown.sections import NOTES
 
@@ -135,7 +135,7 @@ class Clauses:
 
 def _one_period_per_clause(records: list[Record], clauses: Clauses) -> Iterator[tuple[Record, str]]:
     for record in records:
-        period = getattr(record.model, "period", None)
+        period = field_value(record.model, "period")
         if not isinstance(period, Period) or period.publication:
             continue
         clause = clauses.governing(record.model.source)
@@ -154,8 +154,8 @@ def _one_period_per_figure(records: list[Record]) -> Iterator[tuple[Record, str]
     """The same figure (value and unit) from the same words of the source has one period."""
     by_figure: dict[tuple[object, ...], dict[str, list[Record]]] = {}
     for record in records:
-        value = getattr(record.model, "value", None)
-        period = getattr(record.model, "period", None)
+        value = field_value(record.model, "value")
+        period = field_value(record.model, "period")
         if isinstance(value, Quantity) and isinstance(period, Period):
             quotes = by_figure.setdefault((value.value, value.unit, value.qualifier), {})
             quotes.setdefault(normalise(record.model.source), []).append(record)
@@ -174,7 +174,7 @@ def _one_period_per_figure(records: list[Record]) -> Iterator[tuple[Record, str]
 
 
 def _meaning(record: Record) -> tuple[object, ...]:
-    period = getattr(record.model, "period", None)
+    period = field_value(record.model, "period")
     return period.meaning if isinstance(period, Period) else ()
 
 

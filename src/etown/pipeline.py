@@ -242,19 +242,22 @@ class Pipeline:
         return load_data_file(self.root / "data", name, self.candidates.get(name))
 
     def _load_section(self, name: str, new_states: dict[str, object] | None = None) -> _FileState:
-        """The file read and checked on its own, or as kept from a run that read the same bytes
-        (``new_states`` collects what this run found that is worth keeping)."""
+        """The file read and checked on its own. A whole run (``new_states``, which collects what
+        it found worth keeping) takes it as kept by a run that read the same bytes; an update
+        after an edit (``etown serve``) reads what changed, and keeps nothing."""
         read, problems = read_data_file(self.root / "data", name, self.candidates.get(name))
-        if read is None:
-            self._section_digests.pop(name, None)
-            return _FileState(None, problems, None)
-        self._section_digests[name] = kept_outputs.section_digest(read.raw)
-        key = kept_state.state_key(name, read.raw, self._context.seed.text) if self._context else None
-        kept = kept_state.recall(key) if key is not None else None
         self._state_keys.pop(name, None)
-        if isinstance(kept, _FileState) and key is not None:
-            self._state_keys[name] = key
-            return kept
+        self._section_digests.pop(name, None)
+        if read is None:
+            return _FileState(None, problems, None)
+        key = None
+        if new_states is not None and self._context is not None:
+            self._section_digests[name] = kept_outputs.section_digest(read.raw)
+            key = kept_state.state_key(name, read.raw, self._context.seed.text)
+            kept = kept_state.recall(key) if key is not None else None
+            if isinstance(kept, _FileState) and key is not None:
+                self._state_keys[name] = key
+                return kept
         loaded, problems = parse_data_file(read)
         if loaded is None or self._context is None:
             return _FileState(loaded, problems, None)

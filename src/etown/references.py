@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem
-from etown.records import Record, note_flag, period_flags, records_in
+from etown.records import Record, field_value, note_flag, period_flags, records_in
 from etown.schema import HistoryEvent, NotesFile, OverviewFile, Period, SourceNote
 from etown.sections import NOTES, OVERVIEW
 
@@ -74,7 +74,7 @@ def _own_flags(record: Record, notes: list[SourceNote]) -> Iterator[tuple[PathKe
     """A record may flag itself [sic] (a slip it shows); any other flag means one thing, and only
     what gives it may give it: a note of its kind touching the record, or the record's period."""
     node = record.model
-    period = getattr(node, "period", None)
+    period = field_value(node, "period")
     given = {note_flag(note) for note in notes} | (
         period_flags(period) if isinstance(period, Period) else set()
     )
