@@ -67,6 +67,7 @@ def test_a_save_during_a_build_fails_it_and_leaves_the_last_build(
         return result
 
     monkeypatch.setattr(Pipeline, "_make", make_then_save)
+    monkeypatch.setenv(CACHE_ENV, str(project.parent / "empty cache"))  # nothing kept: pages are made
     report = Pipeline(project, expensive=False, finishing=False).build(out)
     assert not report.ok
     assert [str(problem) for problem in report.problems] == [
