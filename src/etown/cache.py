@@ -55,17 +55,22 @@ def trim(folder: Path, pattern: str, kept: int) -> None:
 
 
 _ENTRY = b"etown-cache-entry"
+_HEADER_MOST = 128
+"""Longer than any header (``_header``: the marker, the size and a SHA-256 in hex)."""
 
 
 def read_entry(path: Path) -> bytes | None:
     """What ``write_entry`` kept at ``path``, or None when there is none or it is not whole: its
     size and SHA-256 are recorded with it and checked, so an entry cut short (a full disk, a kill,
-    a copy gone wrong) or emptied is made again, never used."""
+    a copy gone wrong) or emptied is made again, never used. The header is read apart (unbuffered,
+    a byte at a time) so that the content is read into one buffer of its own: a large entry (a
+    kept page or state at scale) is not copied again."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb", buffering=0) as stream:
+            header = stream.readline(_HEADER_MOST).removesuffix(b"\n")
+            content = stream.readall()
     except OSError:
         return None
-    header, _, content = raw.partition(b"\n")
     if header == _header(content):
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: kept when the cache is trimmed
