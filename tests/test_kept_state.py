@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from etown import kept_state, pipeline
-from etown.cache import CACHE_ENV
+from etown import kept_state
+from etown.cache import CACHE_ENV, write_entry
 from etown.pipeline import Pipeline
 from etown.sections import SECTION_NAMES
+from etown.validate import validate_file
 
 
 @pytest.fixture
@@ -15,13 +16,12 @@ def validated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
     """The data files each run read and checked itself (rather than took as kept), in order."""
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
     checked: list[str] = []
-    validate_file = pipeline.validate_file
 
     def counted(loaded, *arguments):  # type: ignore[no-untyped-def]
         checked.append(loaded.name)
         return validate_file(loaded, *arguments)
 
-    monkeypatch.setattr(pipeline, "validate_file", counted)
+    monkeypatch.setattr("etown.pipeline.validate_file", counted)
     return checked
 
 
@@ -98,7 +98,7 @@ def test_a_damaged_or_foreign_entry_is_made_again(
     entries = sorted((tmp_path / "cache" / kept_state.KIND).glob("*.pickle"))
     assert len(entries) == len(SECTION_NAMES)
     entries[0].write_bytes(entries[0].read_bytes()[:-10])  # cut short
-    kept_state.write_entry(entries[1], b"not a pickle")  # whole, but not a state
+    write_entry(entries[1], b"not a pickle")  # whole, but not a state
     validated.clear()
     second = Pipeline(project).check()
     assert len(validated) == 2
