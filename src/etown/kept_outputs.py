@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from etown.cache import cache_folder, read_entry, trim, write_entry
@@ -80,7 +80,56 @@ def output_key(project: str, path: str, reads: Collection[str], sections: Mappin
     return hashlib.sha256(f"{project}\0{path}\0{named}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def recall_reads(project: str) -> dict[str, frozenset[str]]:
+class KeptOutputs:
+    """What one run of one project takes from the kept output files, and adds to them.
+
+    ``project`` is the project's key as the run started to read it (None: nothing is kept),
+    ``sections`` the digest of each data section's bytes as the run read them."""
+
+    def __init__(self, project: str | None, sections: Mapping[str, str]) -> None:
+        self.project = project
+        self.sections = sections
+        self._reads_of = _recall_reads(project) if project is not None else {}
+        self._kept: list[str] = []
+
+    def recall(self, path: str) -> tuple[bytes, frozenset[str]] | None:
+        """Output file ``path`` as a run of the same inputs made it, and the sections it read."""
+        reads = self._reads_of.get(path)
+        key = self._key(path, reads) if reads is not None else None
+        content = read_entry(cache_folder(KIND) / f"{key}.out") if key is not None else None
+        return (content, reads) if content is not None and reads is not None else None
+
+    def keep(self, path: str, reads: frozenset[str], content: bytes) -> None:
+        """Keep one file as soon as it is made (a large site is not held whole); a cache that
+        cannot be written costs time only."""
+        key = self._key(path, reads)
+        if key is not None:
+            write_entry(cache_folder(KIND) / f"{key}.out", content)
+            self._kept.append(key)
+
+    def close(self, reads: Mapping[str, frozenset[str]], project_now: Callable[[], str | None]) -> None:
+        """Keep what each file read (``reads``), unless the project changed while the run read it
+        (``project_now`` takes its key again): then what was made may mix the old and the new,
+        and what this run kept is let go."""
+        if not self._kept or self.project is None:
+            return
+        folder = cache_folder(KIND)
+        if project_now() != self.project:
+            for key in self._kept:
+                with contextlib.suppress(OSError):
+                    (folder / f"{key}.out").unlink()
+            return
+        content = json.dumps({path: sorted(names) for path, names in sorted(reads.items())}).encode()
+        write_entry(folder / f"{self.project}.reads.json", content)
+        with contextlib.suppress(OSError):
+            trim(folder, "*.reads.json", READS_KEPT)
+            trim(folder, "*.out", KEPT)
+
+    def _key(self, path: str, reads: Collection[str]) -> str | None:
+        return output_key(self.project, path, reads, self.sections) if self.project is not None else None
+
+
+def _recall_reads(project: str) -> dict[str, frozenset[str]]:
     """Which sections each output file read when the last run of this project made it."""
     content = read_entry(cache_folder(KIND) / f"{project}.reads.json")
     try:
@@ -88,32 +137,3 @@ def recall_reads(project: str) -> dict[str, frozenset[str]]:
         return {str(path): frozenset(map(str, names)) for path, names in kept.items()}
     except (ValueError, TypeError, AttributeError):
         return {}
-
-
-def remember_reads(project: str, reads: Mapping[str, frozenset[str]]) -> None:
-    content = json.dumps({path: sorted(names) for path, names in sorted(reads.items())}).encode()
-    folder = cache_folder(KIND)
-    write_entry(folder / f"{project}.reads.json", content)
-    trim(folder, "*.reads.json", READS_KEPT)
-    trim_outputs()
-
-
-def recall(key: str) -> bytes | None:
-    return read_entry(cache_folder(KIND) / f"{key}.out")
-
-
-def remember(key: str, content: bytes) -> None:
-    """Keep one file's bytes under its key; a cache that cannot be written costs time only."""
-    write_entry(cache_folder(KIND) / f"{key}.out", content)
-
-
-def forget(keys: Collection[str]) -> None:
-    folder = cache_folder(KIND)
-    for key in keys:
-        with contextlib.suppress(OSError):
-            (folder / f"{key}.out").unlink()
-
-
-def trim_outputs() -> None:
-    with contextlib.suppress(OSError):
-        trim(cache_folder(KIND), "*.out", KEPT)

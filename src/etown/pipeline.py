@@ -369,11 +369,16 @@ class Pipeline:
         ]
         if sections is not None:
             chosen.sort(key=lambda index: self._urgency(self._targets[index].path, first))
-        kept = self._kept_outputs(chosen) if sections is None else {}
+        whole_run = self._project_key if sections is None else None  # an update keeps nothing
+        outputs = kept_outputs.KeptOutputs(whole_run, self._section_digests)
+        kept = {
+            index: found
+            for index in chosen
+            if not self._targets[index].expensive and (found := outputs.recall(self._targets[index].path))
+        }
         to_make = [index for index in chosen if index not in kept]
         made = self._made_in_parallel(to_make, data) if self.workers > 1 and sections is None else None
         count = 0
-        new_outputs: list[str] = []
         stage = "rendering" if sink is not None else "rendering (in memory, to check)"
         for done, index in enumerate(chosen):
             target = self._targets[index]
@@ -389,55 +394,18 @@ class Pipeline:
                 continue
             self._reads[target.path] = reads
             count += 1
-            if sections is None and index not in kept and not target.expensive:
-                self._keep_output(target.path, reads, content, new_outputs)
+            if index not in kept and not target.expensive:
+                outputs.keep(target.path, reads, content)
             if sink is not None and not problems:
                 sink(OutputFile(target.path, content))
         if sections is None:
-            self._keep_reads(new_outputs)
+            outputs.close(self._reads, self._current_project_key)
             keep_conversions()
         return count, sorted(set(problems))
 
     def _current_project_key(self) -> str | None:
         options = (self.base_url, self.published, self.expensive)
         return kept_outputs.project_key(self.root, SECTION_NAMES, options)
-
-    def _output_key(self, path: str, reads: frozenset[str]) -> str | None:
-        if self._project_key is None:
-            return None
-        return kept_outputs.output_key(self._project_key, path, reads, self._section_digests)
-
-    def _kept_outputs(self, chosen: list[int]) -> dict[int, tuple[bytes, frozenset[str]]]:
-        """The targets among ``chosen`` that a run of the same inputs made, with what they read."""
-        if self._project_key is None:
-            return {}
-        reads_of = kept_outputs.recall_reads(self._project_key)
-        kept: dict[int, tuple[bytes, frozenset[str]]] = {}
-        for index in chosen:
-            target = self._targets[index]
-            reads = reads_of.get(target.path)
-            key = self._output_key(target.path, reads) if reads is not None and not target.expensive else None
-            content = kept_outputs.recall(key) if key is not None else None
-            if content is not None and reads is not None:
-                kept[index] = (content, reads)
-        return kept
-
-    def _keep_output(self, path: str, reads: frozenset[str], content: bytes, kept: list[str]) -> None:
-        """Keep one output file as soon as it is made (a large site is not held whole)."""
-        key = self._output_key(path, reads)
-        if key is not None:
-            kept_outputs.remember(key, content)
-            kept.append(key)
-
-    def _keep_reads(self, kept: list[str]) -> None:
-        """Keep what each output file read, unless the project changed while this run read it:
-        then what was made may mix the old and the new, and what this run kept is let go."""
-        if not kept or self._project_key is None:
-            return
-        if self._current_project_key() != self._project_key:
-            kept_outputs.forget(kept)
-            return
-        kept_outputs.remember_reads(self._project_key, self._reads)
 
     def _urgency(self, path: str, first: Collection[str]) -> tuple[bool, int]:
         return path not in first, len(self._reads.get(path, ()))
