@@ -2,12 +2,13 @@
 compiled templates are read back only while their source is the same, and a cache that is
 damaged or cannot be written is as good as none."""
 
+import os
 from pathlib import Path
 
 import jinja2
 import pytest
 
-from etown.cache import CACHE_ENV, cache_home
+from etown.cache import CACHE_ENV, cache_home, trim
 from etown.pipeline import Pipeline
 from etown.producers import pdf
 
@@ -100,3 +101,14 @@ def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid by the XDG spec: ignored
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert cache_home() == tmp_path / "home" / ".cache" / "etown"
+
+
+def test_trimming_keeps_the_most_recent_entries_within_a_count_and_a_size(tmp_path: Path) -> None:
+    for number in range(6):
+        entry = tmp_path / f"{number}.entry"
+        entry.write_bytes(b"x" * 100)
+        os.utime(entry, ns=(number * 10**9, number * 10**9))
+    trim(tmp_path, "*.entry", kept=4, most_bytes=250)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["4.entry", "5.entry"]
+    trim(tmp_path, "*.entry", kept=1)
+    assert [path.name for path in tmp_path.iterdir()] == ["5.entry"]

@@ -42,16 +42,21 @@ def cache_folder(kind: str) -> Path:
     return cache_home() / kind
 
 
-def trim(folder: Path, pattern: str, kept: int) -> None:
-    """Delete all but the ``kept`` most recently used entries matching ``pattern``."""
+def trim(folder: Path, pattern: str, kept: int, most_bytes: int | None = None) -> None:
+    """Delete all but the ``kept`` most recently used entries matching ``pattern``, and, with
+    ``most_bytes``, all but the most recent that fit in that many bytes together."""
     entries = []
     for path in folder.glob(pattern):
         with contextlib.suppress(OSError):
-            entries.append((path.stat().st_mtime_ns, path))
+            status = path.stat()
+            entries.append((status.st_mtime_ns, status.st_size, path))
     entries.sort(reverse=True)
-    for _, path in entries[kept:]:
-        with contextlib.suppress(OSError):
-            path.unlink()
+    total = 0
+    for number, (_, size, path) in enumerate(entries):
+        total += size
+        if number >= kept or (most_bytes is not None and total > most_bytes):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 _ENTRY = b"etown-cache-entry"

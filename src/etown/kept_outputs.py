@@ -34,6 +34,9 @@ FORMAT = "etown-kept-output-1"
 KIND = "outputs"
 KEPT = 4_000
 """Files kept: every file of the site (about 150), several versions of each page, a few projects."""
+KEPT_BYTES = 512 * 2**20
+"""And no more than this in all: the real site is 2 MB of files, a site at etown's limits on its
+data files (2 MB each) about 40 MB; a larger one keeps what fits, the most recent first."""
 READS_KEPT = 64
 
 
@@ -123,7 +126,7 @@ class KeptOutputs:
         write_entry(folder / f"{self.project}.reads.json", content)
         with contextlib.suppress(OSError):
             trim(folder, "*.reads.json", READS_KEPT)
-            trim(folder, "*.out", KEPT)
+            trim(folder, "*.out", KEPT, KEPT_BYTES)
 
     def _key(self, path: str, reads: Collection[str]) -> str | None:
         return output_key(self.project, path, reads, self.sections) if self.project is not None else None

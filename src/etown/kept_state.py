@@ -29,6 +29,8 @@ WORDING = "wording"
 """Where each file's wording findings are kept, beside its state."""
 KEPT = 400
 """Entries kept: the 13 data files of a few projects, a few versions of each."""
+KEPT_BYTES = 512 * 2**20
+"""And no more than this in all (the real data's states take about 0.6 MB)."""
 
 
 def state_key(name: str, content: bytes, seed_text: str) -> str | None:
@@ -72,4 +74,4 @@ def remember(states: dict[str, object], kind: str = KIND) -> None:
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             continue
         write_entry(folder / f"{key}.pickle", content)
-    trim(folder, "*.pickle", KEPT)
+    trim(folder, "*.pickle", KEPT, KEPT_BYTES)
