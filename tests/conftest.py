@@ -102,6 +102,13 @@ def copy_project(target: Path) -> Path:
     return target
 
 
+def files_of(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder``, by its path there, with its bytes (two builds compared whole)."""
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
+    }
+
+
 def quick_build(root: Path, out: Path, **options: object) -> Report:
     """A build without the PDFs and the search index (what most tests look at is the pages; the
     PDFs take seconds to make for each changed project). Fails the test on any problem."""

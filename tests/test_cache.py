@@ -8,20 +8,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from conftest import files_of, quick_build
 from etown.cache import CACHE_ENV, cache_home, trim
 from etown.pipeline import Pipeline
 from etown.producers import pdf
-
-
-def _build(project: Path, out: Path) -> None:
-    report = Pipeline(project, expensive=False, finishing=False).build(out)
-    assert report.ok, report.problems
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
-    }
 
 
 def _never_compile(*_arguments: object, **_keywords: object) -> object:
@@ -32,21 +22,21 @@ def test_compiled_templates_are_read_back_and_the_output_stays_the_same(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    _build(project, tmp_path / "first")
+    quick_build(project, tmp_path / "first")
     assert len(list((tmp_path / "cache" / "jinja").glob("*.cache"))) >= 10
     monkeypatch.setattr(jinja2.Environment, "compile", _never_compile)
-    _build(project, tmp_path / "second")
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    quick_build(project, tmp_path / "second")
+    assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
 
 
 def test_an_edited_template_is_compiled_afresh(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    _build(project, tmp_path / "first")
+    quick_build(project, tmp_path / "first")
     root = project / "templates" / "root.html"
     root.write_text(root.read_text(encoding="utf-8").replace("</ul>", "</ul><!-- edited -->"), "utf-8")
-    _build(project, tmp_path / "second")
+    quick_build(project, tmp_path / "second")
     assert b"<!-- edited -->" in (tmp_path / "second" / "index.html").read_bytes()
 
 
@@ -54,11 +44,11 @@ def test_a_damaged_cache_is_compiled_over(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
-    _build(project, tmp_path / "first")
+    quick_build(project, tmp_path / "first")
     for entry in (tmp_path / "cache" / "jinja").glob("*.cache"):
         entry.write_bytes(entry.read_bytes()[:40])
-    _build(project, tmp_path / "second")
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    quick_build(project, tmp_path / "second")
+    assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
 
 
 def test_a_cache_that_cannot_be_written_costs_only_time(
@@ -67,7 +57,7 @@ def test_a_cache_that_cannot_be_written_costs_only_time(
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would be", encoding="utf-8")
     monkeypatch.setenv(CACHE_ENV, str(blocked))
-    _build(project, tmp_path / "out")
+    quick_build(project, tmp_path / "out")
     assert (tmp_path / "out" / "en" / "index.html").is_file()
 
 
@@ -83,10 +73,10 @@ def test_the_cache_is_the_users_and_a_build_leaves_the_project_as_it_was(
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(pdf, "_render", _quick_pdf)
     assert cache_home() == tmp_path / "xdg" / "etown"
-    before = _files(project)
+    before = files_of(project)
     report = Pipeline(project, finishing=False).build(project / "build")  # PDFs included: they are cached too
     assert report.ok, report.problems
-    after = {name: content for name, content in _files(project).items() if not name.startswith("build/")}
+    after = {name: content for name, content in files_of(project).items() if not name.startswith("build/")}
     assert after == before
     kinds = {path.name for path in (tmp_path / "xdg" / "etown").iterdir()}
     assert kinds == {"jinja", "outputs", "pdf", "state", "wording"}

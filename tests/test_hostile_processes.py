@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from conftest import files_of
 from etown.cache import CACHE_ENV
 from etown.cli import DEBUG_VARIABLE
 from etown.pipeline import Pipeline
@@ -37,12 +38,6 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} is not in {path.name} any more: update the test"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def files_of(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
-    }
 
 
 # --- a build reads one version of the project --------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from conftest import files_of, quick_build
 from etown import convert, kept_outputs, kept_state
 from etown.cache import CACHE_ENV
 from etown.pipeline import Pipeline
@@ -20,9 +21,8 @@ def _fresh_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _build(project: Path, out: Path) -> dict[str, bytes]:
-    report = Pipeline(project, expensive=False, finishing=False).build(out)
-    assert report.ok, report.problems
-    return {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    quick_build(project, out)
+    return files_of(out)
 
 
 def _only_conversions_kept(cache: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import files_of, quick_build
 from etown import kept_outputs
 from etown.cache import CACHE_ENV
 from etown.outputs import Target
@@ -33,9 +34,8 @@ def rendered(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[str]:
 
 
 def _build(project: Path, out: Path, **options: object) -> dict[str, bytes]:
-    report = Pipeline(project, expensive=False, finishing=False, **options).build(out)  # type: ignore[arg-type]
-    assert report.ok, report.problems
-    return {path.relative_to(out).as_posix(): path.read_bytes() for path in out.rglob("*") if path.is_file()}
+    quick_build(project, out, **options)
+    return files_of(out)
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import files_of
 from etown import kept_state
 from etown.cache import CACHE_ENV, write_entry
 from etown.pipeline import Pipeline
@@ -31,12 +32,6 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes() for path in folder.rglob("*") if path.is_file()
-    }
-
-
 def test_a_second_build_takes_every_file_as_kept_and_writes_the_same_bytes(
     project: Path, tmp_path: Path, validated: list[str]
 ) -> None:
@@ -46,7 +41,7 @@ def test_a_second_build_takes_every_file_as_kept_and_writes_the_same_bytes(
     second = Pipeline(project, expensive=False, finishing=False).build(tmp_path / "second")
     assert validated == []
     assert second.problems == first.problems
-    assert _files(tmp_path / "second") == _files(tmp_path / "first")
+    assert files_of(tmp_path / "second") == files_of(tmp_path / "first")
 
 
 def test_an_edited_file_alone_is_checked_again_and_what_it_now_says_is_shown(

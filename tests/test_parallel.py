@@ -7,13 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import files_of
 from etown.pipeline import Pipeline
 
 pytestmark = pytest.mark.slow  # forked processes: seconds each
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 FORKED = """
@@ -42,7 +39,7 @@ def test_forked_workers_build_the_same_bytes_as_one_process(project: Path, tmp_p
     one = Pipeline(project, expensive=False, finishing=False, workers=1).build(tmp_path / "one")
     assert one.ok, one.problems
     assert _forked(project, "build", tmp_path / "two") == []
-    assert _files(tmp_path / "two") == _files(tmp_path / "one")
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
     assert one.files > 100
 
 

@@ -17,6 +17,7 @@ import json
 import os
 import stat
 import sys
+from collections.abc import Collection
 from pathlib import Path
 
 from etown.cache import cache_folder, trim
@@ -40,27 +41,39 @@ ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
 
 def inputs_digest(root: Path, *, strict: bool, base_url: str | None) -> str | None:
     """The key of a check of ``root`` with these options, or None when it cannot be made."""
-    digest = hashlib.sha256()
+    return project_digest(root, code_digest(), FORMAT, repr((strict, base_url)))
 
-    def add(*parts: str | bytes) -> None:
-        for part in parts:
-            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-            digest.update(len(data).to_bytes(8, "big"))
-            digest.update(data)
 
-    code = code_digest()
+def project_digest(
+    root: Path, code: str | None, *header: str, stand_ins: Collection[str] = frozenset()
+) -> str | None:
+    """A digest of ``header``, etown's ``code``, the project's folder, the variables a result can
+    depend on, and the name and bytes of every file etown reads of the project (the files in
+    ``stand_ins`` by their names alone: what depends on them is keyed by them apart). None when
+    the code cannot be read, or the project holds what makes no key."""
     if code is None:
         return None
-    add(FORMAT, code, repr((strict, base_url)), str(root.resolve()))
-    add(*(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT))
     try:
         files = [file for part in PROJECT_PARTS for file in project_files(root / part, part)]
         if len(files) > MOST_FILES:
             return None
-        for path, shown in files:
-            add(shown, file_content(path))
+        contents = [(shown, shown if shown in stand_ins else file_content(path)) for path, shown in files]
     except (OSError, Unkeyable):
         return None
+    return digest_of(
+        *header, code, str(root.resolve()),
+        *(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT),
+        *(part for pair in contents for part in pair),
+    )  # fmt: skip
+
+
+def digest_of(*parts: str | bytes) -> str:
+    """The SHA-256 of ``parts``, each preceded by its length (so no two lists of parts meet)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
     return digest.hexdigest()
 
 

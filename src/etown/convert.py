@@ -7,13 +7,14 @@ numbers with their units. Verbatim quotes from the seed are never converted.
 """
 
 import functools
-import hashlib
 import pickle
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from etown.cache import cache_folder, read_entry, trim, write_entry
+from etown.check_cache import digest_of, running_code
 from etown.languages import LANGUAGES, Language
 from etown.load import LoadedFile, load_file
 from etown.problems import Problem, shorten
@@ -91,8 +92,6 @@ _NEW: dict[str, dict[str, str]] = {}
 
 @functools.cache
 def _kept(configuration: str) -> dict[str, str]:
-    from etown.cache import read_entry
-
     path = _kept_path(configuration)
     content = read_entry(path) if path is not None else None
     try:
@@ -104,13 +103,10 @@ def _kept(configuration: str) -> dict[str, str]:
 
 
 def _kept_path(configuration: str) -> Path | None:
-    from etown.cache import cache_folder
-    from etown.check_cache import running_code
-
     code = running_code()
     if code is None:
         return None
-    name = hashlib.sha256(f"{code}\0{configuration}".encode()).hexdigest()
+    name = digest_of(code, configuration)
     return cache_folder(KEPT_KIND) / f"{name}.pickle"
 
 
@@ -132,8 +128,6 @@ def add_conversions(made: Mapping[str, Mapping[str, str]]) -> None:
 def keep_conversions() -> None:
     """Keep every conversion known to this process, if it made any; a cache that cannot be
     written costs time only."""
-    from etown.cache import trim, write_entry
-
     for configuration, new in _NEW.items():
         path = _kept_path(configuration) if new else None
         if path is None:

@@ -15,20 +15,11 @@ compare them with a fresh render.
 import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from etown.cache import cache_folder, read_entry, trim, write_entry
-from etown.check_cache import (
-    ENVIRONMENT,
-    MOST_FILES,
-    PROJECT_PARTS,
-    Unkeyable,
-    file_content,
-    project_files,
-    running_code,
-)
+from etown.check_cache import digest_of, project_digest, running_code
 
 FORMAT = "etown-kept-output-1"
 KIND = "outputs"
@@ -45,29 +36,8 @@ def project_key(root: Path, sections: Collection[str], options: object) -> str |
     etown's code, the options, the environment, and every file of the project that is not the
     file of a data section (the seed, the templates, etown.toml, the translations' fingerprints,
     the conversion corrections). None when it cannot be made (see ``etown.check_cache``)."""
-    kept_code = running_code()
-    if kept_code is None:
-        return None
     section_files = {f"data/{name}.yaml" for name in sections}
-    digest = hashlib.sha256()
-
-    def add(*parts: str | bytes) -> None:
-        for part in parts:
-            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-            digest.update(len(data).to_bytes(8, "big"))
-            digest.update(data)
-
-    add(FORMAT, kept_code, repr(options), str(root.resolve()))
-    add(*(f"{name}={os.environ.get(name, '')}" for name in ENVIRONMENT))
-    try:
-        files = [file for part in PROJECT_PARTS for file in project_files(root / part, part)]
-        if len(files) > MOST_FILES:
-            return None
-        for path, shown in files:
-            add(shown, b"section" if shown in section_files else file_content(path))
-    except (OSError, Unkeyable):
-        return None
-    return digest.hexdigest()
+    return project_digest(root, running_code(), FORMAT, repr(options), stand_ins=section_files)
 
 
 def section_digest(content: bytes) -> str:
@@ -79,8 +49,7 @@ def output_key(project: str, path: str, reads: Collection[str], sections: Mappin
     their bytes in ``sections``), or None when one of them was not read this run."""
     if not all(name in sections for name in reads):
         return None
-    named = "\0".join(f"{name}={sections[name]}" for name in sorted(reads))
-    return hashlib.sha256(f"{project}\0{path}\0{named}".encode("utf-8", "surrogateescape")).hexdigest()
+    return digest_of(project, path, *(f"{name}={sections[name]}" for name in sorted(reads)))
 
 
 class KeptOutputs:

@@ -16,12 +16,11 @@ Pickle, because the state is the models and records the checks made, references 
 included; the entries are etown's own, in the user's own folder, as Jinja's compiled templates are.
 """
 
-import hashlib
 import pickle
 from typing import Any
 
 from etown.cache import cache_folder, read_entry, trim, write_entry
-from etown.check_cache import running_code
+from etown.check_cache import digest_of, running_code
 
 FORMAT = "etown-kept-state-1"
 KIND = "state"
@@ -33,23 +32,19 @@ KEPT_BYTES = 512 * 2**20
 """And no more than this in all (the real data's states take about 0.6 MB)."""
 
 
-def state_key(name: str, content: bytes, seed_text: str) -> str | None:
-    """The name of the kept state of data file ``name`` holding ``content``, checked against
-    the seed ``seed_text``; None when etown's code cannot be read to make it."""
+def state_key(name: str, content_digest: str, seed_digest: str) -> str | None:
+    """The name of the kept state of data file ``name`` whose bytes have the SHA-256
+    ``content_digest``, checked against the seed whose bytes have ``seed_digest``; None when
+    etown's code cannot be read to make it, or the seed has no digest."""
     code = running_code()
-    if code is None:
+    if code is None or not seed_digest:
         return None
-    digest = hashlib.sha256()
-    for part in (FORMAT.encode(), code.encode(), name.encode("utf-8", "surrogateescape"), content):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    digest.update(seed_text.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    return digest_of(FORMAT, code, name, content_digest, seed_digest)
 
 
 def wording_key(file_key: str, terms_key: str) -> str:
     """The name of a file's wording findings: they depend on the file and the terms alone."""
-    return hashlib.sha256(f"wording\0{file_key}\0{terms_key}".encode()).hexdigest()
+    return digest_of("wording", file_key, terms_key)
 
 
 def recall(key: str, kind: str = KIND) -> Any | None:

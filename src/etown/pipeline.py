@@ -252,8 +252,8 @@ class Pipeline:
             return _FileState(None, problems, None)
         key = None
         if new_states is not None and self._context is not None:
-            self._section_digests[name] = kept_outputs.section_digest(read.raw)
-            key = kept_state.state_key(name, read.raw, self._context.seed.text)
+            digest = self._section_digests[name] = kept_outputs.section_digest(read.raw)
+            key = kept_state.state_key(name, digest, self._context.seed.sha256)
             kept = kept_state.recall(key) if key is not None else None
             if isinstance(kept, _FileState) and key is not None:
                 self._state_keys[name] = key
