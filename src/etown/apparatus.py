@@ -9,6 +9,7 @@ lists are the "Sources and notes" appendix.
 
 from dataclasses import dataclass, field
 
+from etown.records import field_value
 from etown.schema import Flag, Period, Sourced, SourceNote
 
 
@@ -74,7 +75,7 @@ class Apparatus:
             entry = SourceEntry(len(self.sources) + 1, record.source, anchor)
             self.sources.append(entry)
             self._by_quote[record.source] = entry
-        period = getattr(record, "period", None)
+        period = field_value(record, "period")
         if isinstance(period, Period) and period.inferred is not None and period not in entry.inferred:
             entry.inferred.append(period)
         return entry

@@ -203,7 +203,7 @@ class RecordIndex:
 
     def _flags_of(self, record: object) -> tuple[Flag, ...]:
         found: set[str] = set(getattr(record, "flags", []))
-        period = getattr(record, "period", None)
+        period = field_value(record, "period")
         if isinstance(period, Period):
             found |= period_flags(period)
         found.update(flag for flag, _ in self.flag_notes(record))

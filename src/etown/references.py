@@ -40,7 +40,7 @@ def check_references(
         headline = records.get(ref)
         if headline is None:
             message = f"no record is named {ref!r}{_close(ref, records)}"
-        elif getattr(headline.model, "value", None) is None:
+        elif field_value(headline.model, "value") is None:
             message = f"{ref!r} is not a figure (it shows no value); a headline is a figure"
         else:
             continue

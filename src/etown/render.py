@@ -38,6 +38,7 @@ from etown.load import refuse_location
 from etown.markdown_limits import nesting_problem
 from etown.pages import relative_url
 from etown.problems import EtownError, Problem
+from etown.records import field_value
 from etown.schema import PartialDate, Period, Text
 from etown.strings import DISPLAY_PATH as STRINGS_PATH
 from etown.strings import MissingString, Strings, Words
@@ -603,7 +604,7 @@ def _flagged(label: str, flags: Iterable[str], words: dict[str, str]) -> str:
 
 def shared_period(records: Iterable[object]) -> Period | None:
     """The period every record holds for, when they share one (a caption then says it once)."""
-    periods = [getattr(record, "period", None) for record in records]
+    periods = [field_value(record, "period") for record in records]
     first = periods[0] if periods else None
     if not isinstance(first, Period):
         return None

@@ -35,7 +35,7 @@ from pydantic import BaseModel
 from etown.load import LoadedFile, PathKey
 from etown.problems import Problem, field_path, shorten
 from etown.provenance import normalise
-from etown.records import Record, records_in
+from etown.records import Record, field_value, records_in
 from etown.schema import (
     Body,
     Fact,
@@ -194,7 +194,7 @@ class _Related:
                 self._shared[key] = _Passages(self._breakdowns[key])
             return self._shared[key]
         passages = []
-        period = getattr(node, "period", None)
+        period = field_value(node, "period")
         if period is not None and period.stated_by is not None:
             passages.append(period.stated_by)
         if isinstance(node, Fact) and node.part_of is not None:

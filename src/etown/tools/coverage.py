@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from etown.provenance import Seed, normalise
-from etown.records import RecordIndex
+from etown.records import RecordIndex, field_value
 from etown.schema import Period
 from etown.sections import COVERAGE, SiteData
 from etown.sourcedoc import SourceDocument
@@ -51,7 +51,7 @@ def quotes_of(index: RecordIndex) -> Iterator[str]:
     """Every passage the records cite: their quotes and the passages that state their periods."""
     for record in index.records:
         yield record.model.source
-        period = getattr(record.model, "period", None)
+        period = field_value(record.model, "period")
         if isinstance(period, Period) and period.stated_by:
             yield period.stated_by
 
